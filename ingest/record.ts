@@ -1,0 +1,78 @@
+/** One work item of a duty manual: the single record type the whole product reads. */
+export interface DutyRecord {
+  /** Stable id: `<file>#<line>`. */
+  id: string;
+  /** The organisation: bureau, affiliated centre or task force. */
+  unit: string;
+  /** The section (科室) where the manual has one. */
+  department: string | null;
+  /** City bureau, district bureau (with its centres) or sub-district task force. */
+  scope: Scope;
+  kind: RecordKind;
+  /** Post as printed, normalised: "业务岗6：地理国情监测评价和测绘管理岗". */
+  post: string;
+  /** The 序号 of the post in its table, where printed. */
+  postNo: string | null;
+  /** The work item: "十、测绘作业证初审工作"; for centre posts, the post itself. */
+  item: string;
+  duties: string[];
+  responsibilities: string[];
+  flow: Flow | null;
+  /** "5个工作日", "在法定时限内办结"; null where the text names none. */
+  timeLimit: string | null;
+  lead: string[];
+  assistants: string[];
+  /** True where the row printed no names and took its post's people. */
+  peopleInherited: boolean;
+  /** What a leader's row says it 分管: "执法大队", "测绘室" … */
+  oversees: string[];
+  source: { file: string; line: number };
+}
+
+export type Scope = 'city' | 'district' | 'subdistrict';
+
+export type RecordKind = 'item' | 'leader' | 'centre-post' | 'taskforce-role' | 'taskforce-duty';
+
+export interface Flow {
+  /** Chart codes as printed, without 详见: ["9-6-10"]. */
+  codes: string[];
+  /** Chart titles from the manual's chart section, aligned with codes where known. */
+  titles: string[];
+  /** Ordered step names. */
+  steps: string[];
+  /** Named sub-flows where one cell holds several ("规划批后监管": 定点放线 → …). */
+  subflows: SubFlow[];
+}
+
+export interface SubFlow {
+  name: string;
+  steps: string[];
+}
+
+/** What a manual says about a unit as a whole (宗旨和业务范围, 隶属关系). */
+export interface UnitInfo {
+  unit: string;
+  scope: Scope;
+  parent: string | null;
+  purpose: string | null;
+  departments: string[];
+  file: string;
+}
+
+export interface ParsedManual {
+  file: string;
+  records: DutyRecord[];
+  units: UnitInfo[];
+  /** Non-fatal oddities worth showing an operator (a chart matched by title, a post missing …). */
+  warnings: string[];
+}
+
+export class ManualParseError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+    this.name = 'ManualParseError';
+  }
+}

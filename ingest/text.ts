@@ -1,0 +1,163 @@
+/** Cleaning helpers for PDF-to-text manual cells. */
+
+const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
+
+/** "十六" → 16, "二十" → 20, "五" → 5. */
+export function chineseNumeral(text: string): number | null {
+  if (!/^[一二三四五六七八九十]+$/.test(text)) return null;
+  if (text === '十') return 10;
+  const tenAt = text.indexOf('十');
+  if (tenAt < 0) return CN_DIGITS[text] ?? null;
+  const tens = tenAt === 0 ? 1 : (CN_DIGITS[text.slice(0, tenAt)] ?? 0);
+  const ones = tenAt === text.length - 1 ? 0 : (CN_DIGITS[text.slice(tenAt + 1)] ?? 0);
+  return tens * 10 + ones;
+}
+
+/** The ordinal a work item starts with ("三、征收征用工作" → 3), or null. */
+export function itemOrdinal(item: string): number | null {
+  const m = /^\s*([一二三四五六七八九十]+)\s*[、.．]/.exec(item);
+  return m ? chineseNumeral(m[1]!) : null;
+}
+
+/** Drops HTML tags, turning list items and paragraphs into line breaks. */
+export function stripHtml(cell: string): string {
+  return cell
+    .replace(/<\s*(li|p|br)\b[^>]*>/gi, '\n')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/[ \t\u3000]+/g, ' ')
+    .replace(/ *\n[ \n]*/g, '\n')
+    .trim();
+}
+
+/** A cell as one line of clean text. */
+export function cleanCell(cell: string | undefined): string {
+  return stripHtml(cell ?? '').replace(/\n/g, ' ').trim();
+}
+
+/**
+ * Splits a duties / responsibilities cell into its entries. Entries are numbered ("1.", "2、", "3，"),
+ * separated by list markup, or by "；". Numbering is dropped.
+ */
+export function splitEntries(cell: string): string[] {
+  const text = stripHtml(cell);
+  const out: string[] = [];
+  for (const block of text.split('\n')) {
+    const parts = block
+      .split(/(?:^|\s|(?<=[。；;]))(?=\d{1,2}\s*[.、，,．]\s*[^\d])/)
+      .flatMap((p) => p.split(/[；;]\s*/))
+      .flatMap((p) => p.split(/(?<=。)\s+(?=\S)/));
+    for (const p of parts) {
+      const entry = p.replace(/^\s*\d{1,2}\s*[.、，,．]\s*/, '').replace(/\s+/g, ' ').trim();
+      if (entry && !/^[。；;，,、\s]+$/.test(entry)) out.push(entry);
+    }
+  }
+  return out;
+}
+
+/**
+ * Names as printed in a person cell. PDF justification spreads names ("张 亚", "韩 山 赵 阳 刘 聪"):
+ * runs of single characters are rejoined two by two (a run of three is one three-character name).
+ */
+export function splitNames(cell: string | undefined): string[] {
+  const tokens = cleanCell(cell)
+    .split(/[\s、，,；;]+/)
+    .map((t) => t.trim())
+    .filter(Boolean);
+  const names: string[] = [];
+  let run: string[] = [];
+  const flush = () => {
+    while (run.length > 0) {
+      const take = run.length === 3 ? 3 : Math.min(2, run.length);
+      names.push(run.splice(0, take).join(''));
+    }
+  };
+  for (const t of tokens) {
+    if ([...t].length === 1) run.push(t);
+    else {
+      flush();
+      names.push(t);
+    }
+  }
+  flush();
+  return names.filter((n) => /^[\u4e00-\u9fa5·]{2,4}$/.test(n));
+}
+
+/** Removes every space inside CJK text ("屈  英" → "屈英"). */
+export function squeezeCjk(text: string): string {
+  return text.replace(/(?<=[\u4e00-\u9fa5])\s+(?=[\u4e00-\u9fa5])/g, '');
+}
+
+/** Post cell normalised: "业务岗6: 地理…岗" → "业务岗6：地理…岗". */
+export function normalisePost(cell: string | undefined): string {
+  return cleanCell(cell)
+    .replace(/\s*[:：]\s*/, '：')
+    .replace(/\s+/g, '')
+    .trim();
+}
+
+/** Work item normalised: trailing "。" dropped, spaces folded. */
+export function normaliseItem(cell: string | undefined): string {
+  return cleanCell(cell).replace(/[。.\s]+$/, '').replace(/\s+/g, ' ');
+}
+
+export const FLOW_CODE = /^\d{1,2}(?:-\d{1,2})+$/;
+
+/** "详见 07-2-1 07-2-2" → ["07-2-1", "07-2-2"]. */
+export function flowCodes(cell: string | undefined): string[] {
+  const text = cleanCell(cell).replace(/详见/g, ' ');
+  return text.split(/[\s,，、;；]+/).filter((t) => FLOW_CODE.test(t));
+}
+
+/** True where the cell holds nothing but flow codes. */
+export function isFlowCodeCell(cell: string | undefined): boolean {
+  const text = cleanCell(cell).replace(/详见/g, ' ').trim();
+  return text.length > 0 && text.split(/\s+/).every((t) => FLOW_CODE.test(t));
+}
+
+const TIME_LIMIT = /((?:\d+|[一二三四五六七八九十]+)\s*个?\s*(?:工作日|自然日|日|天|个月|小时))/;
+
+/** The time limit a row states: "受理、审查5个工作日" → "5个工作日"; "在法定时限内办结". */
+export function extractTimeLimit(texts: string[]): string | null {
+  for (const t of texts) {
+    const m = TIME_LIMIT.exec(t);
+    if (m && /时限|内|办结|审查|受理|办理|完成/.test(t)) return m[1]!.replace(/\s+/g, '');
+  }
+  for (const t of texts) {
+    const m = /(在?法定时限内办结|法定时限内)/.exec(t);
+    if (m) return m[1]!.startsWith('在') ? m[1]! : `在${m[1]}`;
+  }
+  return null;
+}
+
+/** Working days in a time limit ("5个工作日" → 5), or null. */
+export function workingDays(limit: string | null): number | null {
+  const m = limit ? /^(\d+|[一二三四五六七八九十]+)个?工作日$/.exec(limit) : null;
+  if (!m) return null;
+  return /^\d+$/.test(m[1]!) ? Number(m[1]) : chineseNumeral(m[1]!);
+}
+
+const NOT_A_STEP = new Set(['时限', '其他', '其它', '保密']);
+
+/**
+ * Ordered step names from numbered responsibilities ("1. 受理责任: …" → "受理"), used where the
+ * chart image is gone and the row has no arrow text.
+ */
+export function stepsFromResponsibilities(entries: string[]): string[] {
+  const steps: string[] = [];
+  for (const e of entries) {
+    const m = /^([\u4e00-\u9fa5、]{1,16}?)的?(?:责任|职责)\s*[:：。.]/.exec(e.trim());
+    if (!m) continue;
+    const step = m[1]!.replace(/的$/, '');
+    if (!NOT_A_STEP.has(step) && !steps.includes(step)) steps.push(step);
+  }
+  return steps;
+}
+
+/** Steps of one arrow chain: "A→B→C。" → [A, B, C]. */
+export function arrowSteps(chain: string): string[] {
+  return chain
+    .split(/\s*(?:→|->|—>)\s*/)
+    .map((s) => s.replace(/^[\s:：;；,，。]+|[\s:：;；,，。]+$/g, '').trim())
+    .filter(Boolean);
+}

@@ -1,0 +1,129 @@
+import type { DutyRecord, Scope } from '../ingest/record.js';
+import type { Intent, ParsedQuery } from './query.js';
+import { termMatch } from './rank.js';
+
+/** One answer row of the JSON contract (../shared/eval/README.md). */
+export interface AnswerItem {
+  id: string;
+  scope: Scope;
+  unit: string;
+  department: string | null;
+  post: string;
+  item: string;
+  lead: string[];
+  assistants: string[];
+  peopleInherited: boolean;
+  flow: { codes: string[]; titles: string[]; steps: string[]; subflow: string | null } | null;
+  timeLimit: string | null;
+  source: { file: string; line: number };
+  score: number;
+}
+
+export interface Answer {
+  question: string;
+  intent: Intent;
+  found: boolean;
+  answers: AnswerItem[];
+  text: string;
+}
+
+export const SCOPE_LABEL: Record<Scope, string> = { city: '市局', district: '区局', subdistrict: '街道专班' };
+
+/** The sub-flow the question names, where a row holds several; otherwise the row's own steps. */
+function chooseFlow(r: DutyRecord, q: ParsedQuery | null): AnswerItem['flow'] {
+  if (!r.flow) return null;
+  const base = { codes: r.flow.codes, titles: r.flow.titles };
+  if (q && r.flow.subflows.length > 0 && q.terms.length > 0) {
+    let best = { score: 0, index: -1 };
+    r.flow.subflows.forEach((s, index) => {
+      const total = q.terms.reduce((a, t) => a + t.weight, 0);
+      const text = `${s.name} ${s.steps.join(' ')}`;
+      const score = total > 0 ? q.terms.reduce((a, t) => a + t.weight * termMatch(t, text), 0) / total : 0;
+      if (score > best.score) best = { score, index };
+    });
+    const sub = r.flow.subflows[best.index];
+    if (sub && best.score >= 0.3) return { ...base, steps: sub.steps, subflow: sub.name || null };
+  }
+  return { ...base, steps: r.flow.steps, subflow: null };
+}
+
+export function toItem(r: DutyRecord, score: number, q: ParsedQuery | null): AnswerItem {
+  return {
+    id: r.id,
+    scope: r.scope,
+    unit: r.unit,
+    department: r.department,
+    post: r.post,
+    item: r.item,
+    lead: r.lead,
+    assistants: r.assistants,
+    peopleInherited: r.peopleInherited,
+    flow: chooseFlow(r, q),
+    timeLimit: r.timeLimit,
+    source: r.source,
+    score: Math.round(score * 100) / 100,
+  };
+}
+
+const names = (list: string[]) => (list.length > 0 ? list.join('、') : '手册未列明');
+
+/** One row as the chat shows it. */
+export function itemBlock(a: AnswerItem, intent: Intent): string {
+  const lines: string[] = [`【${a.item}】`];
+  lines.push(`单位/科室：${a.department ? `${a.unit} ${a.department}` : a.unit}`);
+  lines.push(`岗位：${a.post}`);
+  if (intent === 'timeLimit') lines.push(`时限：${a.timeLimit ?? '手册未写明时限'}`);
+  lines.push(`牵头负责人：${names(a.lead)}${a.peopleInherited ? '（沿用本岗位人员）' : ''}`);
+  lines.push(`辅助人员：${names(a.assistants)}`);
+  if (a.flow) {
+    const chart = a.flow.codes
+      .map((c, i) => (a.flow!.titles[i] ? `${c} ${a.flow!.titles[i]}` : c))
+      .join('；');
+    const head = [chart, a.flow.subflow ? `（${a.flow.subflow}）` : ''].filter(Boolean).join(' ');
+    lines.push(`流程：${head || '见下列步骤'}`);
+    a.flow.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${s}`));
+  } else if (intent === 'flow') {
+    lines.push('流程：手册未给出此项的流程图');
+  }
+  if (intent !== 'timeLimit' && a.timeLimit) lines.push(`时限：${a.timeLimit}`);
+  lines.push(`来源：${a.source.file} 第${a.source.line}行`);
+  return lines.join('\n');
+}
+
+export function answersText(items: AnswerItem[], intent: Intent): string {
+  if (items.length === 1) return itemBlock(items[0]!, intent);
+  const scopes = [...new Set(items.map((a) => SCOPE_LABEL[a.scope]))];
+  const head =
+    scopes.length > 1
+      ? `找到 ${items.length} 条相关职责（${scopes.join('、')}各有规定，问题里加上“市局”或“区里”可只看一处）：`
+      : `找到 ${items.length} 条相关职责：`;
+  return [head, ...items.map((a, i) => `${i + 1}. 〔${SCOPE_LABEL[a.scope]}〕${itemBlock(a, intent)}`)].join('\n\n');
+}
+
+export function personText(person: string, items: AnswerItem[]): string {
+  const leads = items.filter((a) => a.lead.includes(person));
+  const assists = items.filter((a) => !a.lead.includes(person) && a.assistants.includes(person));
+  const posts = [...new Set(leads.concat(assists).map((a) => `${a.post}（${a.department ? `${a.unit} ${a.department}` : a.unit}）`))];
+  const line = (a: AnswerItem, i: number) => {
+    const codes = a.flow?.codes.length ? `〔${a.flow.codes.join(' ')}〕` : '';
+    const who = a.lead.includes(person) ? '' : `（牵头：${names(a.lead)}）`;
+    return `  ${i + 1}. ${a.item}${codes}${who} — ${a.source.file} 第${a.source.line}行`;
+  };
+  const out = [`${person} 在手册中参与 ${items.length} 项工作（牵头 ${leads.length} 项，辅助 ${assists.length} 项）。`];
+  out.push(`岗位：${posts.join('；')}`);
+  if (leads.length > 0) out.push('牵头负责：', ...leads.map(line));
+  if (assists.length > 0) out.push('辅助参与：', ...assists.map(line));
+  return out.join('\n');
+}
+
+export const CAPABILITIES =
+  '我能回答：谁负责某项工作（如“谁负责测绘作业证初审”）、某项工作的流程和时限（如“征收征用工作的流程”“土地征收征用的办理时限”）、某人负责哪些工作（输入姓名加“负责哪些工作”）、谁分管某个股室（如“谁分管测绘室”）。';
+
+export function notFoundText(question: string, nearTopics: string[], unknownPerson: string | null): string {
+  const lines = unknownPerson
+    ? [`手册中没有名为“${unknownPerson}”的人员，请核对姓名，或直接问工作事项。`]
+    : [`抱歉，现有手册里没有找到与“${question.trim()}”相关的岗位职责。`];
+  lines.push(CAPABILITIES);
+  if (nearTopics.length > 0) lines.push(`相近的主题：${nearTopics.join('、')}`);
+  return lines.join('\n');
+}

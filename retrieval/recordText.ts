@@ -1,0 +1,51 @@
+import type { DutyRecord } from '../ingest/record.js';
+
+/** Folds the width and spacing variants the manuals mix ("（境）"/"(境)", "：", spaces). */
+export function fold(text: string): string {
+  return text
+    .replace(/（/g, '(')
+    .replace(/）/g, ')')
+    .replace(/：/g, ':')
+    .replace(/\s+/g, '')
+    .toLowerCase();
+}
+
+/** The post without its number: "业务岗6：地理国情监测评价和测绘管理岗" → "地理国情监测评价和测绘管理岗". */
+export function postName(post: string): string {
+  return post.replace(/^业务岗\d+[:：]/, '');
+}
+
+/** The texts of a record that matching reads, strongest first. */
+export interface RecordTexts {
+  /** The work item and its chart titles: what the row is about. */
+  title: string;
+  /** Post name, sub-flow names, what a leader oversees. */
+  label: string;
+  /** Everything, unit and department included. */
+  full: string;
+}
+
+export function recordTexts(r: DutyRecord): RecordTexts {
+  const title = fold([r.item.replace(/^[一二三四五六七八九十]+、/, ''), ...(r.flow?.titles ?? [])].join(' | '));
+  const label = fold([postName(r.post), ...(r.flow?.subflows.map((s) => s.name) ?? []), ...r.oversees].join(' | '));
+  const full = fold(
+    [
+      title,
+      label,
+      r.unit,
+      r.department ?? '',
+      ...r.duties,
+      ...r.responsibilities,
+      ...(r.flow?.steps ?? []),
+      ...(r.flow?.subflows.flatMap((s) => s.steps) ?? []),
+      r.timeLimit ?? '',
+    ].join(' | '),
+  );
+  return { title, label, full };
+}
+
+/** The text embedded and full-text indexed for a record: item and titles first, then the body. */
+export function indexText(r: DutyRecord): { key: string; body: string } {
+  const t = recordTexts(r);
+  return { key: `${t.title} ${t.label}`, body: t.full };
+}
