@@ -146,7 +146,7 @@ const NOT_A_STEP = new Set(['时限', '其他', '其它', '保密']);
 export function stepsFromResponsibilities(entries: string[]): string[] {
   const steps: string[] = [];
   for (const e of entries) {
-    const m = /^([\u4e00-\u9fa5、]{1,16}?)的?(?:责任|职责)\s*[:：。.]/.exec(e.trim());
+    const m = /^([\u4e00-\u9fa5、]{1,16}?)的?(?:责任|职责)\s*[:：。.]/.exec(e.trim().replace(/^\d{1,2}\s*[.、，,．]\s*/, ''));
     if (!m) continue;
     const step = m[1]!.replace(/的$/, '');
     if (!NOT_A_STEP.has(step) && !steps.includes(step)) steps.push(step);

@@ -14,6 +14,7 @@ export interface AnswerItem {
   assistants: string[];
   peopleInherited: boolean;
   flow: { codes: string[]; titles: string[]; steps: string[]; subflow: string | null } | null;
+  duties: string[];
   timeLimit: string | null;
   source: { file: string; line: number };
   score: number;
@@ -59,11 +60,14 @@ export function toItem(r: DutyRecord, score: number, q: ParsedQuery | null): Ans
     assistants: r.assistants,
     peopleInherited: r.peopleInherited,
     flow: chooseFlow(r, q),
+    duties: r.duties,
     timeLimit: r.timeLimit,
     source: r.source,
     score: Math.round(score * 100) / 100,
   };
 }
+
+const brief = (text: string, max: number) => ([...text].length > max ? `${[...text].slice(0, max).join('')}…` : text);
 
 const names = (list: string[]) => (list.length > 0 ? list.join('、') : '手册未列明');
 
@@ -72,6 +76,7 @@ export function itemBlock(a: AnswerItem, intent: Intent): string {
   const lines: string[] = [`【${a.item}】`];
   lines.push(`单位/科室：${a.department ? `${a.unit} ${a.department}` : a.unit}`);
   lines.push(`岗位：${a.post}`);
+  if (a.duties.length > 0) lines.push(`职责：${brief(a.duties.join('；'), 90)}`);
   if (intent === 'timeLimit') lines.push(`时限：${a.timeLimit ?? '手册未写明时限'}`);
   lines.push(`牵头负责人：${names(a.lead)}${a.peopleInherited ? '（沿用本岗位人员）' : ''}`);
   lines.push(`辅助人员：${names(a.assistants)}`);

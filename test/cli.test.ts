@@ -1,0 +1,50 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { scratch } from './helpers.js';
+
+const root = join(import.meta.dirname, '..');
+const tsx = join(root, 'node_modules', '.bin', 'tsx');
+const dirs = scratch();
+afterAll(() => dirs.cleanup());
+
+const run = (script: string, args: string[], env: Record<string, string>, input?: string) =>
+  spawnSync(tsx, [join(root, 'bot', 'cli', script), ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    input,
+    encoding: 'utf8',
+  });
+
+describe('command line', () => {
+  const env = { SEEDS_DIR: dirs.seedsDir, DATA_DIR: dirs.dataDir };
+
+  it('npm run ask -- --json prints the contract', () => {
+    const out = run('ask.ts', ['--json', '谁负责测绘作业证初审?'], env);
+    expect(out.status).toBe(0);
+    const answer = JSON.parse(out.stdout) as { found: boolean; answers: { lead: string[] }[] };
+    expect(answer.found).toBe(true);
+    expect(answer.answers[0]!.lead).toEqual(['王金峰']);
+  });
+
+  it('--jsonl answers one question a line', () => {
+    const out = run('ask.ts', ['--jsonl'], env, '谁分管测绘室\n{"q": "明天放假吗"}\n');
+    const lines = out.stdout.trim().split('\n').map((l) => JSON.parse(l) as { found: boolean });
+    expect(lines.map((l) => l.found)).toEqual([true, false]);
+  });
+
+  it('ingest reports each file and fails only when nothing loaded', () => {
+    const ok = run('ingest.ts', [], env);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain('001_ae071096d0a343be.txt：94 条事项');
+
+    const bad = join(dirs.root, 'bad-seeds');
+    mkdirSync(join(bad, 'manuals'), { recursive: true });
+    writeFileSync(join(bad, 'manuals', 'minutes.txt'), '会议纪要\n');
+    const none = run('ingest.ts', [], { SEEDS_DIR: bad, DATA_DIR: join(dirs.root, 'bad-data') });
+    expect(none.status).toBe(1);
+    expect(none.stdout).toContain('minutes.txt：无法解析');
+    rmSync(bad, { recursive: true });
+  });
+});

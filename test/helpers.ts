@@ -1,0 +1,18 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../bot/config.js';
+import { openEngine } from '../bot/runtime/nodeEngine.js';
+
+/** A scratch copy of the shipped seeds and a fresh data folder, so tests may edit both. */
+export function scratch(): { root: string; seedsDir: string; dataDir: string; cleanup: () => void } {
+  const root = mkdtempSync(join(tmpdir(), 'gzt-'));
+  const seedsDir = join(root, 'seeds');
+  cpSync(join(import.meta.dirname, '..', 'seeds'), seedsDir, { recursive: true });
+  const dataDir = join(root, 'data');
+  return { root, seedsDir, dataDir, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+export function engineIn(dirs: { seedsDir: string; dataDir: string }, force = false) {
+  return openEngine(loadConfig({ SEEDS_DIR: dirs.seedsDir, DATA_DIR: dirs.dataDir }), { force });
+}
