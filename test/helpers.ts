@@ -1,6 +1,8 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import type { DutyEngine } from '../retrieval/engine.js';
 import { loadConfig } from '../bot/config.js';
 import { openEngine } from '../bot/runtime/nodeEngine.js';
 
@@ -15,4 +17,16 @@ export function scratch(): { root: string; seedsDir: string; dataDir: string; cl
 
 export function engineIn(dirs: { seedsDir: string; dataDir: string }, force = false) {
   return openEngine(loadConfig({ SEEDS_DIR: dirs.seedsDir, DATA_DIR: dirs.dataDir }), { force });
+}
+
+/** An engine over a scratch copy of the seeds for one test file: opened before, removed after. */
+export function useEngine(): () => DutyEngine {
+  let dirs: ReturnType<typeof scratch> | undefined;
+  let engine: DutyEngine | undefined;
+  beforeAll(() => {
+    dirs = scratch();
+    engine = engineIn(dirs).engine;
+  });
+  afterAll(() => dirs?.cleanup());
+  return () => engine!;
 }
