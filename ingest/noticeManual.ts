@@ -101,9 +101,8 @@ export function parseNoticeManual(file: string, text: string): ParsedManual {
       section = sec[2]!;
       return;
     }
-    const mechanism = SECTION.exec(trimmed);
-    if (mechanism && /机制/.test(chapter)) {
-      const [name, ...rest] = mechanism[2]!.split('。');
+    if (sec && /机制/.test(chapter)) {
+      const [name, ...rest] = sec[2]!.split('。');
       push('taskforce-duty', '工作专班办公室', name!.trim(), splitEntries(squeezeCjk(rest.join('。'))), i + 1, [], []);
       return;
     }
