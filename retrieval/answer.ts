@@ -25,6 +25,12 @@ export interface Answer {
   intent: Intent;
   found: boolean;
   answers: AnswerItem[];
+  /** A line above the rows where the question asks for more than a row: "张三（局长）分管：…". */
+  summary: string | null;
+  /** The person a person question is about. */
+  person: string | null;
+  /** Topics close to an unanswered question. */
+  nearTopics: string[];
   text: string;
 }
 
@@ -132,3 +138,6 @@ export function notFoundText(question: string, nearTopics: string[], unknownPers
   if (nearTopics.length > 0) lines.push(`相近的主题：${nearTopics.join('、')}`);
   return lines.join('\n');
 }
+
+/** Questions shown as clickable examples in the help card, the not-found card and the web console. */
+export const EXAMPLE_QUESTIONS = ['谁负责测绘作业证初审?', '征收征用工作的流程', '谁分管测绘室', '土地征收征用的办理时限'];

@@ -67,11 +67,13 @@ export class DutyEngine {
   private found(q: ParsedQuery, scored: Scored[]): Answer {
     const answers = scored.map((s) => toItem(s.record, s.score, q));
     let text = answersText(answers, q.intent);
+    let summary: string | null = null;
     if (q.intent === 'leadership' && scored[0]?.record.oversees.length) {
       const lead = answers[0]!;
-      text = `${lead.lead.join('、')}（${lead.post}，${lead.unit}）分管：${scored[0].record.oversees.join('、')}。\n\n${text}`;
+      summary = `${lead.lead.join('、')}（${lead.post}，${lead.unit}）分管：${scored[0].record.oversees.join('、')}。`;
+      text = `${summary}\n\n${text}`;
     }
-    return { question: q.question, intent: q.intent, found: true, answers, text };
+    return { question: q.question, intent: q.intent, found: true, answers, summary, person: null, nearTopics: [], text };
   }
 
   /** Every row the person leads or assists: complete, never a top-k cut. Leading rows first. */
@@ -82,7 +84,16 @@ export class DutyEngine {
       ...rows.filter((r) => r.lead.includes(person)),
       ...rows.filter((r) => !r.lead.includes(person)),
     ].map((r) => toItem(r, 1, null));
-    return { question: q.question, intent: 'person', found: true, answers: items, text: personText(person, items) };
+    return {
+      question: q.question,
+      intent: 'person',
+      found: true,
+      answers: items,
+      summary: null,
+      person,
+      nearTopics: [],
+      text: personText(person, items),
+    };
   }
 
   private notFound(q: ParsedQuery, scored: Scored[]): Answer {
@@ -97,6 +108,9 @@ export class DutyEngine {
       intent: q.intent,
       found: false,
       answers: [],
+      summary: null,
+      person: q.unknownPerson,
+      nearTopics: topics,
       text: notFoundText(q.question, topics, q.unknownPerson),
     };
   }

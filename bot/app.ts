@@ -1,0 +1,87 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { DutyEngine } from '../retrieval/engine.js';
+import { consolePage } from './console/page.js';
+import { openWebhook, type WebhookSecrets } from './feishu/webhook.js';
+import type { Logger } from './log.js';
+
+/** The part of the SDK's EventDispatcher the webhook route uses. */
+export interface EventSink {
+  invoke(data: unknown, params?: { needCheck?: boolean }): Promise<unknown>;
+}
+
+export interface AppDeps {
+  /** The engine once the index is loaded; undefined while it is being built. */
+  engine: () => DutyEngine | undefined;
+  /** Null when Feishu is not configured: the console and the API still work. */
+  feishu: { secrets: WebhookSecrets; events: EventSink } | null;
+  log: Logger;
+  /** Counts for operators (outbox, inbox …), shown by /healthz. */
+  status?: () => Promise<Record<string, unknown>>;
+  /** Extra routes from features (post and person pages …). */
+  extend?: (app: Hono) => void;
+}
+
+const MAX_WEBHOOK_BYTES = 1024 * 1024;
+const MAX_QUESTION_CHARS = 500;
+
+/** The one Hono app, for Node and for Workers: dependencies in, routes out. */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+
+  app.onError((err, c) => {
+    deps.log.error('请求处理出错', { path: c.req.path, error: String(err?.stack ?? err) });
+    return c.json({ error: '服务器内部错误，已记录日志' }, 500);
+  });
+
+  app.get('/', (c) => c.html(consolePage()));
+
+  app.get('/healthz', async (c) => {
+    const engine = deps.engine();
+    const status = deps.status ? await deps.status() : {};
+    if (!engine) return c.json({ ok: false, index: 'loading', feishu: deps.feishu ? 'on' : 'off', ...status }, 503);
+    return c.json({ ok: true, records: engine.records.length, feishu: deps.feishu ? 'on' : 'off', ...status });
+  });
+
+  app.post(
+    '/api/ask',
+    bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: '请求体过大（上限 64 KB）' }, 413) }),
+    async (c) => {
+      let body: unknown;
+      try {
+        body = await c.req.json();
+      } catch {
+        return c.json({ error: '请求体不是合法的 JSON，应为 {"question": "…"}' }, 400);
+      }
+      const question = (body as { question?: unknown } | null)?.question;
+      if (typeof question !== 'string' || !question.trim()) return c.json({ error: '缺少 question 字段（字符串）' }, 400);
+      if ([...question].length > MAX_QUESTION_CHARS) return c.json({ error: `问题过长（上限 ${MAX_QUESTION_CHARS} 字）` }, 400);
+      const engine = deps.engine();
+      if (!engine) return c.json({ error: '索引正在加载，请稍后再试' }, 503);
+      return c.json(engine.ask(question));
+    },
+  );
+
+  app.post(
+    '/webhook/feishu',
+    bodyLimit({ maxSize: MAX_WEBHOOK_BYTES, onError: (c) => c.json({ error: '请求体超过 1 MB' }, 413) }),
+    async (c) => {
+      if (!deps.feishu) return c.json({ error: '飞书未配置：请设置 FEISHU_APP_ID 和 FEISHU_APP_SECRET' }, 503);
+      const raw = new Uint8Array(await c.req.arrayBuffer());
+      const opened = openWebhook(raw, (name) => c.req.header(name), deps.feishu.secrets);
+      if (opened.kind === 'rejected') {
+        deps.log.warn('拒绝飞书回调', { status: opened.status, error: opened.error });
+        return c.json({ error: opened.error }, opened.status);
+      }
+      if (opened.kind === 'challenge') return c.json({ challenge: opened.challenge });
+      const headers = Object.fromEntries(c.req.raw.headers.entries());
+      // The SDK reads headers from the prototype, so they stay out of the payload it parses.
+      const result = await deps.feishu.events.invoke(Object.assign(Object.create({ headers }), opened.body), { needCheck: false });
+      return c.json(result && typeof result === 'object' ? result : {});
+    },
+  );
+
+  deps.extend?.(app);
+  app.notFound((c) => c.json({ error: `没有这个地址：${c.req.path}` }, 404));
+  return app;
+}

@@ -1,0 +1,37 @@
+import { answerCards, helpCard, noticeCard } from '../cards.js';
+import { Composer } from './composer.js';
+import type { ChatContext } from './context.js';
+
+/** Help, and unknown slash commands: the first and the last word of every conversation. */
+export function helpCommand(commandHelp: () => string[]): Composer<ChatContext> {
+  return new Composer<ChatContext>().hears(/^(?:\/help|\/start|帮助|help|使用说明|菜单|你能做什么|[?？])$/i, (ctx) =>
+    ctx.reply(helpCard(commandHelp())),
+  );
+}
+
+/** Anything else is a question for the duty manuals. */
+export function askFallback(): Composer<ChatContext> {
+  return new Composer<ChatContext>().use(async (ctx) => {
+    const slash = ctx.text.match(/^\/(\S+)/);
+    if (slash) {
+      await ctx.reply(noticeCard('未知命令', `没有“/${slash[1]}”这个命令。发送“帮助”查看我能做什么，或直接用中文提问。`, 'orange'));
+      return;
+    }
+    if (!ctx.text) {
+      await ctx.reply(helpCard());
+      return;
+    }
+    await ctx.reply(...answerCards(ctx.services.engine.ask(ctx.text), ctx.services.mention));
+  });
+}
+
+/** The whole conversation: feature composers in order, then questions. */
+export function buildRouter(features: Composer<ChatContext>[]): Composer<ChatContext> {
+  const root = new Composer<ChatContext>();
+  const help: string[] = [];
+  root.use(helpCommand(() => help));
+  for (const f of features) root.use(f);
+  help.push(...root.help);
+  root.use(askFallback());
+  return root;
+}

@@ -1,0 +1,26 @@
+import type { DutyEngine } from '../../retrieval/engine.js';
+import type { Card, MentionLookup } from '../cards.js';
+import type { Mention } from '../feishu/message.js';
+
+/** What commands may use; features add their services here. */
+export interface BotServices {
+  engine: DutyEngine;
+  /** A bound person's open_id, for @-mentions in cards. */
+  mention: MentionLookup;
+}
+
+/** One incoming message as every command sees it, from Feishu or from the web console. */
+export interface ChatContext {
+  /** The text with the bot's mention removed. */
+  text: string;
+  match: RegExpMatchArray | null;
+  chat: { id: string; type: 'p2p' | 'group' };
+  sender: { openId: string | null };
+  /** People @-mentioned besides the bot. */
+  mentions: Mention[];
+  messageId: string | null;
+  /** Milliseconds since the epoch, from the injected clock. */
+  now: number;
+  services: BotServices;
+  reply(...cards: Card[]): Promise<void>;
+}

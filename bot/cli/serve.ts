@@ -1,0 +1,70 @@
+import { serve } from '@hono/node-server';
+import * as lark from '@larksuiteoapi/node-sdk';
+import { ConfigError, loadConfig } from '../config.js';
+import { sdkLogger } from '../feishu/api.js';
+import { jsonLogger } from '../log.js';
+import { createNodeBot } from '../runtime/nodeBot.js';
+
+const PUMP_EVERY_MS = 10_000;
+const log = jsonLogger();
+
+let config;
+try {
+  config = loadConfig();
+} catch (e) {
+  console.error(`配置错误：${(e as Error).message}`);
+  process.exit(2);
+}
+
+const bot = createNodeBot(config, { log });
+const { report } = bot;
+console.log(`索引：${report.records} 条职责，来自 ${report.manuals.length} 份手册（${report.rebuilt ? '已重建' : '沿用已有索引'}，${Math.round(report.millis)} ms）`);
+for (const m of report.manuals) if (m.error) console.log(`  ⚠ ${m.file} 无法解析：${m.error}`);
+
+let ws: lark.WSClient | null = null;
+if (bot.feishu && config.feishu) {
+  const f = config.feishu;
+  bot.feishu.bot.identify().catch((e) => log.warn('暂未取得机器人身份，群聊 @ 判断将在下次重试', { error: String(e) }));
+  if (f.mode === 'ws') {
+    ws = new lark.WSClient({ appId: f.appId, appSecret: f.appSecret, domain: f.domain, logger: sdkLogger(log) });
+    void ws.start({ eventDispatcher: bot.feishu.bot.dispatcher });
+  }
+  if (!f.encryptKey && !f.verificationToken && f.mode === 'http') {
+    log.warn('未设置 FEISHU_ENCRYPT_KEY 或 FEISHU_VERIFICATION_TOKEN：任何人都能向回调地址发送伪造事件');
+  }
+}
+
+const pump = async () => {
+  try {
+    await bot.pump();
+  } catch (e) {
+    log.error('后台维护出错', { error: String(e) });
+  }
+};
+void pump();
+const timer = setInterval(pump, PUMP_EVERY_MS);
+
+const server = serve({ fetch: bot.app.fetch, hostname: config.host, port: config.port }, (info) => {
+  const base = `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`;
+  console.log(`岗责通已启动：`);
+  console.log(`  网页版       ${base}/`);
+  console.log(`  问答接口     POST ${base}/api/ask`);
+  console.log(`  健康检查     ${base}/healthz`);
+  if (!config.feishu) console.log('  飞书：未开启（设置 FEISHU_APP_ID 和 FEISHU_APP_SECRET 后开启）');
+  else if (config.feishu.mode === 'ws') console.log(`  飞书：已开启，长连接模式（${config.feishu.domain}）`);
+  else console.log(`  飞书：已开启，事件回调地址 ${base}/webhook/feishu（${config.feishu.domain}）`);
+});
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  clearInterval(timer);
+  ws?.close({ force: true });
+  server.close();
+  await bot.close();
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+void ConfigError;

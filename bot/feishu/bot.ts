@@ -1,0 +1,224 @@
+import * as lark from '@larksuiteoapi/node-sdk';
+import { type Card, noticeCard } from '../cards.js';
+import type { ChatContext, BotServices } from '../chat/context.js';
+import type { Composer } from '../chat/composer.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../log.js';
+import type { Outbox } from '../outbox.js';
+import type { Inbox, InboxEvent, OutboxMessage } from '../state.js';
+import type { Tasks } from '../tasks.js';
+import type { FeishuApi } from './api.js';
+import { sdkLogger } from './api.js';
+import { type IncomingMessage, type ReceiveEvent, readMessage } from './message.js';
+
+/** What a card button click answers within Feishu's 3 seconds. */
+export interface CardReply {
+  toast?: { type: 'info' | 'success' | 'error' | 'warning'; content: string };
+  card?: { type: 'raw'; data: Card };
+}
+
+export interface CardContext {
+  chatId: string;
+  /** The message that holds the clicked card. */
+  messageId: string;
+  operatorOpenId: string | null;
+  now: number;
+  services: BotServices;
+  /** Replies under the card; a repeated delivery of the same click sends nothing more. */
+  reply(...cards: Card[]): Promise<boolean>;
+  /** Runs a text command as if the operator had typed it. */
+  ask(text: string): Promise<boolean>;
+}
+
+export type CardActionHandler = (value: Record<string, string>, ctx: CardContext) => Promise<CardReply>;
+
+/** Handles events other than messages (a user joins a group …); replies go through `send`. */
+export type EventHandler = (payload: Record<string, unknown>, tools: { send: (chatId: string, cards: Card[], key: string, purpose: string) => Promise<void>; now: number }) => Promise<'handled' | 'ignored'>;
+
+export interface FeishuBotOptions {
+  api: FeishuApi;
+  inbox: Inbox;
+  outbox: Outbox;
+  router: Composer<ChatContext>;
+  services: BotServices;
+  clock: Clock;
+  log: Logger;
+  tasks: Tasks;
+  cardActions?: Record<string, CardActionHandler>;
+  events?: Record<string, EventHandler>;
+  /** Tries before an event that keeps failing is given up (and the asker told). */
+  maxAttempts?: number;
+}
+
+const MESSAGE_EVENT = 'im.message.receive_v1';
+
+const cardsToMessages = (chatId: string, replyTo: string | null, cards: Card[], key: string, purpose: string): OutboxMessage[] =>
+  cards.map((c, i) => ({ chatId, replyTo, msgType: 'interactive', content: JSON.stringify(c), dedupeKey: `${key}:${i}`, purpose }));
+
+/**
+ * The Feishu side of the bot: every event is stored once (de-duplicated on event_id and message_id),
+ * acknowledged at once, and handled in the background; card clicks are answered within the callback.
+ */
+export class FeishuBot {
+  readonly dispatcher: lark.EventDispatcher;
+  private botOpenId: string | null = null;
+  private readonly inflight = new Set<string>();
+
+  constructor(private readonly o: FeishuBotOptions) {
+    const handles: Record<string, (data: Record<string, unknown>) => Promise<unknown>> = {
+      [MESSAGE_EVENT]: (data) => this.receive(MESSAGE_EVENT, data),
+      'card.action.trigger': (data) => this.cardAction(data),
+    };
+    for (const type of Object.keys(o.events ?? {})) handles[type] = (data) => this.receive(type, data);
+    this.dispatcher = new lark.EventDispatcher({ logger: sdkLogger(o.log) }).register(handles as never);
+  }
+
+  /** Learns the bot's own open_id, needed to tell whether a group message @-mentions it. */
+  async identify(): Promise<string> {
+    if (!this.botOpenId) {
+      const info = await this.o.api.botInfo();
+      this.botOpenId = info.openId;
+      this.o.log.info('飞书机器人身份', { openId: info.openId, name: info.name });
+    }
+    return this.botOpenId;
+  }
+
+  /** Stores the event and returns at once; the work runs after the acknowledgement. */
+  private async receive(type: string, data: Record<string, unknown>): Promise<Record<string, never>> {
+    const eventId = String(data.event_id ?? data.uuid ?? '');
+    const messageId = type === MESSAGE_EVENT ? ((data as ReceiveEvent).message?.message_id ?? null) : null;
+    if (!eventId) {
+      this.o.log.warn('事件缺少 event_id，已忽略', { type });
+      return {};
+    }
+    const payload = { ...data };
+    const fresh = await this.o.inbox.claim({ eventId, messageId, type, payload, receivedAt: this.o.clock.now() });
+    if (!fresh) {
+      this.o.log.info('重复推送，已忽略', { type, eventId, messageId });
+      return {};
+    }
+    this.o.tasks.run(this.process({ eventId, messageId, type, payload, receivedAt: this.o.clock.now(), attempts: 0 }));
+    return {};
+  }
+
+  /** Handles events left unhandled by a crash, a restart or an error. */
+  async resume(limit = 200): Promise<number> {
+    const pending = await this.o.inbox.pending(limit);
+    await Promise.all(pending.map((e) => this.process(e)));
+    return pending.length;
+  }
+
+  async process(e: InboxEvent): Promise<void> {
+    if (this.inflight.has(e.eventId)) return;
+    this.inflight.add(e.eventId);
+    try {
+      await this.o.inbox.attempted(e.eventId);
+      const payload = e.payload as Record<string, unknown>;
+      const outcome =
+        e.type === MESSAGE_EVENT
+          ? await this.onMessage(payload as ReceiveEvent)
+          : await (this.o.events?.[e.type]?.(payload, { send: (chat, cards, key, purpose) => this.sendCards(chat, null, cards, key, purpose), now: this.o.clock.now() }) ??
+              Promise.resolve('ignored' as const));
+      await this.o.inbox.finish(e.eventId, outcome === 'handled' ? 'handled' : 'ignored', outcome === 'handled' ? undefined : outcome);
+    } catch (err) {
+      const attempts = e.attempts + 1;
+      const max = this.o.maxAttempts ?? 3;
+      this.o.log.error('事件处理出错', { eventId: e.eventId, type: e.type, attempts, error: String((err as Error)?.stack ?? err) });
+      if (attempts >= max) {
+        await this.o.inbox.finish(e.eventId, 'failed', String(err));
+        const msg = readMessage(e.payload as ReceiveEvent, this.botOpenId);
+        if (msg) {
+          await this.sendCards(msg.chatId, msg.messageId, [noticeCard('处理出错', '抱歉，处理这条消息时出错了，已记录日志。请稍后再试，或联系管理员。', 'red')], `reply:${msg.messageId}:error`, 'error').catch(() => {});
+        }
+      }
+    } finally {
+      this.inflight.delete(e.eventId);
+    }
+  }
+
+  private async onMessage(event: ReceiveEvent): Promise<'handled' | string> {
+    // Without its own open_id the bot cannot tell whether a group message is for it: fail, retry later.
+    const botOpenId = event.message?.chat_type === 'p2p' ? this.botOpenId : await this.identify();
+    const msg = readMessage(event, botOpenId);
+    if (!msg) return '消息缺少 message_id 或 chat_id';
+    if (!msg.senderIsUser) return '机器人发送的消息';
+    if (msg.chatType === 'group' && !msg.mentionsBot) return '群消息未@本机器人';
+    const reply = (...cards: Card[]) => this.sendCards(msg.chatId, msg.messageId, cards, `reply:${msg.messageId}`, 'answer');
+    if (msg.text === null) {
+      await reply(noticeCard('暂不支持这类消息', `我目前只读文字和富文本消息（收到的是 ${msg.msgType}）。请直接用文字提问，例如“谁负责测绘作业证初审?”。`));
+      return 'handled';
+    }
+    await this.o.router.run(this.chatContext(msg, reply));
+    return 'handled';
+  }
+
+  private chatContext(msg: IncomingMessage, reply: ChatContext['reply']): ChatContext {
+    return {
+      text: msg.text ?? '',
+      match: null,
+      chat: { id: msg.chatId, type: msg.chatType },
+      sender: { openId: msg.senderOpenId },
+      mentions: msg.mentions,
+      messageId: msg.messageId,
+      now: this.o.clock.now(),
+      services: this.o.services,
+      reply,
+    };
+  }
+
+  private async sendCards(chatId: string, replyTo: string | null, cards: Card[], key: string, purpose: string): Promise<void> {
+    await this.o.outbox.send(cardsToMessages(chatId, replyTo, cards, key, purpose));
+  }
+
+  /** A card button: answered within the callback; what it sends goes out after the answer. */
+  async cardAction(data: Record<string, unknown>): Promise<CardReply> {
+    const d = data as {
+      operator?: { open_id?: string };
+      action?: { value?: unknown };
+      context?: { open_message_id?: string; open_chat_id?: string };
+    };
+    const value = (d.action?.value ?? {}) as Record<string, string>;
+    const messageId = d.context?.open_message_id ?? '';
+    const chatId = d.context?.open_chat_id ?? '';
+    const operator = d.operator?.open_id ?? null;
+    const key = `click:${messageId}:${operator ?? ''}:${JSON.stringify(value)}`;
+    const queue = async (cards: Card[], purpose: string): Promise<boolean> => {
+      const ids = await this.o.outbox.enqueue(cardsToMessages(chatId, messageId || null, cards, key, purpose));
+      if (ids.every((id) => id === null)) return false;
+      this.o.tasks.run(this.o.outbox.deliverNow(ids));
+      return true;
+    };
+    const ctx: CardContext = {
+      chatId,
+      messageId,
+      operatorOpenId: operator,
+      now: this.o.clock.now(),
+      services: this.o.services,
+      reply: (...cards) => queue(cards, `button:${value.action ?? ''}`),
+      ask: async (text) => {
+        let cards: Card[] = [];
+        await this.o.router.run({
+          text,
+          match: null,
+          chat: { id: chatId, type: 'group' },
+          sender: { openId: operator },
+          mentions: [],
+          messageId: messageId || null,
+          now: this.o.clock.now(),
+          services: this.o.services,
+          reply: async (...c) => void cards.push(...c),
+        });
+        return queue(cards, 'button:ask');
+      },
+    };
+    if (!chatId || !value.action) return { toast: { type: 'error', content: '按钮数据不完整' } };
+    const handler = this.o.cardActions?.[value.action];
+    if (!handler) return { toast: { type: 'warning', content: '这个按钮已失效，请重新提问' } };
+    try {
+      return await handler(value, ctx);
+    } catch (err) {
+      this.o.log.error('卡片按钮处理出错', { action: value.action, error: String(err) });
+      return { toast: { type: 'error', content: '处理出错，请稍后再试' } };
+    }
+  }
+}

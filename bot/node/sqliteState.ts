@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Inbox, InboxEvent, InboxStatus, OutboxMessage, OutboxRow, OutboxStore } from '../state.js';
+
+/** Schema steps, applied in order once each (tracked by `pragma user_version`). */
+const MIGRATIONS: string[] = [
+  `create table inbox (
+     event_id text primary key,
+     message_id text unique,
+     type text not null,
+     payload text not null,
+     received_at integer not null,
+     attempts integer not null default 0,
+     status text not null default 'received',
+     note text
+   );
+   create index inbox_status on inbox (status, received_at);
+   create table outbox (
+     id integer primary key,
+     uuid text not null unique,
+     chat_id text not null,
+     reply_to text,
+     msg_type text not null,
+     content text not null,
+     dedupe_key text unique,
+     purpose text not null,
+     status text not null default 'pending',
+     attempts integer not null default 0,
+     next_at integer not null,
+     lease_owner text,
+     lease_until integer,
+     created_at integer not null,
+     sent_at integer,
+     message_id text,
+     last_error text
+   );
+   create index outbox_due on outbox (status, next_at);`,
+];
+
+interface OutboxDbRow {
+  id: number;
+  uuid: string;
+  chat_id: string;
+  reply_to: string | null;
+  msg_type: 'interactive' | 'text';
+  content: string;
+  dedupe_key: string | null;
+  purpose: string;
+  status: OutboxRow['status'];
+  attempts: number;
+  created_at: number;
+  message_id: string | null;
+  last_error: string | null;
+}
+
+const toOutboxRow = (r: OutboxDbRow): OutboxRow => ({
+  id: r.id,
+  uuid: r.uuid,
+  chatId: r.chat_id,
+  replyTo: r.reply_to,
+  msgType: r.msg_type,
+  content: r.content,
+  dedupeKey: r.dedupe_key,
+  purpose: r.purpose,
+  status: r.status,
+  attempts: r.attempts,
+  createdAt: r.created_at,
+  messageId: r.message_id,
+  lastError: r.last_error,
+});
+
+/** The bot's state in one SQLite file (`DATA_DIR/state.db`), separate from the rebuildable index. */
+export class SqliteState {
+  readonly db: Database.Database;
+  readonly inbox: Inbox;
+  readonly outbox: OutboxStore;
+
+  constructor(path: string, extraMigrations: string[] = []) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate([...MIGRATIONS, ...extraMigrations]);
+    this.inbox = this.makeInbox();
+    this.outbox = this.makeOutbox();
+  }
+
+  private migrate(steps: string[]): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    for (let v = version; v < steps.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(steps[v]!);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private makeInbox(): Inbox {
+    const db = this.db;
+    const claim = db.prepare(
+      `insert or ignore into inbox (event_id, message_id, type, payload, received_at) values (?, ?, ?, ?, ?)`,
+    );
+    const pending = db.prepare(`select * from inbox where status = 'received' order by received_at limit ?`);
+    const attempted = db.prepare(`update inbox set attempts = attempts + 1 where event_id = ?`);
+    const finish = db.prepare(`update inbox set status = ?, note = ? where event_id = ?`);
+    const prune = db.prepare(`delete from inbox where received_at < ? and status != 'received'`);
+    return {
+      async claim(e) {
+        return claim.run(e.eventId, e.messageId, e.type, JSON.stringify(e.payload), e.receivedAt).changes === 1;
+      },
+      async pending(limit) {
+        return (pending.all(limit) as Record<string, unknown>[]).map(
+          (r): InboxEvent => ({
+            eventId: r.event_id as string,
+            messageId: r.message_id as string | null,
+            type: r.type as string,
+            payload: JSON.parse(r.payload as string),
+            receivedAt: r.received_at as number,
+            attempts: r.attempts as number,
+          }),
+        );
+      },
+      async attempted(eventId) {
+        attempted.run(eventId);
+      },
+      async finish(eventId: string, status: InboxStatus, note?: string) {
+        finish.run(status, note ?? null, eventId);
+      },
+      async prune(before) {
+        return prune.run(before).changes;
+      },
+    };
+  }
+
+  private makeOutbox(): OutboxStore {
+    const db = this.db;
+    const insert = db.prepare(
+      `insert or ignore into outbox (uuid, chat_id, reply_to, msg_type, content, dedupe_key, purpose, next_at, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const add = db.transaction((messages: OutboxMessage[], at: number) =>
+      messages.map((m) => {
+        const r = insert.run(randomUUID(), m.chatId, m.replyTo, m.msgType, m.content, m.dedupeKey ?? null, m.purpose, at, at);
+        return r.changes === 1 ? Number(r.lastInsertRowid) : null;
+      }),
+    );
+    const leaseSql = (filter: string) =>
+      `update outbox set lease_owner = @owner, lease_until = @until
+       where id in (select id from outbox where status = 'pending' and next_at <= @now
+                    and (lease_until is null or lease_until <= @now) ${filter} order by id limit @limit)
+       returning *`;
+    const lease = db.prepare(leaseSql(''));
+    const sent = db.prepare(
+      `update outbox set status = 'sent', message_id = ?, sent_at = ?, attempts = ?, lease_until = null where id = ?`,
+    );
+    const retry = db.prepare(
+      `update outbox set attempts = ?, next_at = ?, last_error = ?, lease_until = null where id = ?`,
+    );
+    const failed = db.prepare(
+      `update outbox set status = 'failed', attempts = ?, last_error = ?, lease_until = null where id = ?`,
+    );
+    const get = db.prepare('select * from outbox where id = ?');
+    const counts = db.prepare('select status, count(*) as n from outbox group by status');
+    return {
+      async add(messages, at) {
+        return add(messages, at);
+      },
+      async lease(now, owner, leaseMs, limit, ids) {
+        const params = { owner, until: now + leaseMs, now, limit };
+        const stmt = ids ? db.prepare(leaseSql(`and id in (${ids.map(Number).join(',') || 'null'})`)) : lease;
+        return (stmt.all(params) as OutboxDbRow[]).map(toOutboxRow).sort((a, b) => a.id - b.id);
+      },
+      async sent(id, messageId, at, attempts) {
+        sent.run(messageId, at, attempts, id);
+      },
+      async retryLater(id, nextAt, error, attempts) {
+        retry.run(attempts, nextAt, error, id);
+      },
+      async failed(id, error, attempts) {
+        failed.run(attempts, error, id);
+      },
+      async get(id) {
+        const r = get.get(id) as OutboxDbRow | undefined;
+        return r ? toOutboxRow(r) : null;
+      },
+      async counts() {
+        const out = { pending: 0, sent: 0, failed: 0 };
+        for (const r of counts.all() as { status: keyof typeof out; n: number }[]) out[r.status] = r.n;
+        return out;
+      },
+    };
+  }
+}

@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from './clock.js';
+import { type FeishuApi, FeishuError } from './feishu/api.js';
+import type { Logger } from './log.js';
+import type { OutboxMessage, OutboxRow, OutboxStore } from './state.js';
+
+export interface OutboxOptions {
+  store: OutboxStore;
+  api: FeishuApi;
+  clock: Clock;
+  log: Logger;
+  /** Feishu allows 5 messages a second to one chat, shared by all bots in it. */
+  perChatPerSecond?: number;
+  /** Tries within one delivery before the row waits for the next flush. */
+  immediateTries?: number;
+  /** Tries in all before a row is marked failed. */
+  maxAttempts?: number;
+}
+
+const LEASE_MS = 60_000;
+
+/**
+ * Sends queued messages: per-chat rate limit, retries with backoff, a uuid per row so that a retry is
+ * never delivered twice, and a row that cannot be sent stays in the table, marked, never dropped.
+ */
+export class Outbox {
+  private readonly owner = randomUUID();
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly windows = new Map<string, number[]>();
+  private readonly perSecond: number;
+  private readonly immediateTries: number;
+  private readonly maxAttempts: number;
+
+  constructor(private readonly o: OutboxOptions) {
+    this.perSecond = o.perChatPerSecond ?? 5;
+    this.immediateTries = o.immediateTries ?? 3;
+    this.maxAttempts = o.maxAttempts ?? 15;
+  }
+
+  /** Queues and delivers at once; resolves when the attempts are over (sent, failed or left for later). */
+  async send(messages: OutboxMessage[]): Promise<(number | null)[]> {
+    const ids = await this.enqueue(messages);
+    await this.deliverNow(ids);
+    return ids;
+  }
+
+  /** Stores messages without sending; null where the dedupe key was queued before. */
+  enqueue(messages: OutboxMessage[]): Promise<(number | null)[]> {
+    return this.o.store.add(messages, this.o.clock.now());
+  }
+
+  async deliverNow(ids: (number | null)[]): Promise<void> {
+    const fresh = ids.filter((id): id is number => id !== null);
+    if (fresh.length > 0) await this.deliver(await this.o.store.lease(this.o.clock.now(), this.owner, LEASE_MS, fresh.length, fresh));
+  }
+
+  /** Delivers every due row: rows left by a crash, a restart or an earlier failure. */
+  async flush(limit = 500): Promise<number> {
+    const rows = await this.o.store.lease(this.o.clock.now(), this.owner, LEASE_MS, limit);
+    await this.deliver(rows);
+    return rows.length;
+  }
+
+  private async deliver(rows: OutboxRow[]): Promise<void> {
+    await Promise.all(rows.map((row) => this.inChatOrder(row.chatId, () => this.deliverOne(row))));
+  }
+
+  /** One chat's sends run one after another, so the rate limit holds. */
+  private inChatOrder(chat: string, work: () => Promise<void>): Promise<void> {
+    const prev = this.chains.get(chat) ?? Promise.resolve();
+    const next = prev.then(work, work);
+    this.chains.set(chat, next);
+    void next.finally(() => {
+      if (this.chains.get(chat) === next) this.chains.delete(chat);
+    });
+    return next;
+  }
+
+  private async slot(chat: string): Promise<void> {
+    for (;;) {
+      const now = this.o.clock.now();
+      const window = (this.windows.get(chat) ?? []).filter((t) => t > now - 1000);
+      if (window.length < this.perSecond) {
+        window.push(now);
+        this.windows.set(chat, window);
+        return;
+      }
+      this.windows.set(chat, window);
+      await this.o.clock.sleep(window[0]! + 1000 - now);
+    }
+  }
+
+  private async deliverOne(row: OutboxRow): Promise<void> {
+    const { store, api, clock, log } = this.o;
+    let attempts = row.attempts;
+    for (let tryNo = 0; ; tryNo++) {
+      await this.slot(row.chatId);
+      attempts++;
+      try {
+        const { messageId } = await api.send({
+          chatId: row.chatId,
+          replyTo: row.replyTo,
+          msgType: row.msgType,
+          content: row.content,
+          uuid: row.uuid,
+        });
+        await store.sent(row.id, messageId, clock.now(), attempts);
+        return;
+      } catch (e) {
+        const err = FeishuError.from(e);
+        const detail = { outbox: row.id, purpose: row.purpose, chat: row.chatId, code: err.code, status: err.status, error: err.message };
+        const label = `${err.code ?? err.status ?? 'network'}: ${err.message}`;
+        if (!err.retryable || attempts >= this.maxAttempts) {
+          log.error('飞书消息发送失败，已停止重试', { ...detail, attempts });
+          await store.failed(row.id, label, attempts);
+          return;
+        }
+        const wait = err.retryAfterMs ?? 500 * 2 ** tryNo;
+        if (tryNo + 1 >= this.immediateTries) {
+          const later = Math.min(30 * 60_000, 30_000 * 2 ** Math.floor(attempts / this.immediateTries));
+          log.warn('飞书消息暂未发出，稍后重试', { ...detail, attempts, retryInMs: later });
+          // The row keeps its uuid, so a retry inside Feishu's one-hour window cannot duplicate it.
+          await store.retryLater(row.id, clock.now() + Math.max(later, wait), label, attempts);
+          return;
+        }
+        log.warn('飞书消息发送失败，重试', { ...detail, attempts, retryInMs: wait });
+        await clock.sleep(wait);
+      }
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import type { Hono } from 'hono';
+import type { DutyEngine } from '../../retrieval/engine.js';
+import type { IngestReport } from '../../retrieval/node/sqliteIndex.js';
+import { createApp } from '../app.js';
+import { answerActions } from '../chat/answerActions.js';
+import { buildRouter } from '../chat/basics.js';
+import type { BotServices } from '../chat/context.js';
+import { type Clock, systemClock } from '../clock.js';
+import type { Config } from '../config.js';
+import { type FeishuApi, LarkApi } from '../feishu/api.js';
+import { FeishuBot } from '../feishu/bot.js';
+import { jsonLogger, type Logger } from '../log.js';
+import { SqliteState } from '../node/sqliteState.js';
+import { Outbox } from '../outbox.js';
+import { type Tasks, trackedTasks } from '../tasks.js';
+import { openEngine } from './nodeEngine.js';
+
+export interface NodeBotOptions {
+  clock?: Clock;
+  log?: Logger;
+  /** Defaults to the SDK client for `config.feishu`. */
+  api?: FeishuApi;
+}
+
+export interface NodeBot {
+  app: Hono;
+  engine: DutyEngine;
+  report: IngestReport;
+  state: SqliteState;
+  tasks: Tasks;
+  services: BotServices;
+  /** Null when Feishu is off. */
+  feishu: { bot: FeishuBot; outbox: Outbox; api: FeishuApi } | null;
+  /** One round of background upkeep: unhandled events, due messages, old de-dup entries. */
+  pump(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Feishu re-sends an event for about 7 hours; de-dup entries are kept for two days. */
+const DEDUP_KEEP_MS = 48 * 3600_000;
+
+/** Wires the bot on Node: index, state, Feishu client, router, app. */
+export function createNodeBot(config: Config, o: NodeBotOptions = {}): NodeBot {
+  const clock = o.clock ?? systemClock;
+  const log = o.log ?? jsonLogger();
+  const { engine, report } = openEngine(config);
+  const state = new SqliteState(config.statePath);
+  const tasks = trackedTasks((e) => log.error('后台任务出错', { error: String((e as Error)?.stack ?? e) }));
+  const services: BotServices = { engine, mention: () => null };
+  const router = buildRouter([]);
+
+  let feishu: NodeBot['feishu'] = null;
+  if (config.feishu) {
+    const api = o.api ?? new LarkApi({ ...config.feishu, logger: log });
+    const outbox = new Outbox({ store: state.outbox, api, clock, log });
+    const bot = new FeishuBot({ api, inbox: state.inbox, outbox, router, services, clock, log, tasks, cardActions: { ...answerActions } });
+    feishu = { bot, outbox, api };
+  }
+
+  const app = createApp({
+    engine: () => engine,
+    feishu: feishu && config.feishu ? { secrets: config.feishu, events: feishu.bot.dispatcher } : null,
+    log,
+    status: async () => (feishu ? { outbox: await state.outbox.counts() } : {}),
+  });
+
+  return {
+    app,
+    engine,
+    report,
+    state,
+    tasks,
+    services,
+    feishu,
+    async pump() {
+      if (!feishu) return;
+      await feishu.bot.resume();
+      await feishu.outbox.flush();
+      await state.inbox.prune(clock.now() - DEDUP_KEEP_MS);
+    },
+    async close() {
+      await tasks.idle();
+      state.close();
+    },
+  };
+}
