@@ -1,0 +1,109 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface StubMessage {
+  kind: 'reply' | 'create';
+  /** The message replied to (reply) or the chat (create). */
+  target: string;
+  msgType: string;
+  content: Record<string, unknown>;
+  uuid: string | null;
+  messageId: string;
+}
+
+interface Scripted {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * A local stand-in for open.feishu.cn on 127.0.0.1, for the real SDK: token, bot info, reply, create,
+ * patch, batch_get_id; failures can be scripted per call.
+ */
+export class FeishuStub {
+  readonly messages: StubMessage[] = [];
+  readonly calls: { method: string; path: string; auth: string | undefined }[] = [];
+  readonly users = new Map<string, string>();
+  botOpenId = 'ou_bot_gzt';
+  private readonly script: Scripted[] = [];
+  private readonly byUuid = new Map<string, string>();
+  private seq = 0;
+  private server: Server | null = null;
+  url = '';
+
+  /** The next send calls answer with these responses instead of succeeding. */
+  failSends(...responses: Scripted[]): void {
+    this.script.push(...responses);
+  }
+
+  sendCalls(): number {
+    return this.calls.filter((c) => c.path.startsWith('/open-apis/im/v1/messages')).length;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(req.url ?? '/', 'http://stub');
+    this.calls.push({ method: req.method ?? '', path: url.pathname, auth: req.headers.authorization });
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(body));
+    };
+    let body: Record<string, unknown> = {};
+    try {
+      body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    } catch {
+      body = {};
+    }
+    const path = url.pathname;
+    if (path === '/open-apis/auth/v3/tenant_access_token/internal') {
+      return send(200, { code: 0, msg: 'ok', tenant_access_token: 't-stub-token', expire: 7200 });
+    }
+    if (req.headers.authorization !== 'Bearer t-stub-token') return send(401, { code: 99991663, msg: 'invalid token' });
+    if (path === '/open-apis/bot/v3/info') {
+      return send(200, { code: 0, msg: 'ok', bot: { open_id: this.botOpenId, app_name: '岗责通', activate_status: 2 } });
+    }
+    const reply = path.match(/^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/);
+    if ((reply && req.method === 'POST') || (path === '/open-apis/im/v1/messages' && req.method === 'POST')) {
+      const scripted = this.script.shift();
+      if (scripted) return send(scripted.status, scripted.body, scripted.headers);
+      const uuid = typeof body.uuid === 'string' ? body.uuid : null;
+      // Feishu: the same uuid succeeds at most once within an hour.
+      if (uuid && this.byUuid.has(uuid)) return send(200, { code: 0, msg: 'success', data: { message_id: this.byUuid.get(uuid) } });
+      const messageId = `om_stub_${++this.seq}`;
+      if (uuid) this.byUuid.set(uuid, messageId);
+      this.messages.push({
+        kind: reply ? 'reply' : 'create',
+        target: reply ? reply[1]! : String(body.receive_id),
+        msgType: String(body.msg_type),
+        content: JSON.parse(String(body.content)) as Record<string, unknown>,
+        uuid,
+        messageId,
+      });
+      return send(200, { code: 0, msg: 'success', data: { message_id: messageId, msg_type: body.msg_type } });
+    }
+    if (path.startsWith('/open-apis/im/v1/messages/') && req.method === 'PATCH') return send(200, { code: 0, msg: 'success', data: {} });
+    if (path === '/open-apis/contact/v3/users/batch_get_id') {
+      const keys = [...((body.emails as string[]) ?? []), ...((body.mobiles as string[]) ?? [])];
+      const list = keys.map((k) =>
+        this.users.has(k) ? { user_id: this.users.get(k), [k.includes('@') ? 'email' : 'mobile']: k } : { [k.includes('@') ? 'email' : 'mobile']: k },
+      );
+      return send(200, { code: 0, msg: 'success', data: { user_list: list } });
+    }
+    return send(404, { code: 404, msg: `stub has no ${req.method} ${path}` });
+  }
+}
