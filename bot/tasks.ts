@@ -19,3 +19,32 @@ export function trackedTasks(onError: (e: unknown) => void): Tasks {
     },
   };
 }
+
+const later: (fn: () => void) => void =
+  typeof setImmediate === 'function' ? (fn) => void setImmediate(fn) : (fn) => void setTimeout(fn, 0);
+
+/**
+ * Work run one item per turn of the event loop, after pending I/O: a burst of events is acknowledged
+ * first, and one slow item never holds up the acknowledgements of the others for long.
+ */
+export class TurnQueue {
+  private readonly waiting: (() => void)[] = [];
+  private scheduled = false;
+
+  constructor(private readonly tasks: Tasks) {}
+
+  push(work: () => Promise<unknown>): void {
+    this.tasks.run(new Promise((resolve, reject) => this.waiting.push(() => work().then(resolve, reject))));
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.waiting.length === 0) return;
+    this.scheduled = true;
+    later(() => {
+      this.scheduled = false;
+      this.waiting.shift()?.();
+      this.schedule();
+    });
+  }
+}

@@ -38,3 +38,17 @@ row('answer latency p50', `${pct(50).toFixed(2)} ms`, '—', true);
 row('answer latency p95', `${pct(95).toFixed(2)} ms`, '< 5 ms', pct(95) < 5);
 row('ingest + index build', `${buildMs.toFixed(0)} ms`, '< 3000 ms', buildMs < 3000);
 row('peak RSS', `${rssMb.toFixed(0)} MB`, '< 200 MB', rssMb < 200);
+
+if (!process.argv.includes('--engine-only')) {
+  const { benchWebhook } = await import('./benchWebhook.js');
+  const rate = 350;
+  const w = await benchWebhook(questions, { rate, seconds: 10 });
+  console.log(`\nwebhook：加密签名事件 ${rate}/s × 10 s，200 个会话，回复发到本地飞书桩`);
+  row('sustained events/s', `${w.eventsPerSecond.toFixed(0)}`, '≥ 300', w.eventsPerSecond >= 300);
+  row('ack p50', `${w.ackP50.toFixed(2)} ms`, '—', true);
+  row('ack p99', `${w.ackP99.toFixed(2)} ms`, '< 20 ms', w.ackP99 < 20);
+  row('event-to-reply p50', `${w.replyP50.toFixed(2)} ms`, '—', true);
+  row('event-to-reply p95', `${w.replyP95.toFixed(2)} ms`, '< 100 ms', w.replyP95 < 100);
+  row('replies received', `${w.replies}`, `${rate * 10}`, w.replies === rate * 10);
+  row('server peak RSS', `${w.rssMb.toFixed(0)} MB`, '< 250 MB', w.rssMb < 250);
+}

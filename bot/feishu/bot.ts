@@ -6,7 +6,7 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { Outbox } from '../outbox.js';
 import type { Inbox, InboxEvent, OutboxMessage } from '../state.js';
-import type { Tasks } from '../tasks.js';
+import { type Tasks, TurnQueue } from '../tasks.js';
 import type { FeishuApi } from './api.js';
 import { sdkLogger } from './api.js';
 import { type IncomingMessage, type ReceiveEvent, readMessage } from './message.js';
@@ -63,8 +63,10 @@ export class FeishuBot {
   readonly dispatcher: lark.EventDispatcher;
   private botOpenId: string | null = null;
   private readonly inflight = new Set<string>();
+  private readonly turns: TurnQueue;
 
   constructor(private readonly o: FeishuBotOptions) {
+    this.turns = new TurnQueue(o.tasks);
     const handles: Record<string, (data: Record<string, unknown>) => Promise<unknown>> = {
       [MESSAGE_EVENT]: (data) => this.receive(MESSAGE_EVENT, data),
       'card.action.trigger': (data) => this.cardAction(data),
@@ -97,7 +99,8 @@ export class FeishuBot {
       this.o.log.info('重复推送，已忽略', { type, eventId, messageId });
       return {};
     }
-    this.o.tasks.run(this.process({ eventId, messageId, type, payload, receivedAt: this.o.clock.now(), attempts: 0 }));
+    const event = { eventId, messageId, type, payload, receivedAt: this.o.clock.now(), attempts: 0 };
+    this.turns.push(() => this.process(event));
     return {};
   }
 

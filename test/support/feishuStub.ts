@@ -9,6 +9,8 @@ export interface StubMessage {
   content: Record<string, unknown>;
   uuid: string | null;
   messageId: string;
+  /** performance.now() when the stub received it. */
+  receivedAt: number;
 }
 
 interface Scripted {
@@ -31,6 +33,7 @@ export class FeishuStub {
   private seq = 0;
   private server: Server | null = null;
   url = '';
+  onMessage: ((m: StubMessage) => void) | null = null;
 
   /** The next send calls answer with these responses instead of succeeding. */
   failSends(...responses: Scripted[]): void {
@@ -93,7 +96,9 @@ export class FeishuStub {
         content: JSON.parse(String(body.content)) as Record<string, unknown>,
         uuid,
         messageId,
+        receivedAt: performance.now(),
       });
+      this.onMessage?.(this.messages[this.messages.length - 1]!);
       return send(200, { code: 0, msg: 'success', data: { message_id: messageId, msg_type: body.msg_type } });
     }
     if (path.startsWith('/open-apis/im/v1/messages/') && req.method === 'PATCH') return send(200, { code: 0, msg: 'success', data: {} });
