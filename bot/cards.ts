@@ -1,4 +1,6 @@
+import type { DutyRecord } from '../ingest/record.js';
 import { type Answer, type AnswerItem, CAPABILITIES, EXAMPLE_QUESTIONS, SCOPE_LABEL } from '../retrieval/answer.js';
+import type { Reminder } from './reminders/store.js';
 
 /** Feishu Card JSON 2.0. Unknown properties are errors in 2.0, so only documented ones are used. */
 export type CardElement = Record<string, unknown>;
@@ -231,3 +233,81 @@ export function flowCard(a: AnswerItem, mention: MentionLookup): Card {
 }
 
 export { place as placeOf };
+
+// ——— Reminders ———
+
+/** What a reminder card shows besides the reminder itself. */
+export interface ReminderView {
+  r: Reminder;
+  record: DutyRecord | null;
+  /** "2026年11月30日（星期一）". */
+  due: string;
+  /** "还有 3 个工作日" / "今天到期" / "已逾期 2 个工作日". */
+  distance: string;
+}
+
+const ORIGIN_LABEL = { chat: '群聊设置', manual: '手册时限', calendar: '周期日历' } as const;
+
+function who(v: ReminderView, mention: MentionLookup): string {
+  if (v.r.assigneeOpenId) return `<at id=${v.r.assigneeOpenId}></at>`;
+  if (v.r.assigneeName) return people([v.r.assigneeName], mention);
+  if (v.record && v.record.lead.length > 0) return people(v.record.lead, mention);
+  return v.r.creator ? `<at id=${v.r.creator}></at>` : '未指定';
+}
+
+const flowCodes = (record: ReminderView['record']) => (record?.flow?.codes.length ? ` 〔${record.flow.codes.join(' ')}〕` : '');
+
+export function reminderButtons(id: number): CardElement {
+  return buttons([
+    button('完成', { action: 'remind.done', id: String(id) }, 'primary'),
+    button('顺延1个工作日', { action: 'remind.postpone', id: String(id) }),
+  ]);
+}
+
+/** The confirmation of a new or changed reminder, with the date spelled out so a wrong parse shows. */
+export function reminderCard(title: string, v: ReminderView, mention: MentionLookup, o: { warning?: string | null; note?: string | null } = {}): Card {
+  const lines = [
+    `**事项**：${md(v.r.title)}`,
+    `**截止**：${v.due}（${v.distance}）`,
+    `**负责人**：${who(v, mention)}`,
+  ];
+  if (v.record) {
+    lines.push(`**关联手册事项**：${md(itemTitle(v.record.item))}${md(flowCodes(v.record))}`);
+    lines.push(`**岗位**：${md(v.record.post)}（${md([v.record.unit, v.record.department].filter(Boolean).join(' · '))}）`);
+    if (v.record.timeLimit) lines.push(`**手册时限**：${md(v.record.timeLimit)}`);
+  }
+  lines.push(`**编号**：#${v.r.id} ｜ 来源：${ORIGIN_LABEL[v.r.origin]}`);
+  const els: CardElement[] = [markdown(lines.join('\n'))];
+  if (o.warning) els.push(markdown(`<font color='red'>${md(o.warning)}</font>`));
+  if (o.note) els.push(markdown(md(o.note), { grey: true }));
+  els.push(markdown(`改期：发送“改期 ${v.r.id} 12月5日”；取消：发送“取消 ${v.r.id}”`, { grey: true }));
+  if (v.r.status === 'open') els.push(reminderButtons(v.r.id));
+  return card(title, els, { template: v.r.status === 'open' ? 'green' : 'grey', summary: `${title}：${v.r.title}` });
+}
+
+function reminderLine(v: ReminderView, mention: MentionLookup): string {
+  return `**#${v.r.id} ${md(v.r.title)}**${md(flowCodes(v.record))}\n${who(v, mention)} ｜ ${v.due}${v.r.dueTime ? ` ${v.r.dueTime}` : ''} ｜ ${v.distance}`;
+}
+
+/** A list of reminders ("我的提醒", "本群提醒"), complete, paged where long. */
+export function reminderListCards(title: string, views: ReminderView[], mention: MentionLookup, empty: string): Card[] {
+  if (views.length === 0) return [card(title, [markdown(empty)], { template: 'grey' })];
+  const blocks = views.map((v, i) => [...(i > 0 ? [hr()] : []), markdown(reminderLine(v, mention)), reminderButtons(v.r.id)]);
+  return paged(`${title}（${views.length} 条）`, blocks, { template: 'wathet' });
+}
+
+/** The morning digest of one chat. */
+export function digestCards(date: string, sections: { overdue: ReminderView[]; today: ReminderView[]; soon: ReminderView[] }, mention: MentionLookup): Card[] {
+  const blocks: CardElement[][] = [];
+  const section = (label: string, color: string, list: ReminderView[]) => {
+    if (list.length === 0) return;
+    blocks.push([markdown(`<font color='${color}'>**${label}（${list.length}）**</font>`)]);
+    list.forEach((v) => blocks.push([markdown(reminderLine(v, mention)), reminderButtons(v.r.id)]));
+  };
+  section('已逾期', 'red', sections.overdue);
+  section('今天到期', 'orange', sections.today);
+  section('近 3 个工作日内到期', 'blue', sections.soon);
+  blocks.push([markdown('发送“本群提醒”查看全部，“取消订阅”停止每日提醒。', { grey: true })]);
+  const total = sections.overdue.length + sections.today.length + sections.soon.length;
+  return paged(`每日提醒 · ${date}`, blocks, { template: sections.overdue.length > 0 ? 'red' : 'orange', summary: `今日提醒 ${total} 条` });
+}

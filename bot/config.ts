@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { Cron } from 'croner';
 
 export interface FeishuConfig {
   appId: string;
@@ -24,6 +25,8 @@ export interface Config {
   feishu: FeishuConfig | null;
   /** open_ids allowed to run admin commands (绑定 …). */
   adminOpenIds: string[];
+  /** When the daily digest goes out: cron expression and its time zone. */
+  digest: { cron: string; timezone: string };
 }
 
 export class ConfigError extends Error {
@@ -52,6 +55,17 @@ function feishuConfig(env: Record<string, string | undefined>): FeishuConfig | n
   };
 }
 
+function digestConfig(env: Record<string, string | undefined>): Config['digest'] {
+  const cron = env.DIGEST_CRON?.trim() || '0 9 * * *';
+  const timezone = env.DIGEST_TZ?.trim() || 'Asia/Shanghai';
+  try {
+    new Cron(cron, { timezone, paused: true }).stop();
+  } catch (e) {
+    throw new ConfigError(`DIGEST_CRON / DIGEST_TZ 无效（${cron}，${timezone}）：${(e as Error).message}`);
+  }
+  return { cron, timezone };
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const dataDir = resolve(env.DATA_DIR || 'data');
   const seedsDir = resolve(env.SEEDS_DIR || 'seeds');
@@ -67,5 +81,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port,
     feishu: feishuConfig(env),
     adminOpenIds: (env.ADMIN_OPEN_IDS ?? '').split(/[,，\s]+/).filter(Boolean),
+    digest: digestConfig(env),
   };
 }

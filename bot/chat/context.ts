@@ -1,12 +1,16 @@
 import type { DutyEngine } from '../../retrieval/engine.js';
 import type { Card, MentionLookup } from '../cards.js';
 import type { Mention } from '../feishu/message.js';
+import type { ReminderService } from '../reminders/service.js';
 
 /** What commands may use; features add their services here. */
 export interface BotServices {
   engine: DutyEngine;
   /** A bound person's open_id, for @-mentions in cards. */
   mention: MentionLookup;
+  reminders: ReminderService;
+  /** Names in the manuals bound to a Feishu user (the roster), for "我的提醒" and "我的岗位". */
+  namesOf(openId: string): string[];
 }
 
 /** One incoming message as every command sees it, from Feishu or from the web console. */

@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import * as lark from '@larksuiteoapi/node-sdk';
-import { ConfigError, loadConfig } from '../config.js';
+import { Cron } from 'croner';
+import { loadConfig } from '../config.js';
 import { sdkLogger } from '../feishu/api.js';
 import { jsonLogger } from '../log.js';
 import { createNodeBot } from '../runtime/nodeBot.js';
@@ -34,6 +35,16 @@ if (bot.feishu && config.feishu) {
   }
 }
 
+for (const w of bot.deadlineWarnings) console.log(`  ⚠ 周期日历：${w}`);
+// The cron fires the digest on time; the pump below catches up a run missed while the process was down.
+const digestJob = new Cron(config.digest.cron, { timezone: config.digest.timezone, protect: true }, async () => {
+  try {
+    await bot.digest.runDue(Date.now());
+  } catch (e) {
+    log.error('每日提醒出错', { error: String(e) });
+  }
+});
+
 const pump = async () => {
   try {
     await bot.pump();
@@ -50,6 +61,8 @@ const server = serve({ fetch: bot.app.fetch, hostname: config.host, port: config
   console.log(`  网页版       ${base}/`);
   console.log(`  问答接口     POST ${base}/api/ask`);
   console.log(`  健康检查     ${base}/healthz`);
+  const next = digestJob.nextRun();
+  if (next) console.log(`  每日提醒     ${config.digest.cron}（${config.digest.timezone}），下次 ${next.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })}，非工作日跳过`);
   if (!config.feishu) console.log('  飞书：未开启（设置 FEISHU_APP_ID 和 FEISHU_APP_SECRET 后开启）');
   else if (config.feishu.mode === 'ws') console.log(`  飞书：已开启，长连接模式（${config.feishu.domain}）`);
   else console.log(`  飞书：已开启，事件回调地址 ${base}/webhook/feishu（${config.feishu.domain}）`);
@@ -60,6 +73,7 @@ const stop = async () => {
   if (stopping) return;
   stopping = true;
   clearInterval(timer);
+  digestJob.stop();
   ws?.close({ force: true });
   server.close();
   await bot.close();
@@ -67,4 +81,3 @@ const stop = async () => {
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
-void ConfigError;

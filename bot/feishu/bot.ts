@@ -28,6 +28,8 @@ export interface CardContext {
   reply(...cards: Card[]): Promise<boolean>;
   /** Runs a text command as if the operator had typed it. */
   ask(text: string): Promise<boolean>;
+  /** False when this same click (card, operator, button) was handled before: Feishu may deliver it again. */
+  firstTime(): Promise<boolean>;
 }
 
 export type CardActionHandler = (value: Record<string, string>, ctx: CardContext) => Promise<CardReply>;
@@ -198,6 +200,10 @@ export class FeishuBot {
       now: this.o.clock.now(),
       services: this.o.services,
       reply: (...cards) => queue(cards, `button:${value.action ?? ''}`),
+      firstTime: () => this.o.inbox.claim({ eventId: key, messageId: null, type: 'card.click', payload: value, receivedAt: this.o.clock.now() }).then(async (fresh) => {
+        if (fresh) await this.o.inbox.finish(key, 'handled');
+        return fresh;
+      }),
       ask: async (text) => {
         let cards: Card[] = [];
         await this.o.router.run({

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import type { NewReminder, Reminder, ReminderChange, ReminderStatus, ReminderStore, Subscription } from '../reminders/store.js';
 import type { Inbox, InboxEvent, InboxStatus, OutboxMessage, OutboxRow, OutboxStore } from '../state.js';
 
 /** Schema steps, applied in order once each (tracked by `pragma user_version`). */
@@ -37,6 +38,34 @@ const MIGRATIONS: string[] = [
      last_error text
    );
    create index outbox_due on outbox (status, next_at);`,
+  `create table reminders (
+     id integer primary key,
+     chat_id text not null,
+     creator text,
+     assignee_name text,
+     assignee_open_id text,
+     title text not null,
+     due_date text not null,
+     due_time text,
+     record_id text,
+     origin text not null,
+     calendar_key text,
+     status text not null default 'open',
+     created_at integer not null,
+     updated_at integer not null,
+     unique (chat_id, calendar_key)
+   );
+   create index reminders_open on reminders (status, chat_id, due_date);
+   create table reminder_history (
+     id integer primary key,
+     reminder_id integer not null references reminders (id),
+     at integer not null,
+     actor text,
+     action text not null,
+     detail text
+   );
+   create table subscriptions (chat_id text not null, topic text not null, since integer not null, primary key (chat_id, topic));
+   create table digest_runs (date text primary key, done_at integer not null);`,
 ];
 
 interface OutboxDbRow {
@@ -76,6 +105,7 @@ export class SqliteState {
   readonly db: Database.Database;
   readonly inbox: Inbox;
   readonly outbox: OutboxStore;
+  readonly reminders: ReminderStore;
 
   constructor(path: string, extraMigrations: string[] = []) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -87,6 +117,7 @@ export class SqliteState {
     this.migrate([...MIGRATIONS, ...extraMigrations]);
     this.inbox = this.makeInbox();
     this.outbox = this.makeOutbox();
+    this.reminders = this.makeReminders();
   }
 
   private migrate(steps: string[]): void {
@@ -195,6 +226,118 @@ export class SqliteState {
         const out = { pending: 0, sent: 0, failed: 0 };
         for (const r of counts.all() as { status: keyof typeof out; n: number }[]) out[r.status] = r.n;
         return out;
+      },
+    };
+  }
+
+  private makeReminders(): ReminderStore {
+    const db = this.db;
+    const toReminder = (r: Record<string, unknown>): Reminder => ({
+      id: r.id as number,
+      chatId: r.chat_id as string,
+      creator: r.creator as string | null,
+      assigneeName: r.assignee_name as string | null,
+      assigneeOpenId: r.assignee_open_id as string | null,
+      title: r.title as string,
+      dueDate: r.due_date as string,
+      dueTime: r.due_time as string | null,
+      recordId: r.record_id as string | null,
+      origin: r.origin as Reminder['origin'],
+      calendarKey: r.calendar_key as string | null,
+      status: r.status as ReminderStatus,
+      createdAt: r.created_at as number,
+      updatedAt: r.updated_at as number,
+    });
+    const get = db.prepare('select * from reminders where id = ?');
+    const insert = db.prepare(
+      `insert or ignore into reminders (chat_id, creator, assignee_name, assignee_open_id, title, due_date, due_time, record_id, origin, calendar_key, created_at, updated_at)
+       values (@chatId, @creator, @assigneeName, @assigneeOpenId, @title, @dueDate, @dueTime, @recordId, @origin, @calendarKey, @at, @at)`,
+    );
+    const log = db.prepare('insert into reminder_history (reminder_id, at, actor, action, detail) values (?, ?, ?, ?, ?)');
+    const fetch = (id: number) => {
+      const r = get.get(id) as Record<string, unknown> | undefined;
+      return r ? toReminder(r) : null;
+    };
+    const create = db.transaction((r: NewReminder, at: number) => {
+      const res = insert.run({ ...r, at });
+      if (res.changes !== 1) return null;
+      const id = Number(res.lastInsertRowid);
+      log.run(id, at, r.creator, 'created', `${r.dueDate}${r.dueTime ? ` ${r.dueTime}` : ''}`);
+      return fetch(id);
+    });
+    const setStatus = db.transaction((id: number, status: ReminderStatus, at: number, actor: string | null) => {
+      const before = fetch(id);
+      if (!before) return null;
+      if (before.status === status) return before;
+      db.prepare('update reminders set status = ?, updated_at = ? where id = ?').run(status, at, id);
+      log.run(id, at, actor, status === 'open' ? 'reopened' : status, `${before.status} → ${status}`);
+      return fetch(id);
+    });
+    const reschedule = db.transaction((id: number, date: string, time: string | null, at: number, actor: string | null) => {
+      const before = fetch(id);
+      if (!before) return null;
+      db.prepare(`update reminders set due_date = ?, due_time = ?, status = 'open', updated_at = ? where id = ?`).run(date, time, at, id);
+      const fmt = (d: string, t: string | null) => `${d}${t ? ` ${t}` : ''}`;
+      log.run(id, at, actor, 'rescheduled', `${fmt(before.dueDate, before.dueTime)} → ${fmt(date, time)}`);
+      return fetch(id);
+    });
+    return {
+      async create(r, at) {
+        return create(r, at);
+      },
+      async get(id) {
+        return fetch(id);
+      },
+      async open(f) {
+        const where = [`status = 'open'`];
+        const params: unknown[] = [];
+        if (f.chatId) {
+          where.push('chat_id = ?');
+          params.push(f.chatId);
+        }
+        const who: string[] = [];
+        if (f.openId) {
+          who.push('assignee_open_id = ? or creator = ?');
+          params.push(f.openId, f.openId);
+        }
+        if (f.names && f.names.length > 0) {
+          who.push(`assignee_name in (${f.names.map(() => '?').join(',')})`);
+          params.push(...f.names);
+        }
+        if (who.length > 0) where.push(`(${who.join(' or ')})`);
+        if (f.dueBy) {
+          where.push('due_date <= ?');
+          params.push(f.dueBy);
+        }
+        const rows = db.prepare(`select * from reminders where ${where.join(' and ')} order by due_date, coalesce(due_time, '99:99'), id`).all(...params);
+        return (rows as Record<string, unknown>[]).map(toReminder);
+      },
+      async setStatus(id, status, at, actor) {
+        return setStatus(id, status, at, actor);
+      },
+      async reschedule(id, date, time, at, actor) {
+        return reschedule(id, date, time, at, actor);
+      },
+      async history(id) {
+        return db.prepare('select at, actor, action, detail from reminder_history where reminder_id = ? order by id').all(id) as ReminderChange[];
+      },
+      async subscribe(chatId, topic, at) {
+        return db.prepare('insert or ignore into subscriptions (chat_id, topic, since) values (?, ?, ?)').run(chatId, topic, at).changes === 1;
+      },
+      async unsubscribe(chatId) {
+        return db.prepare('delete from subscriptions where chat_id = ?').run(chatId).changes > 0;
+      },
+      async subscriptions(chatId) {
+        const rows = chatId
+          ? db.prepare('select chat_id, topic, since from subscriptions where chat_id = ? order by since').all(chatId)
+          : db.prepare('select chat_id, topic, since from subscriptions order by chat_id, since').all();
+        return (rows as { chat_id: string; topic: string; since: number }[]).map((r): Subscription => ({ chatId: r.chat_id, topic: r.topic, since: r.since }));
+      },
+      async digestDone(date) {
+        return db.prepare('select 1 from digest_runs where date = ?').get(date) !== undefined;
+      },
+      async markDigestDone(date, at) {
+        db.prepare('insert or ignore into digest_runs (date, done_at) values (?, ?)').run(date, at);
       },
     };
   }

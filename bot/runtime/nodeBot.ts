@@ -14,6 +14,12 @@ import { SqliteState } from '../node/sqliteState.js';
 import { Outbox } from '../outbox.js';
 import { type Tasks, trackedTasks } from '../tasks.js';
 import { openEngine } from './nodeEngine.js';
+import { loadDeadlines, loadExtraYears } from './seedFiles.js';
+import { reminderActions, reminderCommands } from '../reminders/commands.js';
+import { DigestRunner } from '../reminders/digest.js';
+import { ReminderService } from '../reminders/service.js';
+import { WorkCalendar } from '../reminders/workCalendar.js';
+import type { Card } from '../cards.js';
 
 export interface NodeBotOptions {
   clock?: Clock;
@@ -29,6 +35,10 @@ export interface NodeBot {
   state: SqliteState;
   tasks: Tasks;
   services: BotServices;
+  digest: DigestRunner;
+  reminders: ReminderService;
+  /** Problems with seeds/deadlines.json, for the operator. */
+  deadlineWarnings: string[];
   /** Null when Feishu is off. */
   feishu: { bot: FeishuBot; outbox: Outbox; api: FeishuApi } | null;
   /** One round of background upkeep: unhandled events, due messages, old de-dup entries. */
@@ -46,16 +56,43 @@ export function createNodeBot(config: Config, o: NodeBotOptions = {}): NodeBot {
   const { engine, report } = openEngine(config);
   const state = new SqliteState(config.statePath);
   const tasks = trackedTasks((e) => log.error('后台任务出错', { error: String((e as Error)?.stack ?? e) }));
-  const services: BotServices = { engine, mention: () => null };
-  const router = buildRouter([]);
+  const calendar = new WorkCalendar(loadExtraYears(config.seedsDir));
+  const loaded = loadDeadlines(config.seedsDir, engine.records);
+  if (loaded.error) log.error('周期日历无法读取，已跳过', { error: loaded.error });
+  for (const w of loaded.warnings) log.warn('周期日历', { warning: w });
+  const reminders = new ReminderService(state.reminders, calendar, loaded.deadlines, () => engine);
+  const services: BotServices = { engine, mention: () => null, reminders, namesOf: () => [] };
+  const router = buildRouter([reminderCommands()]);
 
   let feishu: NodeBot['feishu'] = null;
   if (config.feishu) {
     const api = o.api ?? new LarkApi({ ...config.feishu, logger: log });
     const outbox = new Outbox({ store: state.outbox, api, clock, log });
-    const bot = new FeishuBot({ api, inbox: state.inbox, outbox, router, services, clock, log, tasks, cardActions: { ...answerActions } });
+    const bot = new FeishuBot({
+      api,
+      inbox: state.inbox,
+      outbox,
+      router,
+      services,
+      clock,
+      log,
+      tasks,
+      cardActions: { ...answerActions, ...reminderActions },
+    });
     feishu = { bot, outbox, api };
   }
+
+  const sendDigest = async (chatId: string, cards: Card[], key: string): Promise<boolean> => {
+    if (!feishu) {
+      log.warn('飞书未开启，每日提醒未发送', { chatId, key });
+      return false;
+    }
+    const ids = await feishu.outbox.send(
+      cards.map((c, i) => ({ chatId, replyTo: null, msgType: 'interactive' as const, content: JSON.stringify(c), dedupeKey: `${key}:${i}`, purpose: 'digest' })),
+    );
+    return ids.some((id) => id !== null);
+  };
+  const digest = new DigestRunner({ service: reminders, send: sendDigest, mention: (n) => services.mention(n), schedule: config.digest, log });
 
   const app = createApp({
     engine: () => engine,
@@ -71,9 +108,13 @@ export function createNodeBot(config: Config, o: NodeBotOptions = {}): NodeBot {
     state,
     tasks,
     services,
+    digest,
+    reminders,
+    deadlineWarnings: loaded.error ? [loaded.error, ...loaded.warnings] : loaded.warnings,
     feishu,
     async pump() {
       if (!feishu) return;
+      await digest.runDue(clock.now());
       await feishu.bot.resume();
       await feishu.outbox.flush();
       await state.inbox.prune(clock.now() - DEDUP_KEEP_MS);
