@@ -47,4 +47,29 @@ describe('command line', () => {
     expect(none.stdout).toContain('minutes.txt：无法解析');
     rmSync(bad, { recursive: true });
   });
+
+  it('npm run digest previews a day for operators, and refuses bad dates', async () => {
+    const { SqliteState } = await import('../bot/node/sqliteState.js');
+    mkdirSync(dirs.dataDir, { recursive: true });
+    const state = new SqliteState(join(dirs.dataDir, 'state.db'));
+    await state.reminders.subscribe('oc_ops', '*', Date.parse('2026-11-01T00:00:00Z'));
+    await state.reminders.create(
+      { chatId: 'oc_ops', creator: 'ou_a', assigneeName: '王金峰', assigneeOpenId: null, title: '报送自查报告', dueDate: '2026-11-24', dueTime: null, recordId: null, origin: 'chat', calendarKey: null },
+      Date.parse('2026-11-01T00:00:00Z'),
+    );
+    state.close();
+    const out = run('digest.ts', ['--date', '2026-11-23', '--dry-run', '--json'], env);
+    expect(out.status).toBe(0);
+    const report = JSON.parse(out.stdout) as { date: string; chats: { chatId: string; soon: number; lines: string[] }[] };
+    const chat = report.chats.find((c) => c.chatId === 'oc_ops')!;
+    expect(chat.soon).toBeGreaterThanOrEqual(1);
+    expect(chat.lines.join('\n')).toContain('报送自查报告 | 王金峰 | 2026年11月24日（星期二）');
+    const text = run('digest.ts', ['--date', '2026-10-03', '--dry-run'], env);
+    expect(text.stdout).toContain('不是工作日（国庆节）');
+    const bad = run('digest.ts', ['--date', '11/23'], env);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--date 应为 YYYY-MM-DD');
+    const noFeishu = run('digest.ts', ['--date', '2026-11-23'], env);
+    expect(noFeishu.stderr).toContain('只能用 --dry-run');
+  });
 });
