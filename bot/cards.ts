@@ -11,7 +11,7 @@ export interface Card {
   header: {
     title: { tag: 'plain_text'; content: string };
     subtitle?: { tag: 'plain_text'; content: string };
-    template: 'blue' | 'green' | 'orange' | 'red' | 'grey' | 'wathet' | 'turquoise' | 'indigo';
+    template: 'blue' | 'green' | 'orange' | 'red' | 'grey' | 'wathet' | 'turquoise' | 'indigo' | 'yellow';
   };
   body: { elements: CardElement[] };
 }
@@ -310,4 +310,96 @@ export function digestCards(date: string, sections: { overdue: ReminderView[]; t
   blocks.push([markdown('发送“本群提醒”查看全部，“取消订阅”停止每日提醒。', { grey: true })]);
   const total = sections.overdue.length + sections.today.length + sections.soon.length;
   return paged(`每日提醒 · ${date}`, blocks, { template: sections.overdue.length > 0 ? 'red' : 'orange', summary: `今日提醒 ${total} 条` });
+}
+
+// ——— Onboarding and browsing ———
+
+export function welcomeCard(o: { newcomers?: { name: string; openId: string | null }[]; groupJoin?: boolean } = {}): Card {
+  const hello = o.newcomers && o.newcomers.length > 0
+    ? `欢迎 ${o.newcomers.map((u) => (u.openId ? `<at id=${u.openId}></at>` : md(u.name))).join('、')} ！`
+    : '你好，我是岗责通。';
+  const els = [
+    markdown(`${hello}我根据本局的“定岗定责定流程”手册回答：谁负责哪项工作、流程怎么走、办理时限、某位同事负责什么、谁分管哪个股室；还能设截止提醒。`),
+    markdown('**新同事**：发送“入职 你的岗位”（例如“入职 测绘管理岗”“入职 业务岗6”），我会发一份入职指南：岗位职责、每个流程的步骤、分管领导和同事、周期性截止事项和第一周清单。'),
+    markdown(o.groupJoin ? '在群里提问请先 @我。点下面的例子试一试：' : '点下面的例子试一试：', { grey: true }),
+    buttons(EXAMPLE_QUESTIONS.slice(0, 3).map((q) => button(q, { action: 'ask', q }, 'primary_text'))),
+  ];
+  return card('欢迎使用岗责通', els, { template: 'turquoise', summary: '欢迎使用岗责通' });
+}
+
+/** Several posts match: one button each. */
+export function choiceCard(title: string, hint: string, options: { label: string; value: CardAction }[]): Card {
+  const els: CardElement[] = [markdown(md(hint))];
+  for (const o of options.slice(0, 20)) els.push(button(o.label, o.value));
+  if (options.length > 20) els.push(markdown(`还有 ${options.length - 20} 个，请说得更具体些。`, { grey: true }));
+  return card(title, els, { template: 'yellow' });
+}
+
+interface PackView {
+  post: { post: string; unit: string; department: string | null; key: string };
+  leaders: { names: string[]; post: string; via: 'oversees' | 'principal' }[];
+  people: { leads: string[]; assistants: string[] };
+  colleagues: { post: string; people: string[] }[];
+  items: (AnswerItem & { subflows: { name: string; steps: string[] }[] })[];
+  deadlines: { title: string; next: string | null }[];
+  checklist: { flows: string[]; meet: string[] };
+}
+
+/** The onboarding pack: the post, its people, every item with its flow, deadlines and a first-week checklist. */
+export function packCards(p: PackView, mention: MentionLookup): Card[] {
+  const where = [p.post.unit, p.post.department].filter(Boolean).join(' · ');
+  const leaderText = p.leaders.length
+    ? p.leaders.map((l) => `${l.names.length ? people(l.names, mention) : '（手册未列姓名）'}（${md(l.post)}${l.via === 'oversees' ? '，分管' : '，主持全面工作'}）`).join('；')
+    : '本岗位即单位负责人';
+  const head: CardElement[] = [
+    markdown(
+      [
+        `**单位/科室**：${md(where)}`,
+        `**岗位**：${md(p.post.post)}`,
+        `**分管领导**：${leaderText}`,
+        `**本岗位人员**：牵头 ${people(p.people.leads, mention)}${p.people.assistants.length ? `；辅助 ${people(p.people.assistants, mention)}` : ''}`,
+        `**工作事项**：共 ${p.items.length} 项，流程 ${p.checklist.flows.length} 个`,
+      ].join('\n'),
+    ),
+  ];
+  if (p.colleagues.length > 0) {
+    head.push(markdown(`**同单位同事**\n${p.colleagues.map((c) => `- ${md(c.post)}：${people(c.people, mention)}`).join('\n')}`));
+  }
+  const blocks: CardElement[][] = [head];
+  p.items.forEach((a, i) => {
+    const lines = [`**${i + 1}. ${md(itemTitle(a.item))}**${a.flow?.codes.length ? ` 〔${md(a.flow.codes.join(' '))}〕` : ''}`];
+    if (a.duties.length) lines.push(`职责：${md(brief(a.duties.join('；'), 140))}`);
+    lines.push(`牵头：${people(a.lead, mention)}${a.assistants.length ? ` ｜ 辅助：${people(a.assistants, mention)}` : ''}`);
+    if (a.subflows.length > 1) {
+      for (const sf of a.subflows) lines.push(`流程（${md(sf.name || '未命名')}）：${md(sf.steps.join(' → '))}`);
+    } else if (a.flow && a.flow.steps.length > 0) {
+      const head = a.flow.titles[0] ? `${md(a.flow.titles[0])}：` : '';
+      lines.push(`流程：${head}${md(a.flow.steps.join(' → '))}`);
+    }
+    if (a.timeLimit) lines.push(`时限：${md(a.timeLimit)}`);
+    blocks.push([hr(), markdown(lines.join('\n'))]);
+  });
+  if (p.deadlines.length > 0) {
+    blocks.push([hr(), markdown(`**本岗位的周期性截止事项**\n${p.deadlines.map((d) => `- ${md(d.title)}${d.next ? `：下一次 ${spellDateShort(d.next)}` : ''}`).join('\n')}`)]);
+  }
+  const checklist = [
+    '**第一周清单**',
+    `1. 读懂本岗位的流程：${md(p.checklist.flows.join('；')) || '本岗位手册未列流程图'}`,
+    `2. 认识这些同事：${people(p.checklist.meet, mention) || '—'}`,
+    '3. 订阅本岗位的截止提醒（点下方按钮），每个工作日早上收到到期事项',
+    '4. 有不清楚的事项，直接问我，例如“' + (p.items[0] ? `${itemTitle(p.items[0].item)}的流程` : '谁负责某项工作') + '”',
+  ];
+  blocks.push([hr(), markdown(checklist.join('\n')), buttons([button('订阅本岗位提醒', { action: 'onboard.subscribe', key: p.post.key }, 'primary')])]);
+  return paged(`入职指南：${p.post.post}`, blocks, { subtitle: where, template: 'turquoise', summary: `入职指南：${p.post.post}` });
+}
+
+const spellDateShort = (date: string) => `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;
+
+/** All posts of a unit or section, complete, each with its people and number of items. */
+export function unitPostsCards(name: string, posts: { post: string; unit: string; department: string | null; leads: string[]; items: number; key: string }[], mention: MentionLookup): Card[] {
+  const blocks = posts.map((p, i) => [
+    markdown(`**${i + 1}. ${md(p.post)}**${p.department && !name.includes(p.department) ? `（${md(p.department)}）` : ''}\n人员：${people(p.leads, mention)} ｜ ${p.items} 项工作`),
+    buttons([button('看事项', { action: 'onboard.items', key: p.key }), button('入职指南', { action: 'onboard.pack', key: p.key })]),
+  ]);
+  return paged(`${name}：共 ${posts.length} 个岗位`, blocks, { template: 'indigo' });
 }

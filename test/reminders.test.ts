@@ -182,7 +182,7 @@ describe('daily digest', () => {
     h.stub.messages.length = 0;
     h.clock.set('2026-12-07T01:00:00Z');
     // The first process queues oc_a's digest, then dies before oc_b's and before marking the day done.
-    const dead = createNodeBot(loadConfig(h.env()), { clock: h.clock, log: memoryLogger() });
+    const dead = await createNodeBot(loadConfig(h.env()), { clock: h.clock, log: memoryLogger() });
     const chats = await dead.reminders.digestChats();
     expect(chats).toEqual(['oc_a', 'oc_b']);
     await dead.digest.run('2026-12-07', h.clock.now(), { dryRun: true });
@@ -199,7 +199,7 @@ describe('daily digest', () => {
   it('sends one digest per chat when two schedulers race', async () => {
     h.stub.messages.length = 0;
     h.clock.set('2026-12-08T01:00:00Z');
-    const other = createNodeBot(loadConfig(h.env()), { clock: h.clock, log: memoryLogger() });
+    const other = await createNodeBot(loadConfig(h.env()), { clock: h.clock, log: memoryLogger() });
     await Promise.all([other.digest.runDue(h.clock.now()), h.bot.digest.runDue(h.clock.now()), other.digest.run('2026-12-08', h.clock.now())]);
     await Promise.all([other.tasks.idle(), h.idle()]);
     await other.close();

@@ -2,6 +2,9 @@ import type { DutyEngine } from '../../retrieval/engine.js';
 import type { Card, MentionLookup } from '../cards.js';
 import type { Mention } from '../feishu/message.js';
 import type { ReminderService } from '../reminders/service.js';
+import type { Organisation } from '../../retrieval/organisation.js';
+import type { FeishuApi } from '../feishu/api.js';
+import type { Roster } from '../roster/roster.js';
 
 /** What commands may use; features add their services here. */
 export interface BotServices {
@@ -11,6 +14,12 @@ export interface BotServices {
   reminders: ReminderService;
   /** Names in the manuals bound to a Feishu user (the roster), for "我的提醒" and "我的岗位". */
   namesOf(openId: string): string[];
+  roster: Roster;
+  org: Organisation;
+  /** Null when Feishu is off. */
+  feishu: FeishuApi | null;
+  /** open_ids allowed to run admin commands. */
+  admins: readonly string[];
 }
 
 /** One incoming message as every command sees it, from Feishu or from the web console. */

@@ -24,7 +24,7 @@ try {
 }
 if (!config!.feishu && !dryRun) fail('飞书未配置（FEISHU_APP_ID / FEISHU_APP_SECRET），只能用 --dry-run 预览。');
 
-const bot = createNodeBot(config!, { log: jsonLogger() });
+const bot = await createNodeBot(config!, { log: jsonLogger() });
 for (const w of bot.deadlineWarnings) console.error(`周期日历：${w}`);
 const report = await bot.digest.run(date, Date.now(), { dryRun });
 await bot.tasks.idle();

@@ -17,7 +17,7 @@ try {
   process.exit(2);
 }
 
-const bot = createNodeBot(config, { log });
+const bot = await createNodeBot(config, { log });
 const { report } = bot;
 console.log(`索引：${report.records} 条职责，来自 ${report.manuals.length} 份手册（${report.rebuilt ? '已重建' : '沿用已有索引'}，${Math.round(report.millis)} ms）`);
 for (const m of report.manuals) if (m.error) console.log(`  ⚠ ${m.file} 无法解析：${m.error}`);
@@ -36,6 +36,7 @@ if (bot.feishu && config.feishu) {
 }
 
 for (const w of bot.deadlineWarnings) console.log(`  ⚠ 周期日历：${w}`);
+for (const p of bot.rosterProblems) console.log(`  ⚠ ${p}`);
 // The cron fires the digest on time; the pump below catches up a run missed while the process was down.
 const digestJob = new Cron(config.digest.cron, { timezone: config.digest.timezone, protect: true }, async () => {
   try {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import type { Binding, RosterStore } from '../roster/store.js';
 import type { NewReminder, Reminder, ReminderChange, ReminderStatus, ReminderStore, Subscription } from '../reminders/store.js';
 import type { Inbox, InboxEvent, InboxStatus, OutboxMessage, OutboxRow, OutboxStore } from '../state.js';
 
@@ -66,6 +67,9 @@ const MIGRATIONS: string[] = [
    );
    create table subscriptions (chat_id text not null, topic text not null, since integer not null, primary key (chat_id, topic));
    create table digest_runs (date text primary key, done_at integer not null);`,
+  `create table roster (name text primary key, open_id text, email text, mobile text, source text not null, updated_at integer not null);
+   create index roster_open_id on roster (open_id);
+   create table welcomed (open_id text primary key, at integer not null);`,
 ];
 
 interface OutboxDbRow {
@@ -106,6 +110,7 @@ export class SqliteState {
   readonly inbox: Inbox;
   readonly outbox: OutboxStore;
   readonly reminders: ReminderStore;
+  readonly roster: RosterStore;
 
   constructor(path: string, extraMigrations: string[] = []) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -118,6 +123,7 @@ export class SqliteState {
     this.inbox = this.makeInbox();
     this.outbox = this.makeOutbox();
     this.reminders = this.makeReminders();
+    this.roster = this.makeRoster();
   }
 
   private migrate(steps: string[]): void {
@@ -338,6 +344,38 @@ export class SqliteState {
       },
       async markDigestDone(date, at) {
         db.prepare('insert or ignore into digest_runs (date, done_at) values (?, ?)').run(date, at);
+      },
+    };
+  }
+
+  private makeRoster(): RosterStore {
+    const db = this.db;
+    return {
+      async all() {
+        const rows = db.prepare('select * from roster order by name').all() as Record<string, unknown>[];
+        return rows.map(
+          (r): Binding => ({
+            name: r.name as string,
+            openId: r.open_id as string | null,
+            email: r.email as string | null,
+            mobile: r.mobile as string | null,
+            source: r.source as Binding['source'],
+            updatedAt: r.updated_at as number,
+          }),
+        );
+      },
+      async put(b) {
+        db.prepare(
+          `insert into roster (name, open_id, email, mobile, source, updated_at) values (?, ?, ?, ?, ?, ?)
+           on conflict (name) do update set open_id = excluded.open_id, email = excluded.email, mobile = excluded.mobile,
+             source = excluded.source, updated_at = excluded.updated_at`,
+        ).run(b.name, b.openId, b.email, b.mobile, b.source, b.updatedAt);
+      },
+      async remove(name) {
+        return db.prepare('delete from roster where name = ?').run(name).changes > 0;
+      },
+      async welcome(openId, at) {
+        return db.prepare('insert or ignore into welcomed (open_id, at) values (?, ?)').run(openId, at).changes === 1;
       },
     };
   }

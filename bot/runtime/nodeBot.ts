@@ -20,6 +20,13 @@ import { DigestRunner } from '../reminders/digest.js';
 import { ReminderService } from '../reminders/service.js';
 import { WorkCalendar } from '../reminders/workCalendar.js';
 import type { Card } from '../cards.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Organisation } from '../../retrieval/organisation.js';
+import { onboardingActions, onboardingCommands } from '../onboarding/commands.js';
+import { welcomeHandlers } from '../onboarding/welcome.js';
+import { rosterCommands } from '../roster/commands.js';
+import { parseRosterFile, Roster, RosterFileError } from '../roster/roster.js';
 
 export interface NodeBotOptions {
   clock?: Clock;
@@ -39,6 +46,8 @@ export interface NodeBot {
   reminders: ReminderService;
   /** Problems with seeds/deadlines.json, for the operator. */
   deadlineWarnings: string[];
+  /** Problems with DATA_DIR/roster.json, for the operator. */
+  rosterProblems: string[];
   /** Null when Feishu is off. */
   feishu: { bot: FeishuBot; outbox: Outbox; api: FeishuApi } | null;
   /** One round of background upkeep: unhandled events, due messages, old de-dup entries. */
@@ -46,14 +55,27 @@ export interface NodeBot {
   close(): Promise<void>;
 }
 
+/** DATA_DIR/roster.json, where the admin keeps it; a broken file is reported and skipped. */
+async function importRosterFile(config: Config, roster: Roster, api: FeishuApi | null, now: number, log: Logger): Promise<string[]> {
+  const path = join(config.dataDir, 'roster.json');
+  if (!existsSync(path)) return [];
+  try {
+    return await roster.importFile(parseRosterFile(readFileSync(path, 'utf8')), api, now, log);
+  } catch (e) {
+    if (!(e instanceof RosterFileError)) throw e;
+    log.error('人员名单无法读取', { error: e.message });
+    return [e.message];
+  }
+}
+
 /** Feishu re-sends an event for about 7 hours; de-dup entries are kept for two days. */
 const DEDUP_KEEP_MS = 48 * 3600_000;
 
 /** Wires the bot on Node: index, state, Feishu client, router, app. */
-export function createNodeBot(config: Config, o: NodeBotOptions = {}): NodeBot {
+export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Promise<NodeBot> {
   const clock = o.clock ?? systemClock;
   const log = o.log ?? jsonLogger();
-  const { engine, report } = openEngine(config);
+  const { engine, report, index } = openEngine(config);
   const state = new SqliteState(config.statePath);
   const tasks = trackedTasks((e) => log.error('后台任务出错', { error: String((e as Error)?.stack ?? e) }));
   const calendar = new WorkCalendar(loadExtraYears(config.seedsDir));
@@ -61,12 +83,23 @@ export function createNodeBot(config: Config, o: NodeBotOptions = {}): NodeBot {
   if (loaded.error) log.error('周期日历无法读取，已跳过', { error: loaded.error });
   for (const w of loaded.warnings) log.warn('周期日历', { warning: w });
   const reminders = new ReminderService(state.reminders, calendar, loaded.deadlines, () => engine);
-  const services: BotServices = { engine, mention: () => null, reminders, namesOf: () => [] };
-  const router = buildRouter([reminderCommands()]);
+  const roster = await new Roster(state.roster, engine.lexicon.persons).load();
+  const api = config.feishu ? (o.api ?? new LarkApi({ ...config.feishu, logger: log })) : null;
+  const rosterProblems = await importRosterFile(config, roster, api, clock.now(), log);
+  const services: BotServices = {
+    engine,
+    mention: (name) => roster.openIdOf(name),
+    namesOf: (openId) => roster.namesOf(openId),
+    reminders,
+    roster,
+    org: new Organisation(engine.records, index.units),
+    feishu: api,
+    admins: config.adminOpenIds,
+  };
+  const router = buildRouter([reminderCommands(), rosterCommands(), onboardingCommands()]);
 
   let feishu: NodeBot['feishu'] = null;
-  if (config.feishu) {
-    const api = o.api ?? new LarkApi({ ...config.feishu, logger: log });
+  if (config.feishu && api) {
     const outbox = new Outbox({ store: state.outbox, api, clock, log });
     const bot = new FeishuBot({
       api,
@@ -77,7 +110,8 @@ export function createNodeBot(config: Config, o: NodeBotOptions = {}): NodeBot {
       clock,
       log,
       tasks,
-      cardActions: { ...answerActions, ...reminderActions },
+      cardActions: { ...answerActions, ...reminderActions, ...onboardingActions },
+      events: welcomeHandlers(state.roster),
     });
     feishu = { bot, outbox, api };
   }
@@ -111,6 +145,7 @@ export function createNodeBot(config: Config, o: NodeBotOptions = {}): NodeBot {
     digest,
     reminders,
     deadlineWarnings: loaded.error ? [loaded.error, ...loaded.warnings] : loaded.warnings,
+    rosterProblems,
     feishu,
     async pump() {
       if (!feishu) return;

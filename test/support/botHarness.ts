@@ -50,7 +50,7 @@ export class BotHarness {
 
   async start(): Promise<this> {
     if (!this.stub.url) await this.stub.start();
-    this.bot = createNodeBot(loadConfig(this.env()), { clock: this.clock, log: this.log });
+    this.bot = await createNodeBot(loadConfig(this.env()), { clock: this.clock, log: this.log });
     await new Promise<void>((resolve) => {
       this.server = serve({ fetch: this.bot.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve());
     });

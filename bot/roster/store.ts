@@ -1,0 +1,18 @@
+/** One name from the manuals bound to a Feishu user. */
+export interface Binding {
+  name: string;
+  openId: string | null;
+  email: string | null;
+  mobile: string | null;
+  /** "file" (DATA_DIR/roster.json) or "chat" (绑定 command). */
+  source: 'file' | 'chat';
+  updatedAt: number;
+}
+
+export interface RosterStore {
+  all(): Promise<Binding[]>;
+  put(b: Binding): Promise<void>;
+  remove(name: string): Promise<boolean>;
+  /** Records that a user has been welcomed in a private chat; false when they were before. */
+  welcome(openId: string, at: number): Promise<boolean>;
+}

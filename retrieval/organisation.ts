@@ -1,0 +1,167 @@
+import type { DutyRecord, Scope, UnitInfo } from '../ingest/record.js';
+
+/** A post (岗位) of one unit or section, with all its rows in manual order. */
+export interface PostRef {
+  /** Stable within one set of manuals: `<file>|<unit>|<department>|<post>`. */
+  key: string;
+  unit: string;
+  department: string | null;
+  post: string;
+  file: string;
+  scope: Scope;
+  records: DutyRecord[];
+}
+
+export interface Leader {
+  names: string[];
+  post: string;
+  /** How the leader was found: "分管" (the leader's row lists the post's people or unit), "主持" (the principal). */
+  via: 'oversees' | 'principal';
+  record: DutyRecord;
+}
+
+const bigrams = (s: string) => {
+  const chars = [...s.replace(/[\s、，,：:（）()]/g, '')];
+  const out = new Set<string>();
+  for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i]! + chars[i + 1]!);
+  return out;
+};
+
+/** Short name of a post: "业务岗6：地理国情监测评价和测绘管理岗" → "地理国情监测评价和测绘管理岗". */
+export const postTitle = (post: string) => post.split(/[：:]/).slice(1).join('：') || post;
+/** Its label: "业务岗6". */
+export const postLabel = (post: string) => post.split(/[：:]/)[0]!;
+
+/** Posts, units, leaders and colleagues, as the manuals lay them out; complete lists, never a top-k. */
+export class Organisation {
+  readonly posts: PostRef[] = [];
+  private readonly byRecord = new Map<string, PostRef>();
+
+  constructor(
+    readonly records: readonly DutyRecord[],
+    readonly units: readonly UnitInfo[],
+  ) {
+    const byKey = new Map<string, PostRef>();
+    for (const r of records) {
+      const key = `${r.source.file}|${r.unit}|${r.department ?? ''}|${r.post}`;
+      let p = byKey.get(key);
+      if (!p) {
+        p = { key, unit: r.unit, department: r.department, post: r.post, file: r.source.file, scope: r.scope, records: [] };
+        byKey.set(key, p);
+        this.posts.push(p);
+      }
+      p.records.push(r);
+      this.byRecord.set(r.id, p);
+    }
+  }
+
+  postOf(recordId: string): PostRef | null {
+    return this.byRecord.get(recordId) ?? null;
+  }
+
+  byKey(key: string): PostRef | null {
+    return this.posts.find((p) => p.key === key) ?? null;
+  }
+
+  /** Leads first, then assistants, each once, in manual order. */
+  peopleOf(p: PostRef): { leads: string[]; assistants: string[] } {
+    const leads = [...new Set(p.records.flatMap((r) => r.lead))];
+    const assistants = [...new Set(p.records.flatMap((r) => r.assistants))].filter((n) => !leads.includes(n));
+    return { leads, assistants };
+  }
+
+  /** Posts where the person leads (most rows first), then posts where they only assist. */
+  postsOfPerson(name: string): PostRef[] {
+    const lead = this.posts.filter((p) => p.records.some((r) => r.lead.includes(name)));
+    lead.sort((a, b) => b.records.filter((r) => r.lead.includes(name)).length - a.records.filter((r) => r.lead.includes(name)).length);
+    const assist = this.posts.filter((p) => !lead.includes(p) && p.records.some((r) => r.assistants.includes(name)));
+    return [...lead, ...assist];
+  }
+
+  /** The unit a centre belongs to, or the unit itself. */
+  private parentOf(unit: string): string | null {
+    return this.units.find((u) => u.unit === unit)?.parent ?? null;
+  }
+
+  /**
+   * Who leads a post: a leader whose row lists the post's people or its unit among what they 分管;
+   * otherwise the principal (正职) of the unit or section.
+   */
+  leadersOf(p: PostRef): Leader[] {
+    const isLeader = (r: DutyRecord) => r.kind === 'leader' || (r.kind === 'taskforce-role' && /组长/.test(r.post));
+    const home = [p.unit, this.parentOf(p.unit)].filter((u): u is string => !!u);
+    const leaders = this.records.filter((r) => isLeader(r) && r.source.file === p.file && home.includes(r.unit) && (r.department === p.department || r.department === null));
+    const { leads } = this.peopleOf(p);
+    const own = leaders.find((l) => this.postOf(l.id) === p);
+    if (own && /正职|^组长/.test(own.post) && !/副/.test(own.post)) return [];
+    const overseeing = leaders.filter(
+      (l) =>
+        !own && l.assistants.some((n) => leads.includes(n)) || l.oversees.some((o) => p.unit.includes(o) || o.includes(p.unit)),
+    );
+    if (overseeing.length > 0) return overseeing.map((l) => ({ names: l.lead, post: l.post, via: 'oversees', record: l }));
+    const principal = leaders.filter((l) => /正职|组长/.test(l.post) && !/副/.test(l.post) && (l.unit === p.unit || !leaders.some((x) => x.unit === p.unit)));
+    return principal.map((l) => ({ names: l.lead, post: l.post, via: 'principal', record: l }));
+  }
+
+  /** The other posts of the same unit and section, with their people. */
+  colleagues(p: PostRef): { post: PostRef; people: string[] }[] {
+    return this.posts
+      .filter((o) => o !== p && o.file === p.file && o.unit === p.unit && o.department === p.department)
+      .map((o) => ({ post: o, people: this.peopleOf(o).leads }));
+  }
+
+  /** All posts of a unit or a section named in `text` ("山亭区自然资源局", "耕地保护和生态修复科"). */
+  postsOfUnit(text: string): { name: string; posts: PostRef[] } | null {
+    const q = text.replace(/\s/g, '');
+    const departments = [...new Set(this.posts.map((p) => p.department).filter((d): d is string => !!d))];
+    const dept = departments.find((d) => q.includes(d) || (q.length >= 3 && d.includes(q)));
+    if (dept) return { name: dept, posts: this.posts.filter((p) => p.department === dept) };
+    const units = [...new Set(this.posts.map((p) => p.unit))].sort((a, b) => b.length - a.length);
+    const unit = units.find((u) => q.includes(u) || (q.length >= 4 && u.includes(q)));
+    if (unit) return { name: unit, posts: this.posts.filter((p) => p.unit === unit) };
+    return null;
+  }
+
+  /**
+   * The post a newcomer or a browser names: "测绘管理岗", "业务岗6", "王金峰的岗位". One post when it is
+   * clear, otherwise the candidates to choose from (empty when nothing matches).
+   */
+  findPosts(text: string, persons: readonly string[]): { post: PostRef | null; candidates: PostRef[] } {
+    const q = text.replace(/[\s？?。！!]/g, '').replace(/^(?:在|到|是|分到|分在)/, '').replace(/(?:工作)?$/, '');
+    const one = (list: PostRef[]) => (list.length === 1 ? { post: list[0]!, candidates: list } : { post: null, candidates: list });
+    const person = persons.find((n) => q.includes(n));
+    if (person) {
+      const leading = this.posts.filter((p) => p.records.some((r) => r.lead.includes(person)));
+      return one(leading.length > 0 ? leading : this.postsOfPerson(person));
+    }
+    const label = q.match(/^(业务岗\d+|正职岗位|副职岗位\d*|部门领导[正副]职岗位\d*)/)?.[1];
+    if (label) {
+      const list = this.posts.filter((p) => postLabel(p.post) === label);
+      const rest = q.slice(label.length).replace(/^的?岗位?/, '');
+      const narrowed = rest ? list.filter((p) => `${p.unit}${p.department ?? ''}${p.post}`.includes(rest)) : [];
+      return one(narrowed.length > 0 ? narrowed : list);
+    }
+    const core = q.replace(/(?:的)?岗位?$/, '');
+    if (!core) return { post: null, candidates: [] };
+    const exact = this.posts.filter((p) => p.post === q || p.post === core || postTitle(p.post) === q);
+    if (exact.length > 0) return one(exact);
+    const named = this.posts.filter((p) => p.post.includes(core) || p.post.includes(`${core}岗`));
+    if (named.length > 0) return one(named);
+    const qb = bigrams(core);
+    const scored = this.posts
+      .map((p) => {
+        const tb = bigrams(postTitle(p.post));
+        let hit = 0;
+        for (const b of qb) if (tb.has(b)) hit++;
+        return { p, s: qb.size > 0 ? hit / qb.size : 0 };
+      })
+      .filter((x) => x.s >= 0.5)
+      .sort((a, b) => b.s - a.s);
+    if (scored.length > 0) {
+      const best = scored[0]!.s;
+      return one(scored.filter((x) => x.s >= best - 0.01).map((x) => x.p));
+    }
+    const byItems = this.posts.filter((p) => p.records.some((r) => r.item.includes(core)));
+    return one(byItems);
+  }
+}
