@@ -45,4 +45,25 @@ describe.skipIf(!chromiumPath)('web console in headless Chromium', () => {
     expect(await page.locator('.notfound').innerText()).toContain('没有找到');
     await page.close();
   });
+
+  it('links answers to a page per post and per person, with complete lists', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${h.url}/?q=${encodeURIComponent('谁负责测绘作业证初审?')}`);
+    const answer = page.locator('.answer').first();
+    await answer.waitFor();
+    await answer.locator('a', { hasText: '业务岗6' }).click();
+    await page.waitForURL(/\/post\//);
+    expect(await page.locator('.card.item').count()).toBe(16);
+    expect(await page.locator('body').innerText()).toContain('裴忠孝');
+    await page.locator('a', { hasText: '杜振江' }).first().click();
+    await page.waitForURL(/\/person\//);
+    const person = await page.locator('body').innerText();
+    expect(person).toContain('杜振江');
+    expect(person).toMatch(/辅助 \d+ 项/);
+    await page.goto(`${h.url}/units`);
+    expect(await page.locator('.unit').count()).toBeGreaterThanOrEqual(6);
+    const missing = await page.goto(`${h.url}/post/${encodeURIComponent('nope#1')}`);
+    expect(missing!.status()).toBe(404);
+    await page.close();
+  });
 });

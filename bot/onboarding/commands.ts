@@ -30,7 +30,9 @@ function myPosts(ctx: ChatContext): { posts: PostRef[]; names: string[] } | Card
   if (names.length === 0) {
     return noticeCard('还不知道你是谁', '你的飞书账号还没有绑定到手册中的姓名。请管理员发送“绑定 你的姓名 @你”，或者直接发送“入职 你的岗位”。', 'orange');
   }
-  return { posts: [...new Set(names.flatMap((n) => ctx.services.org.postsOfPerson(n)))], names };
+  const { org } = ctx.services;
+  const leading = org.posts.filter((p) => p.records.some((r) => r.lead.some((n) => names.includes(n))));
+  return { posts: leading.length > 0 ? leading : [...new Set(names.flatMap((n) => org.postsOfPerson(n)))], names };
 }
 
 /** Onboarding packs for newcomers, "我的岗位", and complete lists of a post's items and a unit's posts. */

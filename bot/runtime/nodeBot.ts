@@ -23,6 +23,7 @@ import type { Card } from '../cards.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Organisation } from '../../retrieval/organisation.js';
+import { mountConsolePages } from '../console/pages.js';
 import { onboardingActions, onboardingCommands } from '../onboarding/commands.js';
 import { welcomeHandlers } from '../onboarding/welcome.js';
 import { rosterCommands } from '../roster/commands.js';
@@ -133,6 +134,7 @@ export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Pro
     feishu: feishu && config.feishu ? { secrets: config.feishu, events: feishu.bot.dispatcher } : null,
     log,
     status: async () => (feishu ? { outbox: await state.outbox.counts() } : {}),
+    extend: (app) => mountConsolePages(app, { org: () => services.org, deadlines: () => reminders.deadlines, calendar, now: () => clock.now() }),
   });
 
   return {
