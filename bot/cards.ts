@@ -44,8 +44,9 @@ export function people(names: string[], mention: MentionLookup): string {
   return names.map((n) => (mention(n) ? `<at id=${mention(n)}></at>` : md(n))).join('、');
 }
 
+/** The 2.0 markdown component has no colour property: grey notes use a <font> tag inside the content. */
 export const markdown = (content: string, opts: { grey?: boolean } = {}): CardElement =>
-  opts.grey ? { tag: 'markdown', content, text_size: 'notation', text_color: 'grey' } : { tag: 'markdown', content };
+  opts.grey ? { tag: 'markdown', content: `<font color='grey'>${content}</font>`, text_size: 'notation' } : { tag: 'markdown', content };
 
 export const hr = (): CardElement => ({ tag: 'hr' });
 
