@@ -37,6 +37,9 @@ export const md = (s: string): string => s.replace(/[<>*~_`[\]]/g, (c) => MD_ESC
 
 export const itemTitle = (item: string): string => item.replace(/^[一二三四五六七八九十百]+[、.．]\s*/, '');
 
+/** Duties end with their own 。 in the manuals; joined with ； they would double up. */
+const joinDuties = (list: string[]) => list.map((d) => d.replace(/[。；;，,\s]+$/, '')).join('；');
+
 const brief = (text: string, max: number) => ([...text].length > max ? `${[...text].slice(0, max).join('')}…` : text);
 
 export function people(names: string[], mention: MentionLookup): string {
@@ -126,7 +129,7 @@ export function itemElements(a: AnswerItem, mention: MentionLookup, o: { allStep
     `**时限**：${a.timeLimit ? md(a.timeLimit) : '手册未写明'}`,
   ];
   const els: CardElement[] = [markdown(facts.join('\n'))];
-  if (a.duties.length > 0) els.push(markdown(`**职责**：${md(o.allSteps ? a.duties.join('；') : brief(a.duties.join('；'), 160))}`));
+  if (a.duties.length > 0) els.push(markdown(`**职责**：${md(o.allSteps ? joinDuties(a.duties) : brief(joinDuties(a.duties), 160))}`));
   if (a.flow) {
     const steps = o.allSteps || a.flow.steps.length <= 12 ? a.flow.steps : [...a.flow.steps.slice(0, 10), `……共 ${a.flow.steps.length} 步，点“完整流程”查看`];
     const head = flowHead(a);
@@ -369,7 +372,7 @@ export function packCards(p: PackView, mention: MentionLookup): Card[] {
   const blocks: CardElement[][] = [head];
   p.items.forEach((a, i) => {
     const lines = [`**${i + 1}. ${md(itemTitle(a.item))}**${a.flow?.codes.length ? ` 〔${md(a.flow.codes.join(' '))}〕` : ''}`];
-    if (a.duties.length) lines.push(`职责：${md(brief(a.duties.join('；'), 140))}`);
+    if (a.duties.length) lines.push(`职责：${md(brief(joinDuties(a.duties), 140))}`);
     lines.push(`牵头：${people(a.lead, mention)}${a.assistants.length ? ` ｜ 辅助：${people(a.assistants, mention)}` : ''}`);
     if (a.subflows.length > 1) {
       for (const sf of a.subflows) lines.push(`流程（${md(sf.name || '未命名')}）：${md(sf.steps.join(' → '))}`);
