@@ -18,9 +18,13 @@ export type InboxStatus = 'handled' | 'ignored' | 'failed';
 export interface Inbox {
   /** Stores the event; false when its event_id or message_id has been seen before. */
   claim(e: Omit<InboxEvent, 'attempts'>): Promise<boolean>;
-  /** Events received but not yet handled (a crash or an error in between), oldest first. */
-  pending(limit: number): Promise<InboxEvent[]>;
-  attempted(eventId: string): Promise<void>;
+  /** Events received before `receivedBefore`, not handled (a crash or an error in between) and not taken at `now`. */
+  pending(limit: number, receivedBefore: number, now: number): Promise<InboxEvent[]>;
+  /**
+   * Takes an event for handling for `leaseMs` and counts the attempt; false when it is handled already or
+   * being handled (by this process or another one).
+   */
+  begin(eventId: string, now: number, leaseMs: number): Promise<boolean>;
   finish(eventId: string, status: InboxStatus, note?: string): Promise<void>;
   /** Forgets events older than `before` (Feishu re-sends for about 7 hours). */
   prune(before: number): Promise<number>;

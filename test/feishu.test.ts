@@ -192,7 +192,45 @@ describe('Feishu webhook (encrypted, signed, token)', () => {
     await h.bot.state.inbox.claim({ eventId: 'ev_crash', messageId: 'om_crash', type: 'im.message.receive_v1', payload: flat, receivedAt: h.clock.now() });
     await h.restart();
     await h.bot.pump();
+    expect(h.stub.messages.filter((m) => m.target === 'om_crash')).toHaveLength(0); // too fresh: its own process may still be on it
+    h.clock.advance(31_000);
+    await Promise.all([h.bot.pump(), h.bot.pump()]);
+    await h.bot.pump();
     expect(h.stub.messages.filter((m) => m.target === 'om_crash')).toHaveLength(1);
+  });
+});
+
+describe('an event that cannot be handled yet', () => {
+  it('is kept and handled later, and the asker is told when it keeps failing', async () => {
+    const h = await new BotHarness().start();
+    try {
+      h.stub.botInfoDown = true;
+      await h.event(atBot('谁负责测绘作业证初审?', h.stub.botOpenId, { messageId: 'om_later_1' }));
+      await h.idle();
+      expect(h.stub.messages).toHaveLength(0);
+      expect(h.log.lines.some((l) => l.msg === '事件处理出错')).toBe(true);
+      h.stub.botInfoDown = false;
+      h.clock.advance(61_000);
+      await h.bot.pump();
+      expect(h.stub.messages.map((m) => m.target)).toEqual(['om_later_1']);
+
+      const h2 = await new BotHarness().start();
+      try {
+        h2.stub.botInfoDown = true;
+        await h2.event(atBot('谁负责测绘作业证初审?', h2.stub.botOpenId, { messageId: 'om_never' }));
+        await h2.idle();
+        for (let i = 0; i < 3; i++) {
+          h2.clock.advance(61_000);
+          await h2.bot.pump();
+        }
+        expect(h2.stub.messages).toHaveLength(1);
+        expect(BotHarness.cardText(h2.stub.messages[0]!.content)).toContain('处理这条消息时出错');
+      } finally {
+        await h2.close();
+      }
+    } finally {
+      await h.close();
+    }
   });
 });
 

@@ -53,6 +53,10 @@ export interface FeishuBotOptions {
 }
 
 const MESSAGE_EVENT = 'im.message.receive_v1';
+/** An event is taken for this long; one whose process died is taken again after it. */
+const PROCESS_LEASE_MS = 60_000;
+/** The upkeep pump leaves just-received events to the process that acknowledged them. */
+const RESUME_AFTER_MS = 30_000;
 
 const cardsToMessages = (chatId: string, replyTo: string | null, cards: Card[], key: string, purpose: string): OutboxMessage[] =>
   cards.map((c, i) => ({ chatId, replyTo, msgType: 'interactive', content: JSON.stringify(c), dedupeKey: `${key}:${i}`, purpose }));
@@ -64,7 +68,6 @@ const cardsToMessages = (chatId: string, replyTo: string | null, cards: Card[], 
 export class FeishuBot {
   readonly dispatcher: lark.EventDispatcher;
   private botOpenId: string | null = null;
-  private readonly inflight = new Set<string>();
   private readonly turns: TurnQueue;
 
   constructor(private readonly o: FeishuBotOptions) {
@@ -106,18 +109,17 @@ export class FeishuBot {
     return {};
   }
 
-  /** Handles events left unhandled by a crash, a restart or an error. */
+  /** Handles events left unhandled by a crash, a restart or an error (not ones just received). */
   async resume(limit = 200): Promise<number> {
-    const pending = await this.o.inbox.pending(limit);
+    const now = this.o.clock.now();
+    const pending = await this.o.inbox.pending(limit, now - RESUME_AFTER_MS, now);
     await Promise.all(pending.map((e) => this.process(e)));
     return pending.length;
   }
 
   async process(e: InboxEvent): Promise<void> {
-    if (this.inflight.has(e.eventId)) return;
-    this.inflight.add(e.eventId);
+    if (!(await this.o.inbox.begin(e.eventId, this.o.clock.now(), PROCESS_LEASE_MS))) return;
     try {
-      await this.o.inbox.attempted(e.eventId);
       const payload = e.payload as Record<string, unknown>;
       const outcome =
         e.type === MESSAGE_EVENT
@@ -136,8 +138,6 @@ export class FeishuBot {
           await this.sendCards(msg.chatId, msg.messageId, [noticeCard('处理出错', '抱歉，处理这条消息时出错了，已记录日志。请稍后再试，或联系管理员。', 'red')], `reply:${msg.messageId}:error`, 'error').catch(() => {});
         }
       }
-    } finally {
-      this.inflight.delete(e.eventId);
     }
   }
 

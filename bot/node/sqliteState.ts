@@ -70,6 +70,7 @@ const MIGRATIONS: string[] = [
   `create table roster (name text primary key, open_id text, email text, mobile text, source text not null, updated_at integer not null);
    create index roster_open_id on roster (open_id);
    create table welcomed (open_id text primary key, at integer not null);`,
+  `alter table inbox add column lease_until integer;`,
 ];
 
 interface OutboxDbRow {
@@ -145,16 +146,22 @@ export class SqliteState {
     const claim = db.prepare(
       `insert or ignore into inbox (event_id, message_id, type, payload, received_at) values (?, ?, ?, ?, ?)`,
     );
-    const pending = db.prepare(`select * from inbox where status = 'received' order by received_at limit ?`);
-    const attempted = db.prepare(`update inbox set attempts = attempts + 1 where event_id = ?`);
-    const finish = db.prepare(`update inbox set status = ?, note = ? where event_id = ?`);
+    const pending = db.prepare(
+      `select * from inbox where status = 'received' and received_at < ? and (lease_until is null or lease_until <= ?)
+       order by received_at limit ?`,
+    );
+    const begin = db.prepare(
+      `update inbox set attempts = attempts + 1, lease_until = ?
+       where event_id = ? and status = 'received' and (lease_until is null or lease_until <= ?)`,
+    );
+    const finish = db.prepare(`update inbox set status = ?, note = ?, lease_until = null where event_id = ?`);
     const prune = db.prepare(`delete from inbox where received_at < ? and status != 'received'`);
     return {
       async claim(e) {
         return claim.run(e.eventId, e.messageId, e.type, JSON.stringify(e.payload), e.receivedAt).changes === 1;
       },
-      async pending(limit) {
-        return (pending.all(limit) as Record<string, unknown>[]).map(
+      async pending(limit, receivedBefore, now) {
+        return (pending.all(receivedBefore, now, limit) as Record<string, unknown>[]).map(
           (r): InboxEvent => ({
             eventId: r.event_id as string,
             messageId: r.message_id as string | null,
@@ -165,8 +172,8 @@ export class SqliteState {
           }),
         );
       },
-      async attempted(eventId) {
-        attempted.run(eventId);
+      async begin(eventId, now, leaseMs) {
+        return begin.run(now + leaseMs, eventId, now).changes === 1;
       },
       async finish(eventId: string, status: InboxStatus, note?: string) {
         finish.run(status, note ?? null, eventId);

@@ -34,6 +34,8 @@ export class FeishuStub {
   private server: Server | null = null;
   url = '';
   onMessage: ((m: StubMessage) => void) | null = null;
+  /** While true, bot/v3/info answers 500. */
+  botInfoDown = false;
 
   /** The next send calls answer with these responses instead of succeeding. */
   failSends(...responses: Scripted[]): void {
@@ -78,6 +80,7 @@ export class FeishuStub {
     }
     if (req.headers.authorization !== 'Bearer t-stub-token') return send(401, { code: 99991663, msg: 'invalid token' });
     if (path === '/open-apis/bot/v3/info') {
+      if (this.botInfoDown) return send(500, { code: 500, msg: 'down' });
       return send(200, { code: 0, msg: 'ok', bot: { open_id: this.botOpenId, app_name: '岗责通', activate_status: 2 } });
     }
     const reply = path.match(/^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/);
