@@ -49,6 +49,8 @@ if (!process.argv.includes('--engine-only')) {
   row('ack p99', `${w.ackP99.toFixed(2)} ms`, '< 20 ms', w.ackP99 < 20);
   row('event-to-reply p50', `${w.replyP50.toFixed(2)} ms`, '—', true);
   row('event-to-reply p95', `${w.replyP95.toFixed(2)} ms`, '< 100 ms', w.replyP95 < 100);
+  row('event-to-reply p99 / max', `${w.replyP99.toFixed(0)} / ${w.replyMax.toFixed(0)} ms`, '—', true);
   row('replies received', `${w.replies}`, `${rate * 10}`, w.replies === rate * 10);
+  row('CPU: bot / sender+stub', `${(w.serverCpu * 100).toFixed(0)}% / ${(w.clientCpu * 100).toFixed(0)}%`, '—', true);
   row('server peak RSS', `${w.rssMb.toFixed(0)} MB`, '< 250 MB', w.rssMb < 250);
 }

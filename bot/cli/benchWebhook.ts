@@ -12,8 +12,19 @@ export interface WebhookBench {
   ackP99: number;
   replyP50: number;
   replyP95: number;
+  replyP99: number;
+  replyMax: number;
   replies: number;
   rssMb: number;
+  /** Share of one core used during the timed run, by the bot and by this process (sender + stub). */
+  serverCpu: number;
+  clientCpu: number;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 const pct = (list: number[], p: number) => {
@@ -33,7 +44,7 @@ export async function benchWebhook(questions: string[], o: { rate: number; secon
   execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
   // The node flags `npm start` uses (the heap cap keeps RSS in bounds under load).
   const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
-  const nodeArgs = start.match(/node ((?:--\S+ )*)dist\/serve\.mjs/)?.[1]?.trim().split(' ').filter(Boolean) ?? [];
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean).concat(start.match(/node ((?:--\S+ )*)dist\/serve\.mjs/)?.[1]?.trim().split(' ').filter(Boolean) ?? []);
   const child = spawn(process.execPath, [...nodeArgs, 'dist/serve.mjs'], {
     env: { ...process.env, DATA_DIR: dataDir, PORT: '0', FEISHU_APP_ID: 'cli_bench', FEISHU_APP_SECRET: 's', FEISHU_DOMAIN: stub.url, FEISHU_ENCRYPT_KEY: key, FEISHU_VERIFICATION_TOKEN: 'vtoken' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -56,12 +67,18 @@ export async function benchWebhook(questions: string[], o: { rate: number; secon
     if (t !== undefined) replyMs.push(m.receivedAt - t);
   };
   const acks: number[] = [];
-  const post = async (i: number) => {
+  // Requests are encrypted and signed before the clock starts, so the sender's own work does not delay the stub.
+  const build = (i: number) => {
     const q = questions[i % questions.length]!;
     const messageId = `om_bench_${i}`;
     const chatId = `oc_bench_${i % 200}`;
     const ev = i % 2 === 0 ? messageEvent({ chatType: 'p2p', chatId, text: q, messageId }) : atBot(q, stub.botOpenId, { chatId, messageId });
-    const req = deliver(ev, { encryptKey: key });
+    return { messageId, req: deliver(ev, { encryptKey: key }) };
+  };
+  const prepared = new Map<number, ReturnType<typeof build>>();
+  const post = async (i: number) => {
+    const { messageId, req } = prepared.get(i) ?? build(i);
+    prepared.delete(i);
     const t = performance.now();
     sentAt.set(messageId, t);
     const res = await fetch(`${url}/webhook/feishu`, { method: 'POST', body: req.body, headers: req.headers });
@@ -76,6 +93,9 @@ export async function benchWebhook(questions: string[], o: { rate: number; secon
   replyMs.length = 0;
 
   const total = o.rate * o.seconds;
+  for (let i = 0; i < total; i++) prepared.set(i, build(i));
+  const serverCpu0 = cpuSeconds(child.pid!);
+  const clientCpu0 = process.cpuUsage();
   const started = performance.now();
   const inflight: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
@@ -86,6 +106,9 @@ export async function benchWebhook(questions: string[], o: { rate: number; secon
   }
   await Promise.all(inflight);
   const elapsed = (performance.now() - started) / 1000;
+  const serverCpu = (cpuSeconds(child.pid!) - serverCpu0) / elapsed;
+  const used = process.cpuUsage(clientCpu0);
+  const clientCpu = (used.user + used.system) / 1e6 / elapsed;
   const deadline = performance.now() + 10_000;
   while (replyMs.length < total && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 
@@ -102,7 +125,11 @@ export async function benchWebhook(questions: string[], o: { rate: number; secon
     ackP99: pct(acks, 99),
     replyP50: pct(replyMs, 50),
     replyP95: pct(replyMs, 95),
+    replyP99: pct(replyMs, 99),
+    replyMax: Math.max(...replyMs),
     replies: replyMs.length,
     rssMb,
+    serverCpu,
+    clientCpu,
   };
 }

@@ -1,3 +1,5 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from '../log.js';
 
@@ -82,11 +84,21 @@ export function sdkLogger(log: Logger) {
   };
 }
 
+let keepAlive = false;
+/** Reuses connections to Feishu (the SDK's axios opens a new one, with a new TLS handshake, per call). */
+function useKeepAlive(): void {
+  if (keepAlive) return;
+  keepAlive = true;
+  lark.defaultHttpInstance.defaults.httpAgent = new HttpAgent({ keepAlive: true });
+  lark.defaultHttpInstance.defaults.httpsAgent = new HttpsAgent({ keepAlive: true });
+}
+
 /** FeishuApi through the official SDK. */
 export class LarkApi implements FeishuApi {
   readonly client: lark.Client;
 
   constructor(o: LarkApiOptions) {
+    useKeepAlive();
     this.client = new lark.Client({
       appId: o.appId,
       appSecret: o.appSecret,

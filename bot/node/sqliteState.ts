@@ -202,6 +202,14 @@ export class SqliteState {
                     and (lease_until is null or lease_until <= @now) ${filter} order by id limit @limit)
        returning *`;
     const lease = db.prepare(leaseSql(''));
+    const leaseOne = db.prepare(
+      `update outbox set lease_owner = @owner, lease_until = @until
+       where id = @id and status = 'pending' and next_at <= @now and (lease_until is null or lease_until <= @now)
+       returning *`,
+    );
+    const leaseMany = db.transaction((ids: number[], p: { owner: string; until: number; now: number }) =>
+      ids.map((id) => leaseOne.get({ ...p, id }) as OutboxDbRow | undefined).filter((r): r is OutboxDbRow => r !== undefined),
+    );
     const sent = db.prepare(
       `update outbox set status = 'sent', message_id = ?, sent_at = ?, attempts = ?, lease_until = null where id = ?`,
     );
@@ -219,8 +227,8 @@ export class SqliteState {
       },
       async lease(now, owner, leaseMs, limit, ids) {
         const params = { owner, until: now + leaseMs, now, limit };
-        const stmt = ids ? db.prepare(leaseSql(`and id in (${ids.map(Number).join(',') || 'null'})`)) : lease;
-        return (stmt.all(params) as OutboxDbRow[]).map(toOutboxRow).sort((a, b) => a.id - b.id);
+        const rows = ids ? leaseMany(ids.slice(0, limit), params) : lease.all(params);
+        return (rows as OutboxDbRow[]).map(toOutboxRow).sort((a, b) => a.id - b.id);
       },
       async sent(id, messageId, at, attempts) {
         sent.run(messageId, at, attempts, id);

@@ -1,0 +1,22 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { HashingNgramEmbeddings } from '../retrieval/embeddings.js';
+import { engineIn, scratch } from './helpers.js';
+
+describe('vector search', () => {
+  const dirs = scratch();
+  afterAll(() => dirs.cleanup());
+
+  it('scans the vectors in memory with the same results as the sqlite-vec table', () => {
+    const { index } = engineIn(dirs);
+    const embedder = new HashingNgramEmbeddings({ dimensions: 256 });
+    const questions = ['谁负责测绘作业证初审', '征收征用工作的流程', '盖章找谁', '森林防火', '地质灾害防治'];
+    const fast = questions.map((q) => index.nearest(embedder.embed(q), 10));
+    index.useVec0Only();
+    const slow = questions.map((q) => index.nearest(embedder.embed(q), 10));
+    questions.forEach((_, i) => {
+      expect([...fast[i]!.keys()]).toEqual([...slow[i]!.keys()]);
+      for (const [id, s] of fast[i]!) expect(s).toBeCloseTo(slow[i]!.get(id)!, 5);
+    });
+    index.close();
+  });
+});
