@@ -49,15 +49,15 @@ describe('command line', () => {
   });
 
   it('npm run digest previews a day for operators, and refuses bad dates', async () => {
-    const { SqliteState } = await import('../bot/node/sqliteState.js');
+    const { openSqliteState } = await import('../bot/node/sqliteState.js');
     mkdirSync(dirs.dataDir, { recursive: true });
-    const state = new SqliteState(join(dirs.dataDir, 'state.db'));
+    const state = await openSqliteState(join(dirs.dataDir, 'state.db'));
     await state.reminders.subscribe('oc_ops', '*', Date.parse('2026-11-01T00:00:00Z'));
     await state.reminders.create(
       { chatId: 'oc_ops', creator: 'ou_a', assigneeName: '王金峰', assigneeOpenId: null, title: '报送自查报告', dueDate: '2026-11-24', dueTime: null, recordId: null, origin: 'chat', calendarKey: null },
       Date.parse('2026-11-01T00:00:00Z'),
     );
-    state.close();
+    await state.close();
     const out = run('digest.ts', ['--date', '2026-11-23', '--dry-run', '--json'], env);
     expect(out.status).toBe(0);
     const report = JSON.parse(out.stdout) as { date: string; chats: { chatId: string; soon: number; lines: string[] }[] };

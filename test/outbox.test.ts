@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decryptEvent, encryptEvent } from '../bot/feishu/crypto.js';
 import { type FeishuApi, FeishuError, type SendRequest } from '../bot/feishu/api.js';
 import { memoryLogger } from '../bot/log.js';
-import { SqliteState } from '../bot/node/sqliteState.js';
+import { openSqliteState } from '../bot/node/sqliteState.js';
 import { Outbox } from '../bot/outbox.js';
 import { ManualClock } from './support/clock.js';
 import { scratch } from './helpers.js';
@@ -30,7 +30,7 @@ const msg = (chatId: string, i: number) => ({ chatId, replyTo: null, msgType: 't
 describe('outbox', () => {
   it('sends at most 5 messages a second to one chat, other chats unaffected', async () => {
     const dirs = scratch();
-    const state = new SqliteState(`${dirs.dataDir}/state.db`);
+    const state = await openSqliteState(`${dirs.dataDir}/state.db`);
     const clock = new ManualClock(Date.parse('2026-11-23T01:00:00Z'));
     const api = new RecordingApi(clock);
     const outbox = new Outbox({ store: state.outbox, api, clock, log: memoryLogger() });
@@ -39,13 +39,13 @@ describe('outbox', () => {
     expect(times).toHaveLength(12);
     for (let i = 5; i < times.length; i++) expect(times[i]! - times[i - 5]!).toBeGreaterThanOrEqual(1000);
     expect(api.sends.find((s) => s.req.chatId === 'oc_b')!.at).toBe(Date.parse('2026-11-23T01:00:00Z'));
-    state.close();
+    await state.close();
     dirs.cleanup();
   });
 
   it('keeps one uuid per row across retries and never queues a dedupe key twice', async () => {
     const dirs = scratch();
-    const state = new SqliteState(`${dirs.dataDir}/state.db`);
+    const state = await openSqliteState(`${dirs.dataDir}/state.db`);
     const clock = new ManualClock(0);
     const api = new RecordingApi(clock);
     const outbox = new Outbox({ store: state.outbox, api, clock, log: memoryLogger() });
@@ -55,20 +55,20 @@ describe('outbox', () => {
     const row = await state.outbox.get(id!);
     expect(row).toMatchObject({ status: 'sent', attempts: 2 });
     expect(api.sends.map((s) => s.req.uuid)).toEqual([row!.uuid]);
-    state.close();
+    await state.close();
     dirs.cleanup();
   });
 
   it('lets only one of two processes take a due row', async () => {
     const dirs = scratch();
-    const a = new SqliteState(`${dirs.dataDir}/state.db`);
-    const b = new SqliteState(`${dirs.dataDir}/state.db`);
+    const a = await openSqliteState(`${dirs.dataDir}/state.db`);
+    const b = await openSqliteState(`${dirs.dataDir}/state.db`);
     await a.outbox.add([msg('oc_a', 1), msg('oc_a', 2)], 0);
     const [x, y] = await Promise.all([a.outbox.lease(10, 'A', 60_000, 10), b.outbox.lease(10, 'B', 60_000, 10)]);
     expect(x.length + y.length).toBe(2);
     expect(new Set([...x, ...y].map((r) => r.id)).size).toBe(2);
-    a.close();
-    b.close();
+    await a.close();
+    await b.close();
     dirs.cleanup();
   });
 });

@@ -10,7 +10,8 @@ import type { Config } from '../config.js';
 import { type FeishuApi, LarkApi } from '../feishu/api.js';
 import { FeishuBot } from '../feishu/bot.js';
 import { jsonLogger, type Logger } from '../log.js';
-import { SqliteState } from '../node/sqliteState.js';
+import { openSqliteState } from '../node/sqliteState.js';
+import type { SqlState } from '../sqlState.js';
 import { Outbox } from '../outbox.js';
 import { type Tasks, trackedTasks } from '../tasks.js';
 import { openEngine } from './nodeEngine.js';
@@ -40,7 +41,7 @@ export interface NodeBot {
   app: Hono;
   engine: DutyEngine;
   report: IngestReport;
-  state: SqliteState;
+  state: SqlState;
   tasks: Tasks;
   services: BotServices;
   digest: DigestRunner;
@@ -77,7 +78,7 @@ export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Pro
   const clock = o.clock ?? systemClock;
   const log = o.log ?? jsonLogger();
   const { engine, report, index } = openEngine(config);
-  const state = new SqliteState(config.statePath);
+  const state = await openSqliteState(config.statePath);
   const tasks = trackedTasks((e) => log.error('后台任务出错', { error: String((e as Error)?.stack ?? e) }));
   const calendar = new WorkCalendar(loadExtraYears(config.seedsDir));
   const loaded = loadDeadlines(config.seedsDir, engine.records);
@@ -158,7 +159,7 @@ export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Pro
     },
     async close() {
       await tasks.idle();
-      state.close();
+      await state.close();
     },
   };
 }
