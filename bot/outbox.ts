@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.js';
 import { type FeishuApi, FeishuError } from './feishu/api.js';
 import type { Logger } from './log.js';
@@ -24,7 +23,7 @@ const LEASE_MS = 60_000;
  * never delivered twice, and a row that cannot be sent stays in the table, marked, never dropped.
  */
 export class Outbox {
-  private readonly owner = randomUUID();
+  private readonly owner = globalThis.crypto.randomUUID();
   private readonly chains = new Map<string, Promise<void>>();
   private readonly windows = new Map<string, number[]>();
   private readonly perSecond: number;

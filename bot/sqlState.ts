@@ -197,20 +197,23 @@ function outbox(db: SqlDb): OutboxStore {
     returning *`;
   return {
     async add(messages, at) {
-      const results = await db.batch(
-        messages.map((m) => ({
+      const insert = messages.map((m) => ({
           sql: `insert or ignore into outbox (uuid, chat_id, reply_to, msg_type, content, dedupe_key, purpose, next_at, created_at)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           params: [uuid(), m.chatId, m.replyTo, m.msgType, m.content, m.dedupeKey ?? null, m.purpose, at, at],
-        })),
-      );
+      }));
+      // One row needs no transaction around it.
+      const results = insert.length === 1 ? [await db.run(insert[0]!.sql, ...insert[0]!.params)] : await db.batch(insert);
       return results.map((r) => (r.changes === 1 ? r.lastRowId : null));
     },
     async lease(now, owner, leaseMs, limit, ids) {
       const until = now + leaseMs;
-      const rows = ids
-        ? (await db.batch(ids.slice(0, limit).map((id) => ({ sql: leaseOne, params: [owner, until, id, now, now] })))).flatMap((r) => r.rows)
-        : (await db.run(leaseAll, owner, until, now, now, limit)).rows;
+      const some = ids?.slice(0, limit);
+      const rows = !some
+        ? (await db.run(leaseAll, owner, until, now, now, limit)).rows
+        : some.length === 1
+          ? (await db.run(leaseOne, owner, until, some[0]!, now, now)).rows
+          : (await db.batch(some.map((id) => ({ sql: leaseOne, params: [owner, until, id, now, now] })))).flatMap((r) => r.rows);
       return rows.map(toOutboxRow).sort((a, b) => a.id - b.id);
     },
     async sent(id, messageId, at, attempts) {

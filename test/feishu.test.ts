@@ -276,12 +276,14 @@ describe('long-connection mode', () => {
   it('hands events from the SDK WSClient path (dispatcher.invoke, no signature) to the same handlers', async () => {
     const h = await new BotHarness({ env: { FEISHU_MODE: 'ws' } }).start();
     try {
+      const { wsDispatcher } = await import('../bot/node/wsDispatcher.js');
+      const dispatcher = wsDispatcher(h.bot.feishu!.bot, h.log);
       const ev = atBot('谁负责测绘作业证初审?', h.stub.botOpenId, { messageId: 'om_ws' });
       // WSClient calls invoke(payload, { needCheck: false }) for each event frame and acks with the result.
-      const ack = await h.bot.feishu!.bot.dispatcher.invoke(ev, { needCheck: false });
+      const ack = await dispatcher.invoke(ev, { needCheck: false });
       expect(ack).toEqual({});
-      await h.bot.feishu!.bot.dispatcher.invoke(ev, { needCheck: false });
-      const click = await h.bot.feishu!.bot.dispatcher.invoke(cardEvent({ action: 'ask', q: '谁分管测绘室' }), { needCheck: false });
+      await dispatcher.invoke(ev, { needCheck: false });
+      const click = await dispatcher.invoke(cardEvent({ action: 'ask', q: '谁分管测绘室' }), { needCheck: false });
       expect(click).toMatchObject({ toast: { type: 'success' } });
       await h.idle();
       expect(h.stub.messages.filter((m) => m.target === 'om_ws')).toHaveLength(1);

@@ -2,7 +2,8 @@ import { serve } from '@hono/node-server';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { Cron } from 'croner';
 import { loadConfig } from '../config.js';
-import { sdkLogger } from '../feishu/api.js';
+import { sdkLogger } from '../node/larkApi.js';
+import { wsDispatcher } from '../node/wsDispatcher.js';
 import { jsonLogger } from '../log.js';
 import { createNodeBot } from '../runtime/nodeBot.js';
 
@@ -28,7 +29,7 @@ if (bot.feishu && config.feishu) {
   bot.feishu.bot.identify().catch((e) => log.warn('暂未取得机器人身份，群聊 @ 判断将在下次重试', { error: String(e) }));
   if (f.mode === 'ws') {
     ws = new lark.WSClient({ appId: f.appId, appSecret: f.appSecret, domain: f.domain, logger: sdkLogger(log) });
-    void ws.start({ eventDispatcher: bot.feishu.bot.dispatcher });
+    void ws.start({ eventDispatcher: wsDispatcher(bot.feishu.bot, log) });
   }
   if (!f.encryptKey && !f.verificationToken && f.mode === 'http') {
     log.warn('未设置 FEISHU_ENCRYPT_KEY 或 FEISHU_VERIFICATION_TOKEN：任何人都能向回调地址发送伪造事件');

@@ -1,4 +1,3 @@
-import * as lark from '@larksuiteoapi/node-sdk';
 import { type Card, noticeCard } from '../cards.js';
 import type { ChatContext, BotServices } from '../chat/context.js';
 import type { Composer } from '../chat/composer.js';
@@ -8,7 +7,6 @@ import type { Outbox } from '../outbox.js';
 import type { Inbox, InboxEvent, OutboxMessage } from '../state.js';
 import { type Tasks, TurnQueue } from '../tasks.js';
 import type { FeishuApi } from './api.js';
-import { sdkLogger } from './api.js';
 import { type IncomingMessage, type ReceiveEvent, readMessage } from './message.js';
 
 /** What a card button click answers within Feishu's 3 seconds. */
@@ -66,7 +64,8 @@ const cardsToMessages = (chatId: string, replyTo: string | null, cards: Card[], 
  * acknowledged at once, and handled in the background; card clicks are answered within the callback.
  */
 export class FeishuBot {
-  readonly dispatcher: lark.EventDispatcher;
+  /** Handlers by event type, taking the flattened payload (header and event fields side by side). */
+  readonly handlers: Record<string, (data: Record<string, unknown>) => Promise<unknown>>;
   private botOpenId: string | null = null;
   private readonly turns: TurnQueue;
 
@@ -77,7 +76,23 @@ export class FeishuBot {
       'card.action.trigger': (data) => this.cardAction(data),
     };
     for (const type of Object.keys(o.events ?? {})) handles[type] = (data) => this.receive(type, data);
-    this.dispatcher = new lark.EventDispatcher({ logger: sdkLogger(o.log) }).register(handles as never);
+    this.handlers = handles;
+  }
+
+  /**
+   * One decrypted, verified event body, schema 2.0 or 1.0, flattened as the SDK's EventDispatcher does;
+   * returns what goes back to Feishu (a card callback's toast, or {}).
+   */
+  async invoke(body: Record<string, unknown>): Promise<unknown> {
+    const { header, event, ...rest } = body as { header?: Record<string, unknown>; event?: Record<string, unknown> };
+    const type = String(header?.event_type ?? event?.type ?? '');
+    const data = 'schema' in body ? { ...rest, ...header, ...event } : { ...event, ...rest };
+    const handler = this.handlers[type];
+    if (!handler) {
+      this.o.log.info('未订阅处理的事件类型，已忽略', { type });
+      return {};
+    }
+    return handler(data);
   }
 
   /** Learns the bot's own open_id, needed to tell whether a group message @-mentions it. */

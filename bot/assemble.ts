@@ -1,0 +1,131 @@
+import type { Hono } from 'hono';
+import type { UnitInfo } from '../ingest/record.js';
+import type { DutyEngine } from '../retrieval/engine.js';
+import { Organisation } from '../retrieval/organisation.js';
+import { createApp } from './app.js';
+import type { Card } from './cards.js';
+import { answerActions } from './chat/answerActions.js';
+import { buildRouter } from './chat/basics.js';
+import type { BotServices } from './chat/context.js';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import { mountConsolePages } from './console/pages.js';
+import type { FeishuApi } from './feishu/api.js';
+import { FeishuBot } from './feishu/bot.js';
+import type { Logger } from './log.js';
+import { onboardingActions, onboardingCommands } from './onboarding/commands.js';
+import { welcomeHandlers } from './onboarding/welcome.js';
+import { Outbox } from './outbox.js';
+import { reminderActions, reminderCommands } from './reminders/commands.js';
+import type { Deadline } from './reminders/deadlines.js';
+import { DigestRunner } from './reminders/digest.js';
+import { ReminderService } from './reminders/service.js';
+import type { WorkCalendar } from './reminders/workCalendar.js';
+import { rosterCommands } from './roster/commands.js';
+import { type parseRosterFile, Roster } from './roster/roster.js';
+import type { SqlState } from './sqlState.js';
+import type { Tasks } from './tasks.js';
+
+/** Everything a runtime provides: Node (SQLite, SDK) and Workers (D1, fetch) differ only here. */
+export interface BotParts {
+  engine: DutyEngine;
+  units: readonly UnitInfo[];
+  state: SqlState;
+  /** Null when Feishu is off. */
+  api: FeishuApi | null;
+  config: Pick<Config, 'feishu' | 'adminOpenIds' | 'digest'>;
+  deadlines: Deadline[];
+  calendar: WorkCalendar;
+  /** DATA_DIR/roster.json, read by the runtime; null where there is none. */
+  rosterFile: ReturnType<typeof parseRosterFile> | null;
+  clock: Clock;
+  log: Logger;
+  tasks: Tasks;
+}
+
+export interface AssembledBot {
+  app: Hono;
+  services: BotServices;
+  digest: DigestRunner;
+  reminders: ReminderService;
+  rosterProblems: string[];
+  feishu: { bot: FeishuBot; outbox: Outbox; api: FeishuApi } | null;
+  /** One round of background upkeep: today's digest if due, unhandled events, due messages, old de-dup entries. */
+  pump(): Promise<void>;
+}
+
+/** Feishu re-sends an event for about 7 hours; de-dup entries are kept for two days. */
+const DEDUP_KEEP_MS = 48 * 3600_000;
+
+/** Wires the bot from its parts: services, commands, Feishu, digests, the Hono app. */
+export async function assembleBot(p: BotParts): Promise<AssembledBot> {
+  const { engine, state, api, config, clock, log, tasks } = p;
+  const reminders = new ReminderService(state.reminders, p.calendar, p.deadlines, () => engine);
+  const roster = await new Roster(state.roster, engine.lexicon.persons).load();
+  const rosterProblems = p.rosterFile ? await roster.importFile(p.rosterFile, api, clock.now(), log) : [];
+  const services: BotServices = {
+    engine,
+    mention: (name) => roster.openIdOf(name),
+    namesOf: (openId) => roster.namesOf(openId),
+    reminders,
+    roster,
+    org: new Organisation(engine.records, p.units),
+    feishu: api,
+    admins: config.adminOpenIds,
+  };
+  const router = buildRouter([reminderCommands(), rosterCommands(), onboardingCommands()]);
+
+  let feishu: AssembledBot['feishu'] = null;
+  if (config.feishu && api) {
+    const outbox = new Outbox({ store: state.outbox, api, clock, log });
+    const bot = new FeishuBot({
+      api,
+      inbox: state.inbox,
+      outbox,
+      router,
+      services,
+      clock,
+      log,
+      tasks,
+      cardActions: { ...answerActions, ...reminderActions, ...onboardingActions },
+      events: welcomeHandlers(state.roster),
+    });
+    feishu = { bot, outbox, api };
+  }
+
+  const sendDigest = async (chatId: string, cards: Card[], key: string): Promise<boolean> => {
+    if (!feishu) {
+      log.warn('飞书未开启，每日提醒未发送', { chatId, key });
+      return false;
+    }
+    const ids = await feishu.outbox.send(
+      cards.map((c, i) => ({ chatId, replyTo: null, msgType: 'interactive' as const, content: JSON.stringify(c), dedupeKey: `${key}:${i}`, purpose: 'digest' })),
+    );
+    return ids.some((id) => id !== null);
+  };
+  const digest = new DigestRunner({ service: reminders, send: sendDigest, mention: (n) => services.mention(n), schedule: config.digest, log });
+
+  const app = createApp({
+    engine: () => engine,
+    feishu: feishu && config.feishu ? { secrets: config.feishu, events: feishu.bot } : null,
+    log,
+    status: async () => (feishu ? { outbox: await state.outbox.counts() } : {}),
+    extend: (app) => mountConsolePages(app, { org: () => services.org, deadlines: () => reminders.deadlines, calendar: p.calendar, now: () => clock.now() }),
+  });
+
+  return {
+    app,
+    services,
+    digest,
+    reminders,
+    rosterProblems,
+    feishu,
+    async pump() {
+      if (!feishu) return;
+      await digest.runDue(clock.now());
+      await feishu.bot.resume();
+      await feishu.outbox.flush();
+      await state.inbox.prune(clock.now() - DEDUP_KEEP_MS);
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import * as lark from '@larksuiteoapi/node-sdk';
+import { type FeishuApi, FeishuError, type FeishuUser, type SendRequest } from '../feishu/api.js';
+import type { Logger } from '../log.js';
+
+export interface LarkApiOptions {
+  appId: string;
+  appSecret: string;
+  /** https://open.feishu.cn, https://open.larksuite.com, or any base URL (a local stub). */
+  domain: string;
+  logger: Logger;
+}
+
+/** The SDK's logger interface, fed into ours; the SDK's debug chatter is dropped. */
+export function sdkLogger(log: Logger) {
+  const text = (args: unknown[]) => args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+  return {
+    error: (...a: unknown[]) => log.warn('feishu sdk', { detail: text(a) }),
+    warn: (...a: unknown[]) => log.warn('feishu sdk', { detail: text(a) }),
+    info: () => {},
+    debug: () => {},
+    trace: () => {},
+  };
+}
+
+let keepAlive = false;
+/** Reuses connections to Feishu (the SDK's axios opens a new one, with a new TLS handshake, per call). */
+function useKeepAlive(): void {
+  if (keepAlive) return;
+  keepAlive = true;
+  lark.defaultHttpInstance.defaults.httpAgent = new HttpAgent({ keepAlive: true });
+  lark.defaultHttpInstance.defaults.httpsAgent = new HttpsAgent({ keepAlive: true });
+}
+
+/** FeishuApi through the official SDK. */
+export class LarkApi implements FeishuApi {
+  readonly client: lark.Client;
+
+  constructor(o: LarkApiOptions) {
+    useKeepAlive();
+    this.client = new lark.Client({
+      appId: o.appId,
+      appSecret: o.appSecret,
+      domain: o.domain.replace(/\/+$/, ''),
+      logger: sdkLogger(o.logger),
+      cache: new lark.DefaultCache(),
+    });
+  }
+
+  async botInfo(): Promise<{ openId: string; name: string }> {
+    const res = await this.call(() =>
+      this.client.request<{ code?: number; msg?: string; bot?: { open_id?: string; app_name?: string } }>({
+        method: 'GET',
+        url: '/open-apis/bot/v3/info',
+      }),
+    );
+    if (!res.bot?.open_id) throw new FeishuError('bot/v3/info 未返回 open_id', res.code ?? null, 200, true, null);
+    return { openId: res.bot.open_id, name: res.bot.app_name ?? '' };
+  }
+
+  async send(req: SendRequest): Promise<{ messageId: string }> {
+    const data = { msg_type: req.msgType, content: req.content, uuid: req.uuid };
+    const res = await this.call(() =>
+      req.replyTo
+        ? this.client.im.message.reply({ path: { message_id: req.replyTo }, data })
+        : this.client.im.message.create({ params: { receive_id_type: 'chat_id' }, data: { ...data, receive_id: req.chatId } }),
+    );
+    const messageId = res.data?.message_id;
+    if (!messageId) throw new FeishuError('发送成功但未返回 message_id', res.code ?? null, 200, false, null);
+    return { messageId };
+  }
+
+  async userIds(by: 'email' | 'mobile', keys: string[]): Promise<FeishuUser[]> {
+    const out: FeishuUser[] = [];
+    for (let i = 0; i < keys.length; i += 50) {
+      const chunk = keys.slice(i, i + 50);
+      const res = await this.call(() =>
+        this.client.contact.user.batchGetId({
+          params: { user_id_type: 'open_id' },
+          data: by === 'email' ? { emails: chunk } : { mobiles: chunk },
+        }),
+      );
+      const list = res.data?.user_list ?? [];
+      for (const key of chunk) {
+        const hit = list.find((u) => (by === 'email' ? u.email : u.mobile) === key);
+        out.push({ key, openId: hit?.user_id ?? null });
+      }
+    }
+    return out;
+  }
+
+  /** HTTP errors are thrown by the SDK; `code ≠ 0` with HTTP 200 is returned, so both become FeishuError. */
+  private async call<T extends { code?: number; msg?: string }>(fn: () => Promise<T>): Promise<T> {
+    let res: T;
+    try {
+      res = await fn();
+    } catch (e) {
+      throw FeishuError.from(e);
+    }
+    if (res && typeof res.code === 'number' && res.code !== 0) throw FeishuError.fromBody(res);
+    return res;
+  }
+}
