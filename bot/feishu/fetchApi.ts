@@ -1,0 +1,90 @@
+import type { Clock } from '../clock.js';
+import { type FeishuApi, FeishuError, type FeishuUser, type SendRequest } from './api.js';
+
+interface Body {
+  code?: number;
+  msg?: string;
+  data?: Record<string, unknown>;
+  tenant_access_token?: string;
+  expire?: number;
+  bot?: { open_id?: string; app_name?: string };
+}
+
+/**
+ * FeishuApi over plain fetch, for runtimes where the SDK (axios over node:http) does not run, such as
+ * Cloudflare Workers. Same endpoints and error handling as the SDK path.
+ */
+export class FetchFeishuApi implements FeishuApi {
+  private token: { value: string; until: number } | null = null;
+
+  constructor(
+    private readonly o: { appId: string; appSecret: string; domain: string; clock: Clock; fetch?: typeof fetch },
+  ) {}
+
+  private async request(method: 'GET' | 'POST', path: string, body?: unknown, auth = true): Promise<Body> {
+    const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+    if (auth) headers.authorization = `Bearer ${await this.tenantToken()}`;
+    let res: Response;
+    try {
+      res = await (this.o.fetch ?? fetch)(`${this.o.domain.replace(/\/+$/, '')}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (e) {
+      throw new FeishuError(String((e as Error).message ?? e), null, null, true, null);
+    }
+    let json: Body = {};
+    try {
+      json = (await res.json()) as Body;
+    } catch {
+      json = {};
+    }
+    if (!res.ok) {
+      const reset = Number(res.headers.get('x-ogw-ratelimit-reset'));
+      throw FeishuError.from({
+        message: `HTTP ${res.status}`,
+        response: { status: res.status, data: json, headers: { 'x-ogw-ratelimit-reset': Number.isFinite(reset) ? reset : undefined } },
+      });
+    }
+    if (typeof json.code === 'number' && json.code !== 0) throw FeishuError.fromBody(json);
+    return json;
+  }
+
+  private async tenantToken(): Promise<string> {
+    const now = this.o.clock.now();
+    if (this.token && now < this.token.until) return this.token.value;
+    const res = await this.request('POST', '/open-apis/auth/v3/tenant_access_token/internal', { app_id: this.o.appId, app_secret: this.o.appSecret }, false);
+    if (!res.tenant_access_token) throw new FeishuError('未取得 tenant_access_token', res.code ?? null, 200, true, null);
+    // Renew three minutes early, as the SDK does.
+    this.token = { value: res.tenant_access_token, until: now + Math.max(60, (res.expire ?? 7200) - 180) * 1000 };
+    return this.token.value;
+  }
+
+  async botInfo(): Promise<{ openId: string; name: string }> {
+    const res = await this.request('GET', '/open-apis/bot/v3/info');
+    if (!res.bot?.open_id) throw new FeishuError('bot/v3/info 未返回 open_id', res.code ?? null, 200, true, null);
+    return { openId: res.bot.open_id, name: res.bot.app_name ?? '' };
+  }
+
+  async send(req: SendRequest): Promise<{ messageId: string }> {
+    const data = { msg_type: req.msgType, content: req.content, uuid: req.uuid };
+    const res = req.replyTo
+      ? await this.request('POST', `/open-apis/im/v1/messages/${encodeURIComponent(req.replyTo)}/reply`, data)
+      : await this.request('POST', '/open-apis/im/v1/messages?receive_id_type=chat_id', { ...data, receive_id: req.chatId });
+    const messageId = res.data?.message_id;
+    if (typeof messageId !== 'string') throw new FeishuError('发送成功但未返回 message_id', res.code ?? null, 200, false, null);
+    return { messageId };
+  }
+
+  async userIds(by: 'email' | 'mobile', keys: string[]): Promise<FeishuUser[]> {
+    const out: FeishuUser[] = [];
+    for (let i = 0; i < keys.length; i += 50) {
+      const chunk = keys.slice(i, i + 50);
+      const res = await this.request('POST', '/open-apis/contact/v3/users/batch_get_id?user_id_type=open_id', by === 'email' ? { emails: chunk } : { mobiles: chunk });
+      const list = (res.data?.user_list ?? []) as { user_id?: string; email?: string; mobile?: string }[];
+      for (const key of chunk) out.push({ key, openId: list.find((u) => (by === 'email' ? u.email : u.mobile) === key)?.user_id ?? null });
+    }
+    return out;
+  }
+}

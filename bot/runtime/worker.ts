@@ -1,0 +1,103 @@
+import type { DutyRecord, UnitInfo } from '../../ingest/record.js';
+import { HashingNgramEmbeddings } from '../../retrieval/embeddings.js';
+import { DutyEngine } from '../../retrieval/engine.js';
+import type { Synonyms } from '../../retrieval/lexicon.js';
+import { MemoryIndex } from '../../retrieval/memoryIndex.js';
+import { BigramSegmenter } from '../../retrieval/segmenter.js';
+import { type AssembledBot, assembleBot } from '../assemble.js';
+import { type Clock, systemClock } from '../clock.js';
+import { loadConfig } from '../config.js';
+import { FetchFeishuApi } from '../feishu/fetchApi.js';
+import { jsonLogger, type Logger } from '../log.js';
+import { DeadlineFileError, parseDeadlines } from '../reminders/deadlines.js';
+import { type ExtraYears, WorkCalendar } from '../reminders/workCalendar.js';
+import { SqlState } from '../sqlState.js';
+import { type Tasks, trackedTasks } from '../tasks.js';
+import { type D1Database, D1Db } from './d1Db.js';
+
+/** What `npm run build:worker` bundles: the parsed manuals and the seed data files. */
+export interface WorkerSeed {
+  records: DutyRecord[];
+  units: UnitInfo[];
+  synonyms: Synonyms;
+  /** seeds/deadlines.json as text, or null. */
+  deadlines: string | null;
+  holidays: ExtraYears;
+}
+
+export interface WorkerEnv {
+  DB: D1Database;
+  [name: string]: unknown;
+}
+
+interface ExecutionContext {
+  waitUntil(p: Promise<unknown>): void;
+}
+
+export interface WorkerBot extends AssembledBot {
+  tasks: Tasks;
+  engine: DutyEngine;
+}
+
+/**
+ * The bot on Cloudflare Workers: the index in memory from the bundled records (sqlite-vec cannot load
+ * into D1), state in D1, Feishu over fetch, digests from the cron trigger. Same app, same commands.
+ */
+export async function createWorkerBot(seed: WorkerSeed, env: WorkerEnv, o: { clock?: Clock; log?: Logger; fetch?: typeof fetch } = {}): Promise<WorkerBot> {
+  const clock = o.clock ?? systemClock;
+  const log = o.log ?? jsonLogger((line) => console.log(line));
+  const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const config = loadConfig(vars);
+  const segmenter = new BigramSegmenter();
+  const embedder = new HashingNgramEmbeddings({ dimensions: 256 });
+  const index = new MemoryIndex(seed.records, seed.units, segmenter, embedder);
+  const engine = new DutyEngine({ index, segmenter, embedder, synonyms: seed.synonyms });
+  const tasks = trackedTasks((e) => log.error('后台任务出错', { error: String((e as Error)?.stack ?? e) }));
+  let deadlines: ReturnType<typeof parseDeadlines>['deadlines'] = [];
+  if (seed.deadlines) {
+    try {
+      const parsed = parseDeadlines(seed.deadlines, engine.records);
+      deadlines = parsed.deadlines;
+      for (const w of parsed.warnings) log.warn('周期日历', { warning: w });
+    } catch (e) {
+      if (!(e instanceof DeadlineFileError)) throw e;
+      log.error('周期日历无法读取，已跳过', { error: e.message });
+    }
+  }
+  const bot = await assembleBot({
+    engine,
+    units: seed.units,
+    state: await SqlState.open(new D1Db(env.DB)),
+    api: config.feishu ? new FetchFeishuApi({ ...config.feishu, clock, fetch: o.fetch }) : null,
+    config,
+    deadlines,
+    calendar: new WorkCalendar(seed.holidays),
+    rosterFile: null,
+    clock,
+    log,
+    tasks,
+  });
+  return { ...bot, tasks, engine };
+}
+
+/** The Worker module: fetch for the app, scheduled for digests and retries (cron runs in UTC). */
+export function createWorker(seed: WorkerSeed) {
+  let bot: Promise<WorkerBot> | null = null;
+  const get = (env: WorkerEnv) => (bot ??= createWorkerBot(seed, env).catch((e) => {
+    bot = null;
+    throw e;
+  }));
+  return {
+    async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
+      const b = await get(env);
+      const response = await b.app.fetch(request, env, ctx as never);
+      // Work started after the acknowledgement keeps the isolate alive until it is done.
+      ctx.waitUntil(b.tasks.idle());
+      return response;
+    },
+    async scheduled(_event: unknown, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
+      const b = await get(env);
+      ctx.waitUntil(b.pump().then(() => b.tasks.idle()));
+    },
+  };
+}
