@@ -76,6 +76,26 @@ describe('onboarding, roster and browsing', () => {
     expect(await raw('im.chat.access_event.bot_p2p_chat_entered_v1', enter, 'ev_p2p_3')).toHaveLength(0);
   });
 
+  it('reads the schema 1.0 p2p_chat_create event too, and still welcomes each user once', async () => {
+    const v1 = (uuid: string, openId: string) => ({
+      uuid,
+      token: 'vtoken',
+      ts: '1700000000.0',
+      type: 'event_callback',
+      event: { type: 'p2p_chat_create', app_id: 'cli', tenant_key: 'tk', chat_id: `oc_p2p_${openId}`, operator: { open_id: openId }, user: { open_id: openId, name: '甲' } },
+    });
+    const send = async (body: unknown) => {
+      const before = h.stub.messages.length;
+      expect((await h.event(body)).status).toBe(200);
+      await h.idle();
+      return h.stub.messages.slice(before);
+    };
+    expect(await send(v1('u-1', 'ou_v1'))).toHaveLength(1);
+    expect(await send(v1('u-1', 'ou_v1'))).toHaveLength(0);
+    expect(await send(v1('u-2', 'ou_v1'))).toHaveLength(0);
+    expect((await h.event({ ...v1('u-3', 'ou_v2'), token: 'forged' })).status).toBe(401);
+  });
+
   it('gives the pack for 业务岗6 with all sixteen items and their flows', async () => {
     const cards = await say('入职 业务岗6');
     expect(cards.length).toBeGreaterThanOrEqual(1);
