@@ -38,9 +38,10 @@ export class Outbox {
 
   /** Queues and delivers at once; resolves when the attempts are over (sent, failed or left for later). */
   async send(messages: OutboxMessage[]): Promise<(number | null)[]> {
-    const ids = await this.enqueue(messages);
-    await this.deliverNow(ids);
-    return ids;
+    const now = this.o.clock.now();
+    const rows = await this.o.store.addLeased(messages, now, this.owner, now + LEASE_MS);
+    await this.deliver(rows.filter((r): r is OutboxRow => r !== null));
+    return rows.map((r) => r?.id ?? null);
   }
 
   /** Stores messages without sending; null where the dedupe key was queued before. */

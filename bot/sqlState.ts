@@ -139,14 +139,16 @@ export class SqlState {
 
 function inbox(db: SqlDb): Inbox {
   return {
-    async claim(e) {
+    async claim(e, takeUntil) {
       const r = await db.run(
-        'insert or ignore into inbox (event_id, message_id, type, payload, received_at) values (?, ?, ?, ?, ?)',
+        'insert or ignore into inbox (event_id, message_id, type, payload, received_at, attempts, lease_until) values (?, ?, ?, ?, ?, ?, ?)',
         e.eventId,
         e.messageId,
         e.type,
         JSON.stringify(e.payload),
         e.receivedAt,
+        takeUntil === undefined ? 0 : 1,
+        takeUntil ?? null,
       );
       return r.changes === 1;
     },
@@ -205,6 +207,28 @@ function outbox(db: SqlDb): OutboxStore {
       // One row needs no transaction around it.
       const results = insert.length === 1 ? [await db.run(insert[0]!.sql, ...insert[0]!.params)] : await db.batch(insert);
       return results.map((r) => (r.changes === 1 ? r.lastRowId : null));
+    },
+    async addLeased(messages, at, owner, until) {
+      const out: (OutboxRow | null)[] = [];
+      for (const m of messages) {
+        const r = await db.run(
+          `insert or ignore into outbox (uuid, chat_id, reply_to, msg_type, content, dedupe_key, purpose, next_at, created_at, lease_owner, lease_until)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning *`,
+          uuid(),
+          m.chatId,
+          m.replyTo,
+          m.msgType,
+          m.content,
+          m.dedupeKey ?? null,
+          m.purpose,
+          at,
+          at,
+          owner,
+          until,
+        );
+        out.push(r.rows[0] ? toOutboxRow(r.rows[0]) : null);
+      }
+      return out;
     },
     async lease(now, owner, leaseMs, limit, ids) {
       const until = now + leaseMs;

@@ -16,8 +16,11 @@ export type InboxStatus = 'handled' | 'ignored' | 'failed';
 
 /** Every Feishu event once: de-duplicated on event_id and message_id, kept until handled. */
 export interface Inbox {
-  /** Stores the event; false when its event_id or message_id has been seen before. */
-  claim(e: Omit<InboxEvent, 'attempts'>): Promise<boolean>;
+  /**
+   * Stores the event; false when its event_id or message_id has been seen before. With `takeUntil` the
+   * event is also taken for handling until then (one write instead of claim + begin).
+   */
+  claim(e: Omit<InboxEvent, 'attempts'>, takeUntil?: number): Promise<boolean>;
   /** Events received before `receivedBefore`, not handled (a crash or an error in between) and not taken at `now`. */
   pending(limit: number, receivedBefore: number, now: number): Promise<InboxEvent[]>;
   /**
@@ -57,6 +60,8 @@ export interface OutboxRow extends OutboxMessage {
 export interface OutboxStore {
   /** Queues messages; returns the new row ids, null where the dedupe key already existed. */
   add(messages: OutboxMessage[], at: number): Promise<(number | null)[]>;
+  /** Queues messages already leased to `owner` until `until`, for sending at once; null where the key existed. */
+  addLeased(messages: OutboxMessage[], at: number, owner: string, until: number): Promise<(OutboxRow | null)[]>;
   /** Takes due rows for `leaseMs`, so that two processes never send the same row at once. */
   lease(now: number, owner: string, leaseMs: number, limit: number, ids?: number[]): Promise<OutboxRow[]>;
   /** `attempts` is the number of sends tried for this row so far, this one included. */

@@ -114,13 +114,15 @@ export class FeishuBot {
       return {};
     }
     const payload = { ...data };
-    const fresh = await this.o.inbox.claim({ eventId, messageId, type, payload, receivedAt: this.o.clock.now() });
+    const now = this.o.clock.now();
+    // Stored and taken in one write: this process handles it; another picks it up only if this one dies.
+    const fresh = await this.o.inbox.claim({ eventId, messageId, type, payload, receivedAt: now }, now + PROCESS_LEASE_MS);
     if (!fresh) {
       this.o.log.info('重复推送，已忽略', { type, eventId, messageId });
       return {};
     }
-    const event = { eventId, messageId, type, payload, receivedAt: this.o.clock.now(), attempts: 0 };
-    this.turns.push(() => this.process(event));
+    const event = { eventId, messageId, type, payload, receivedAt: now, attempts: 1 };
+    this.turns.push(() => this.process(event, true));
     return {};
   }
 
@@ -132,8 +134,9 @@ export class FeishuBot {
     return pending.length;
   }
 
-  async process(e: InboxEvent): Promise<void> {
-    if (!(await this.o.inbox.begin(e.eventId, this.o.clock.now(), PROCESS_LEASE_MS))) return;
+  /** Handles one stored event; `taken` when this process took it on receipt. */
+  async process(e: InboxEvent, taken = false): Promise<void> {
+    if (!taken && !(await this.o.inbox.begin(e.eventId, this.o.clock.now(), PROCESS_LEASE_MS))) return;
     try {
       const payload = e.payload as Record<string, unknown>;
       const outcome =
@@ -143,7 +146,7 @@ export class FeishuBot {
               Promise.resolve('ignored' as const));
       await this.o.inbox.finish(e.eventId, outcome === 'handled' ? 'handled' : 'ignored', outcome === 'handled' ? undefined : outcome);
     } catch (err) {
-      const attempts = e.attempts + 1;
+      const attempts = taken ? e.attempts : e.attempts + 1;
       const max = this.o.maxAttempts ?? 3;
       this.o.log.error('事件处理出错', { eventId: e.eventId, type: e.type, attempts, error: String((err as Error)?.stack ?? err) });
       if (attempts >= max) {
