@@ -130,11 +130,22 @@ export function extractTimeLimit(texts: string[]): string | null {
   return null;
 }
 
+/** A number written in digits or in Chinese ("15", "十五"), or null. */
+export function anyNumeral(text: string): number | null {
+  return /^\d+$/.test(text) ? Number(text) : chineseNumeral(text);
+}
+
+/** The days a time limit counts ("5个工作日" → 5 working days, "十日" → 10 calendar days), or null. */
+export function limitDays(limit: string | null): { days: number; working: boolean } | null {
+  const m = limit ? /(\d+|[一二三四五六七八九十]+)\s*个?(工作日|日|天)/.exec(limit) : null;
+  const days = m ? anyNumeral(m[1]!) : null;
+  return days === null ? null : { days, working: m![2] === '工作日' };
+}
+
 /** Working days in a time limit ("5个工作日" → 5), or null. */
 export function workingDays(limit: string | null): number | null {
-  const m = limit ? /^(\d+|[一二三四五六七八九十]+)个?工作日$/.exec(limit) : null;
-  if (!m) return null;
-  return /^\d+$/.test(m[1]!) ? Number(m[1]) : chineseNumeral(m[1]!);
+  const d = limitDays(limit);
+  return d?.working ? d.days : null;
 }
 
 const NOT_A_STEP = new Set(['时限', '其他', '其它', '保密']);

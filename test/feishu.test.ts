@@ -201,9 +201,8 @@ describe('Feishu webhook (encrypted, signed, token)', () => {
 });
 
 describe('an event that cannot be handled yet', () => {
-  it('is kept and handled later, and the asker is told when it keeps failing', async () => {
-    const h = await new BotHarness().start();
-    try {
+  it('is kept and handled later, and the asker is told when it keeps failing', () =>
+    BotHarness.run({}, async (h) => {
       h.stub.botInfoDown = true;
       await h.event(atBot('谁负责测绘作业证初审?', h.stub.botOpenId, { messageId: 'om_later_1' }));
       await h.idle();
@@ -214,8 +213,7 @@ describe('an event that cannot be handled yet', () => {
       await h.bot.pump();
       expect(h.stub.messages.map((m) => m.target)).toEqual(['om_later_1']);
 
-      const h2 = await new BotHarness().start();
-      try {
+      await BotHarness.run({}, async (h2) => {
         h2.stub.botInfoDown = true;
         await h2.event(atBot('谁负责测绘作业证初审?', h2.stub.botOpenId, { messageId: 'om_never' }));
         await h2.idle();
@@ -225,35 +223,25 @@ describe('an event that cannot be handled yet', () => {
         }
         expect(h2.stub.messages).toHaveLength(1);
         expect(BotHarness.cardText(h2.stub.messages[0]!.content)).toContain('处理这条消息时出错');
-      } finally {
-        await h2.close();
-      }
-    } finally {
-      await h.close();
-    }
-  });
+      });
+    }));
 });
 
 describe('Feishu webhook without encryption', () => {
-  it('accepts plaintext events with the right token only', async () => {
-    const h = await new BotHarness({ encryptKey: null }).start();
-    try {
+  it('accepts plaintext events with the right token only', () =>
+    BotHarness.run({ encryptKey: null }, async (h) => {
       expect((await h.event(atBot('谁负责测绘作业证初审?', h.stub.botOpenId))).status).toBe(200);
       expect((await h.event(atBot('谁负责测绘作业证初审?', h.stub.botOpenId, { token: 'x' }))).status).toBe(401);
       const enc = await h.raw(JSON.stringify({ encrypt: 'abc' }));
       expect(enc.status).toBe(400);
       await h.idle();
       expect(h.stub.messages).toHaveLength(1);
-    } finally {
-      await h.close();
-    }
-  });
+    }));
 });
 
 describe('without Feishu credentials', () => {
-  it('runs the console and the API and says Feishu is off', async () => {
-    const h = await new BotHarness({ noFeishu: true }).start();
-    try {
+  it('runs the console and the API and says Feishu is off', () =>
+    BotHarness.run({ noFeishu: true }, async (h) => {
       const health = await (await fetch(`${h.url}/healthz`)).json();
       expect(health).toMatchObject({ ok: true, feishu: 'off' });
       const hook = await h.raw('{}');
@@ -266,16 +254,12 @@ describe('without Feishu credentials', () => {
       expect(bad.status).toBe(400);
       expect((await fetch(`${h.url}/nope`)).status).toBe(404);
       expect(await (await fetch(`${h.url}/`)).text()).toContain('岗责通');
-    } finally {
-      await h.close();
-    }
-  });
+    }));
 });
 
 describe('long-connection mode', () => {
-  it('hands events from the SDK WSClient path (dispatcher.invoke, no signature) to the same handlers', async () => {
-    const h = await new BotHarness({ env: { FEISHU_MODE: 'ws' } }).start();
-    try {
+  it('hands events from the SDK WSClient path (dispatcher.invoke, no signature) to the same handlers', () =>
+    BotHarness.run({ env: { FEISHU_MODE: 'ws' } }, async (h) => {
       const { wsDispatcher } = await import('../bot/node/wsDispatcher.js');
       const dispatcher = wsDispatcher(h.bot.feishu!.bot, h.log);
       const ev = atBot('谁负责测绘作业证初审?', h.stub.botOpenId, { messageId: 'om_ws' });
@@ -288,8 +272,5 @@ describe('long-connection mode', () => {
       await h.idle();
       expect(h.stub.messages.filter((m) => m.target === 'om_ws')).toHaveLength(1);
       expect(h.stub.messages).toHaveLength(2);
-    } finally {
-      await h.close();
-    }
-  });
+    }));
 });

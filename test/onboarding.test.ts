@@ -5,7 +5,7 @@ import { BotHarness } from './support/botHarness.js';
 import { atBot, cardEvent, messageEvent } from './support/feishuEvents.js';
 
 const text = BotHarness.cardText;
-const title = (m: { content: Record<string, unknown> }) => (m.content.header as { title: { content: string } }).title.content;
+const title = BotHarness.cardTitle;
 /** Every callback value on a card's buttons. */
 const buttonValues = (content: Record<string, unknown>): Record<string, string>[] => {
   const out: Record<string, string>[] = [];
@@ -25,12 +25,7 @@ const ADMIN = 'ou_admin';
 
 describe('onboarding, roster and browsing', () => {
   let h: BotHarness;
-  const say = async (t: string, o: Parameters<typeof atBot>[2] = {}) => {
-    const before = h.stub.messages.length;
-    await h.event(atBot(t, h.stub.botOpenId, { chatId: 'oc_onb', ...o }));
-    await h.idle();
-    return h.stub.messages.slice(before);
-  };
+  const say = (t: string, o: Parameters<typeof atBot>[2] = {}) => h.say(t, { chatId: 'oc_onb', ...o });
   const raw = async (type: string, event: Record<string, unknown>, eventId: string) => {
     const before = h.stub.messages.length;
     await h.event({ schema: '2.0', header: { event_id: eventId, event_type: type, token: 'vtoken', app_id: 'cli', tenant_key: 'tk' }, event });

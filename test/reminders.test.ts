@@ -8,16 +8,11 @@ import { BotHarness } from './support/botHarness.js';
 import { atBot, cardEvent, messageEvent } from './support/feishuEvents.js';
 
 const text = BotHarness.cardText;
-const title = (m: { content: Record<string, unknown> }) => (m.content.header as { title: { content: string } }).title.content;
+const title = BotHarness.cardTitle;
 
 describe('reminders from chat', () => {
   let h: BotHarness;
-  const say = async (t: string, o: Parameters<typeof atBot>[2] = {}) => {
-    const before = h.stub.messages.length;
-    await h.event(atBot(t, h.stub.botOpenId, { chatId: 'oc_team', ...o }));
-    await h.idle();
-    return h.stub.messages.slice(before);
-  };
+  const say = (t: string, o: Parameters<typeof atBot>[2] = {}) => h.say(t, { chatId: 'oc_team', ...o });
   beforeAll(async () => {
     // Sunday 2026-11-22, 23:30 in Beijing (15:30 UTC).
     h = await new BotHarness({ start: '2026-11-22T15:30:00Z' }).start();

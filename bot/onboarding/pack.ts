@@ -1,5 +1,6 @@
 import { type AnswerItem, toItem } from '../../retrieval/answer.js';
 import { type Leader, type Organisation, type PostRef } from '../../retrieval/organisation.js';
+import { itemTitle } from '../cards.js';
 import type { Deadline } from '../reminders/deadlines.js';
 import { occurrences } from '../reminders/deadlines.js';
 import { addDays, type WorkCalendar } from '../reminders/workCalendar.js';
@@ -24,7 +25,7 @@ export function buildPack(org: Organisation, post: PostRef, deadlines: readonly 
   const upcoming = own.map((d) => ({ title: d.title, next: occurrences(d, calendar, today, addDays(today, 400))[0]?.dueDate ?? null }));
   const flows = items
     .filter((a) => a.flow && (a.flow.codes.length > 0 || a.flow.steps.length > 0))
-    .map((a) => `${a.flow!.codes.join(' ') || '（无编号）'} ${a.flow!.titles[0] ?? a.item.replace(/^[一二三四五六七八九十]+、/, '')}`);
+    .map((a) => `${a.flow!.codes.join(' ') || '（无编号）'} ${a.flow!.titles[0] ?? itemTitle(a.item)}`);
   const meet = [...new Set([...leaders.flatMap((l) => l.names), ...people.leads, ...people.assistants])];
   return { post, leaders, people, colleagues, items, deadlines: upcoming, checklist: { flows, meet } };
 }

@@ -4,7 +4,8 @@ import type { BotServices, ChatContext } from '../chat/context.js';
 import type { CardActionHandler } from '../feishu/bot.js';
 import { isPast, parseDue } from './dueDate.js';
 import type { NewReminder, Reminder } from './store.js';
-import { beijingDate, WorkCalendar } from './workCalendar.js';
+import { limitDays } from '../../ingest/text.js';
+import { addDays, beijingDate, WorkCalendar } from './workCalendar.js';
 
 const DATE_EXAMPLES = [
   '提醒 11月30日前 报送耕地保护自查报告 @王金峰',
@@ -103,7 +104,7 @@ export function reminderCommands(): Composer<ChatContext> {
     const svc = ctx.services.reminders;
     const what = ctx.match![1]!.trim();
     const answer = ctx.services.engine.ask(`${what} 时限`);
-    const withDays = answer.answers.find((a) => a.timeLimit && /(\d+|[一二三四五六七八九十]+)\s*个?(工作日|日|天)/.test(a.timeLimit));
+    const withDays = answer.answers.find((a) => limitDays(a.timeLimit) !== null);
     if (!answer.found || !withDays) {
       const said = answer.answers.find((a) => a.timeLimit)?.timeLimit;
       const text = answer.found
@@ -111,10 +112,9 @@ export function reminderCommands(): Composer<ChatContext> {
         : `手册里没有找到“${what}”这项工作，推算不出时限。请用“提醒 日期 事项”自己设定。`;
       return ctx.reply(noticeCard('无法按手册时限设提醒', text, 'orange'));
     }
-    const m = withDays.timeLimit!.match(/(\d+|[一二三四五六七八九十]+)\s*个?(工作日|日|天)/)!;
-    const n = /^\d+$/.test(m[1]!) ? Number(m[1]) : '一二三四五六七八九十'.indexOf(m[1]!) + 1;
+    const limit = limitDays(withDays.timeLimit)!;
     const today = beijingDate(ctx.now);
-    const { date, unknownYears } = m[2] === '工作日' ? svc.calendar.addWorkdays(today, n) : { date: new Date(Date.parse(today) + n * 86_400_000).toISOString().slice(0, 10), unknownYears: [] };
+    const { date, unknownYears } = limit.working ? svc.calendar.addWorkdays(today, limit.days) : { date: addDays(today, limit.days), unknownYears: [] };
     const r = (await svc.store.create(
       {
         chatId: ctx.chat.id,
@@ -134,7 +134,7 @@ export function reminderCommands(): Composer<ChatContext> {
     await ctx.reply(
       reminderCard(`已按手册时限设提醒 #${r.id}`, svc.view(r, today), ctx.services.mention, {
         warning: WorkCalendar.warning(unknownYears),
-        note: `按“${itemTitle(withDays.item)}”的时限“${withDays.timeLimit}”，自今天起${m[2] === '工作日' ? '按法定工作日（节假日不计，调休上班日计入）' : ''}推算。本群已订阅每日提醒。`,
+        note: `按“${itemTitle(withDays.item)}”的时限“${withDays.timeLimit}”，自今天起${limit.working ? '按法定工作日（节假日不计，调休上班日计入）' : ''}推算。本群已订阅每日提醒。`,
       }),
     );
   }, '受理 征地报卷：按手册写的办理时限（如 5 个工作日）推算截止日并提醒');

@@ -39,11 +39,11 @@ export class DigestRunner {
   }
 
   async run(date: string, now: number, opts: { dryRun?: boolean } = {}): Promise<DigestReport> {
-    return this.runFor(await this.o.service.digestChats(), date, now, opts);
+    return this.runFor(await this.o.service.digestChats(), date, now, { ...opts, wholeDay: true });
   }
 
-  /** The digests of some chats; the day is marked done only when `chats` were all of them. */
-  async runFor(chats: string[], date: string, now: number, opts: { dryRun?: boolean } = {}): Promise<DigestReport> {
+  /** The digests of some chats; the day is marked done only by a run over all of them (`wholeDay`). */
+  async runFor(chats: string[], date: string, now: number, opts: { dryRun?: boolean; wholeDay?: boolean } = {}): Promise<DigestReport> {
     const { service, log } = this.o;
     const cal = service.calendar;
     const year = Number(date.slice(0, 4));
@@ -73,8 +73,7 @@ export class DigestRunner {
       const lines = [...views.overdue.map(line('逾期')), ...views.today.map(line('今天')), ...views.soon.map(line('近期'))];
       report.chats.push({ chatId, overdue: views.overdue.length, today: views.today.length, soon: views.soon.length, lines, cards, queued });
     }
-    const all = await service.digestChats();
-    if (!opts.dryRun && all.every((c) => chats.includes(c))) await service.store.markDigestDone(date, now);
+    if (!opts.dryRun && opts.wholeDay) await service.store.markDigestDone(date, now);
     return report;
   }
 

@@ -1,4 +1,5 @@
 import { hans } from 'chrono-node/zh';
+import { anyNumeral } from '../../ingest/text.js';
 import { addDays, beijingDate, beijingTime, weekdayOf } from './workCalendar.js';
 
 export interface ParsedDue {
@@ -11,18 +12,10 @@ export interface ParsedDue {
 }
 
 const WEEKDAYS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7, '1': 1, '2': 2, '3': 3, '4': 4, '5': 5, '6': 6, '7': 7 };
-const NUM: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
 
 const md = (date: string) => `${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;
 const ymd = (date: string) => `${Number(date.slice(0, 4))}年${md(date)}`;
 
-function chineseNumber(s: string): number {
-  if (/^\d+$/.test(s)) return Number(s);
-  if (s === '十') return 10;
-  if (s.startsWith('十')) return 10 + (NUM[s[1]!] ?? 0);
-  if (s.includes('十')) return (NUM[s[0]!] ?? 0) * 10 + (NUM[s[2] ?? ''] ?? 0);
-  return NUM[s] ?? NaN;
-}
 
 function monthEnd(year: number, month: number): string {
   const y = month > 12 ? year + 1 : year;
@@ -48,7 +41,7 @@ function normalise(text: string, today: string): string {
     .replace(/今[天日]/g, () => day(0))
     .replace(/今晚/g, () => `${day(0)}晚上`)
     .replace(/今早/g, () => `${day(0)}早上`)
-    .replace(/(\d+|[一二三四五六七八九十]{1,3})\s*天[以之]?后/g, (_all, n: string) => day(chineseNumber(n)))
+    .replace(/(\d+|[一二三四五六七八九十]{1,3})\s*天[以之]?后/g, (_all, n: string) => day(anyNumeral(n) ?? 0))
     .replace(/(下下|下|本|这|这个)?(?:周|星期|礼拜)([一二三四五六日天1-7])/g, (all, which: string | undefined, day: string) => {
       const offset = WEEKDAYS[day]! - 1;
       if (which === '下') return ymd(addDays(monday, 7 + offset));
@@ -60,7 +53,7 @@ function normalise(text: string, today: string): string {
     .replace(/(下个?月|本月|这个?月)(\d{1,2}|[一二三四五六七八九十]{1,3})[号日]/g, (_all, which: string, d: string) => {
       const month = which.startsWith('下') ? m + 1 : m;
       const yy = month > 12 ? y + 1 : y;
-      return `${yy}年${((month - 1) % 12) + 1}月${chineseNumber(d)}日`;
+      return `${yy}年${((month - 1) % 12) + 1}月${anyNumeral(d) ?? d}日`;
     })
     .replace(/(下个?|本|这个?)?月[底末]/g, (_all, which: string | undefined) => ymd(monthEnd(y, which?.startsWith('下') ? m + 1 : m)))
     .replace(/(今年|本年度?)?年[底末]/g, () => `${y}年12月31日`)

@@ -5,7 +5,8 @@ import { memoryLogger } from '../../bot/log.js';
 import { createNodeBot, type NodeBot } from '../../bot/runtime/nodeBot.js';
 import { scratch } from '../helpers.js';
 import { ManualClock } from './clock.js';
-import { deliver } from './feishuEvents.js';
+import { atBot, deliver, type MessageOpts } from './feishuEvents.js';
+import type { StubMessage } from './feishuStub.js';
 import { FeishuStub } from './feishuStub.js';
 
 export interface HarnessOptions {
@@ -83,6 +84,29 @@ export class BotHarness {
 
   raw(body: string, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<Response> {
     return fetch(`${this.url}/webhook/feishu`, { method: 'POST', body, headers });
+  }
+
+  /** @-mentions the bot with `text` in a group and returns the messages it sent in reply. */
+  async say(text: string, o: MessageOpts = {}): Promise<StubMessage[]> {
+    const before = this.stub.messages.length;
+    await this.event(atBot(text, this.stub.botOpenId, o));
+    await this.idle();
+    return this.stub.messages.slice(before);
+  }
+
+  /** A harness for one test: started, handed to `fn`, closed whatever happens. */
+  static async run(o: HarnessOptions, fn: (h: BotHarness) => Promise<void>): Promise<void> {
+    const h = await new BotHarness(o).start();
+    try {
+      await fn(h);
+    } finally {
+      await h.close();
+    }
+  }
+
+  /** The header title of a card sent to the stub. */
+  static cardTitle(m: { content: Record<string, unknown> }): string {
+    return (m.content.header as { title: { content: string } }).title.content;
   }
 
   /** Waits until everything started by the acknowledged events is done. */
