@@ -43,6 +43,7 @@ export function parseNoticeManual(file: string, text: string): ParsedManual {
       unit,
       department: null,
       scope: 'subdistrict',
+      parentUnit: null,
       kind,
       post,
       postNo: null,

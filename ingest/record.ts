@@ -6,8 +6,10 @@ export interface DutyRecord {
   unit: string;
   /** The section (科室) where the manual has one. */
   department: string | null;
-  /** City bureau, district bureau (with its centres) or sub-district task force. */
+  /** The unit's level in the administrative hierarchy, read from its name (省/市/区县/街道镇). */
   scope: Scope;
+  /** The unit this one belongs to (a centre's bureau), where the document says so; null at the top. */
+  parentUnit: string | null;
   kind: RecordKind;
   /** Post as printed, normalised: "业务岗6：地理国情监测评价和测绘管理岗". */
   post: string;
@@ -26,12 +28,27 @@ export interface DutyRecord {
   peopleInherited: boolean;
   /** What a leader's row says it 分管: "执法大队", "测绘室" … */
   oversees: string[];
-  source: { file: string; line: number };
+  source: Source;
 }
 
-export type Scope = 'city' | 'district' | 'subdistrict';
+export interface Source {
+  file: string;
+  line: number;
+  /** Where a line number alone does not say it: "表2 第7行", "Sheet1!B7", "第3页". */
+  ref?: string;
+}
 
-export type RecordKind = 'item' | 'leader' | 'centre-post' | 'taskforce-role' | 'taskforce-duty';
+/**
+ * Administrative level of a unit: province, city (地级市), district (区/县/县级市/旗), subdistrict
+ * (街道/乡镇), or `unit` where the name does not say.
+ */
+export type Scope = 'province' | 'city' | 'district' | 'subdistrict' | 'unit';
+
+/**
+ * `passage` is a stretch of text no layout recogniser could structure: searchable, quoted, never naming
+ * people as responsible.
+ */
+export type RecordKind = 'item' | 'leader' | 'centre-post' | 'taskforce-role' | 'taskforce-duty' | 'passage';
 
 export interface Flow {
   /** Chart codes as printed, without 详见: ["9-6-10"]. */

@@ -34,7 +34,13 @@ export interface Answer {
   text: string;
 }
 
-export const SCOPE_LABEL: Record<Scope, string> = { city: '市局', district: '区局', subdistrict: '街道专班' };
+export const SCOPE_LABEL: Record<Scope, string> = {
+  province: '省级',
+  city: '市局',
+  district: '区局',
+  subdistrict: '街道',
+  unit: '其他单位',
+};
 
 /** The sub-flow the question names, where a row holds several; otherwise the row's own steps. */
 function chooseFlow(r: DutyRecord, q: ParsedQuery | null): AnswerItem['flow'] {
