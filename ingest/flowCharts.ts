@@ -24,7 +24,7 @@ export function chartCode(line: string): string | null {
 }
 
 /** The chart section: each code line names the chart whose title follows it. */
-export function collectCharts(lines: string[], fromIndex: number, toIndex: number): ChartEntry[] {
+export function collectCharts(lines: string[], fromIndex: number, toIndex: number, lineNumbers?: number[]): ChartEntry[] {
   const charts: ChartEntry[] = [];
   let pendingCode: string | null = null;
   for (let i = fromIndex; i < toIndex; i++) {
@@ -36,7 +36,7 @@ export function collectCharts(lines: string[], fromIndex: number, toIndex: numbe
     }
     const title = chartTitle(line);
     if (title) {
-      charts.push({ code: pendingCode, title, line: i + 1 });
+      charts.push({ code: pendingCode, title, line: lineNumbers?.[i] ?? i + 1 });
       pendingCode = null;
     }
   }

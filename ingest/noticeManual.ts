@@ -1,3 +1,4 @@
+import type { DocLine } from './document.js';
 import type { DutyRecord, ParsedManual, RecordKind } from './record.js';
 import { ManualParseError } from './record.js';
 import { extractTimeLimit, splitEntries, splitNames, squeezeCjk } from './text.js';
@@ -20,8 +21,10 @@ function namesAndPosition(rest: string): { names: string[]; position: string } {
 }
 
 /** The sub-district task-force notice: roles with named people, and each member unit's duties. */
-export function parseNoticeManual(file: string, text: string): ParsedManual {
-  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+export function parseNoticeManual(file: string, input: DocLine[]): ParsedManual {
+  const lines = input.map((l) => l.text.replace(/\r$/, ''));
+  const text = lines.join('\n');
+  const ln = (i: number) => input[i]!.prov.line;
   const title = /关于成立(.+?)的通知/.exec(text);
   const issuer = lines.map((l) => l.trim()).find((l) => /办事处$|人民政府$/.test(l) && l.length < 30);
   if (!title) throw new ManualParseError(file, '找不到通知标题（关于成立…的通知）');
@@ -43,7 +46,7 @@ export function parseNoticeManual(file: string, text: string): ParsedManual {
       unit,
       department: null,
       scope: 'subdistrict',
-      parentUnit: null,
+      parentUnit: issuer ?? null,
       kind,
       post,
       postNo: null,
@@ -72,7 +75,7 @@ export function parseNoticeManual(file: string, text: string): ParsedManual {
         return;
       }
       const { names, position } = namesAndPosition(role[2]!);
-      roles.push({ role: name, names, position: position ? [position] : [], line: i + 1 });
+      roles.push({ role: name, names, position: position ? [position] : [], line: ln(i) });
       lastRole = name;
       return;
     }
@@ -86,9 +89,9 @@ export function parseNoticeManual(file: string, text: string): ParsedManual {
     lastRole = null;
     const office = /专班下设办公室在(.+?)[，,](.+?)任办公室主任[，,](.+?)为联络员[、，,](.+?)等同志为办公室成员/.exec(squeezeCjk(trimmed));
     if (office) {
-      roles.push({ role: '办公室主任', names: splitNames(office[2]), position: [`专班办公室设在${office[1]}`], line: i + 1 });
-      roles.push({ role: '联络员', names: splitNames(office[3]), position: [], line: i + 1 });
-      roles.push({ role: '办公室成员', names: splitNames(office[4]!.replace(/、/g, ' ')), position: [], line: i + 1 });
+      roles.push({ role: '办公室主任', names: splitNames(office[2]), position: [`专班办公室设在${office[1]}`], line: ln(i) });
+      roles.push({ role: '联络员', names: splitNames(office[3]), position: [], line: ln(i) });
+      roles.push({ role: '办公室成员', names: splitNames(office[4]!.replace(/、/g, ' ')), position: [], line: ln(i) });
       return;
     }
     const ch = CHAPTER.exec(trimmed);
@@ -104,7 +107,7 @@ export function parseNoticeManual(file: string, text: string): ParsedManual {
     }
     if (sec && /机制/.test(chapter)) {
       const [name, ...rest] = sec[2]!.split('。');
-      push('taskforce-duty', '工作专班办公室', name!.trim(), splitEntries(squeezeCjk(rest.join('。'))), i + 1, [], []);
+      push('taskforce-duty', '工作专班办公室', name!.trim(), splitEntries(squeezeCjk(rest.join('。'))), ln(i), [], []);
       return;
     }
     if (/职责/.test(chapter)) {
@@ -113,13 +116,13 @@ export function parseNoticeManual(file: string, text: string): ParsedManual {
       const officeHead = roleOf('办公室主任')?.names ?? [];
       const officeStaff = [...(roleOf('联络员')?.names ?? []), ...(roleOf('办公室成员')?.names ?? [])];
       const body = splitEntries(squeezeCjk(trimmed));
-      if (/^专班职责/.test(section)) push('taskforce-duty', '工作专班', '专班职责', body, i + 1, leader, deputies);
-      else if (/办公室职责/.test(section)) push('taskforce-duty', '专班办公室', '专班办公室职责', body, i + 1, officeHead, officeStaff);
+      if (/^专班职责/.test(section)) push('taskforce-duty', '工作专班', '专班职责', body, ln(i), leader, deputies);
+      else if (/办公室职责/.test(section)) push('taskforce-duty', '专班办公室', '专班办公室职责', body, ln(i), officeHead, officeStaff);
       else {
         const member = /^([^：:]{2,12})[:：]\s*(.+)$/.exec(trimmed);
         if (member) {
           const name = member[1]!.trim();
-          push('taskforce-duty', name, `${name}职责`, splitEntries(squeezeCjk(member[2]!)), i + 1, [], []);
+          push('taskforce-duty', name, `${name}职责`, splitEntries(squeezeCjk(member[2]!)), ln(i), [], []);
         }
       }
     }
@@ -130,7 +133,8 @@ export function parseNoticeManual(file: string, text: string): ParsedManual {
     push('taskforce-role', r.role, r.role, r.position, r.line, r.names, []);
   }
   if (members.length > 0) {
-    const line = lines.findIndex((l) => /^\s*成\s*员\s*[:：]/.test(l)) + 1;
+    const at = lines.findIndex((l) => /^\s*成\s*员\s*[:：]/.test(l));
+    const line = at >= 0 ? ln(at) : 0;
     push('taskforce-role', '成员单位', '专班成员单位', [members.join('、')], line, [], []);
   }
   if (records.length === 0) throw new ManualParseError(file, '通知中没有读到组成人员或职责分工');

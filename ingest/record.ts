@@ -28,7 +28,14 @@ export interface DutyRecord {
   peopleInherited: boolean;
   /** What a leader's row says it 分管: "执法大队", "测绘室" … */
   oversees: string[];
+  /** Other labelled facts of the row as printed (实施依据, 职权类型, 追责情形, 联系电话 …). */
+  details?: Detail[];
   source: Source;
+}
+
+export interface Detail {
+  label: string;
+  text: string;
 }
 
 export interface Source {

@@ -1,4 +1,5 @@
 import { parseArrowFlow } from './arrowFlow.js';
+import type { DocLine } from './document.js';
 import { alignCharts, chartCode, chartTitle, collectCharts } from './flowCharts.js';
 import type { DutyRecord, Flow, ParsedManual, RecordKind, Scope, UnitInfo } from './record.js';
 import { ManualParseError } from './record.js';
@@ -52,7 +53,9 @@ function layoutOf(header: string[]): Layout {
 }
 
 /** Splits a table manual into unit sections (a bureau, each of its centres; a city section). */
-function splitSections(lines: string[], file: string): Section[] {
+function splitSections(input: DocLine[], file: string): Section[] {
+  const lines = input.map((l) => l.text);
+  const isRow = (i: number) => input[i]!.cells !== undefined;
   const sections: Section[] = [];
   let title: string | null = null;
   let current: Section | null = null;
@@ -64,12 +67,12 @@ function splitSections(lines: string[], file: string): Section[] {
   lines.forEach((raw, i) => {
     const line = raw.replace(/\r$/, '');
     const heading = UNIT_HEADING.exec(line);
-    if (heading && !line.includes('\t') && !/及所属/.test(line)) {
+    if (heading && !isRow(i) && !/及所属/.test(line)) {
       open(heading[1]!.replace(/[#*\s]/g, ''), i);
       return;
     }
     const cityTitle = CITY_TITLE.exec(line);
-    if (cityTitle && !line.includes('\t')) {
+    if (cityTitle && !isRow(i)) {
       title = cityTitle[1]!.replace(/[#*\s]/g, '');
       return;
     }
@@ -86,8 +89,8 @@ function splitSections(lines: string[], file: string): Section[] {
       section.parent = affiliation[1]!.replace(/所属$/, '');
       return;
     }
-    if (!line.includes('\t')) return;
-    const cells = line.split('\t');
+    if (!isRow(i)) return;
+    const cells = input[i]!.cells!;
     const purposeAt = cells.findIndex((c) => c.trim() === '宗旨和业务范围');
     if (purposeAt >= 0) {
       section.purpose = cells.slice(purposeAt + 1).map((c) => cleanCell(c)).find(Boolean) ?? null;
@@ -98,8 +101,8 @@ function splitSections(lines: string[], file: string): Section[] {
       return;
     }
     if (cells.filter((c) => c.trim()).length < 2) return;
-    if (!section.layout) throw new ManualParseError(file, `第${i + 1}行：表格行出现在表头之前`);
-    section.rows.push({ line: i + 1, cells });
+    if (!section.layout) throw new ManualParseError(file, `第${input[i]!.prov.line}行：表格行出现在表头之前`);
+    section.rows.push({ line: input[i]!.prov.line, cells });
   });
   const ordered = sections as Section[];
   if (ordered.some((s) => !s.unit)) throw new ManualParseError(file, '找不到单位名称（“…定岗定责定流程”标题）');
@@ -262,9 +265,9 @@ function inheritPeople(records: DutyRecord[]): void {
 }
 
 /** City section manuals and the district manual with its centres: tab-separated tables. */
-export function parseTableManual(file: string, text: string): ParsedManual {
-  const lines = text.split('\n');
-  const sections = splitSections(lines, file);
+export function parseTableManual(file: string, input: DocLine[]): ParsedManual {
+  const lines = input.map((l) => l.text);
+  const sections = splitSections(input, file);
   if (sections.length === 0) throw new ManualParseError(file, '没有找到任何岗位表格');
   const records: DutyRecord[] = [];
   const units = new Map<string, UnitInfo>();
@@ -298,9 +301,9 @@ export function parseTableManual(file: string, text: string): ParsedManual {
         sectionRecords.push(...grouped);
       }
       const firstChart = lines.findIndex(
-        (l, i) => i >= section.start && i < section.end && !l.includes('\t') && (chartTitle(l) !== null || chartCode(l) !== null),
+        (l, i) => i >= section.start && i < section.end && input[i]!.cells === undefined && (chartTitle(l) !== null || chartCode(l) !== null),
       );
-      if (firstChart >= 0) alignCharts(sectionRecords, collectCharts(lines, firstChart, section.end), warnings);
+      if (firstChart >= 0) alignCharts(sectionRecords, collectCharts(lines, firstChart, section.end, input.map((l) => l.prov.line)), warnings);
     }
     if (sectionRecords.length === 0) warnings.push(`“${section.unit}${section.department ?? ''}”没有可读的表格行`);
     records.push(...sectionRecords);

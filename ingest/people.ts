@@ -1,0 +1,49 @@
+import { splitNames } from './text.js';
+
+/** Words for positions and roles: never a person's name, though as short as one. */
+const POSITION =
+  /(?:长|主任|领导|人员|干部|科员|专员|负责人|同志|书记|主席|委员|组员|成员|联络员|会计|出纳|局|科|股|室|处|岗|中心|所|站|队|办|全体|各|等|工作|窗口|本人|职工|员工)$/;
+
+const HAN_NAME = /^[\u4e00-\u9fa5·]{2,4}$/;
+
+/** A token that can be a person's name: 2–4 Han characters that are not a position or an office. */
+export function isNameLike(token: string): boolean {
+  const t = token.replace(/[\s\u3000]/g, '');
+  return HAN_NAME.test(t) && !POSITION.test(t) && !/^(?:无|暂无|待定|空缺|未定|见上|同上)$/.test(t);
+}
+
+/** Names in a person cell or list ("张 亚、李坤（科员）"), positions and offices dropped. */
+export function namesIn(text: string | undefined): string[] {
+  if (!text) return [];
+  const positions: string[] = [];
+  const bare = text.replace(/[（(]([^（）()]{1,20})[)）]/g, (_m, p: string) => {
+    positions.push(p);
+    return ' ';
+  });
+  const out: string[] = [];
+  for (const part of bare.split(/[、，,；;\n/／]+/)) {
+    const p = part.trim();
+    if (!p) continue;
+    // "局长张三", "副组长 李四": a position word then a name.
+    const titled = /^(?:.*?(?:长|主任|书记|主席|委员|联络员|专员))\s*([\u4e00-\u9fa5](?:[\s\u3000]?[\u4e00-\u9fa5]){1,2})(?:同志)?$/.exec(p);
+    if (titled && isNameLike(titled[1]!)) {
+      out.push(titled[1]!.replace(/[\s\u3000]/g, ''));
+      continue;
+    }
+    for (const name of splitNames(p.replace(/同志/g, ' ').replace(/\u3000/g, ' '))) if (isNameLike(name)) out.push(name);
+  }
+  return [...new Set(out)];
+}
+
+/** "由张三负责", "责任人：李四", "张三牵头，李四配合": names a sentence puts in charge and in support. */
+export function peopleInSentence(text: string): { lead: string[]; assistants: string[] } {
+  const lead: string[] = [];
+  const assistants: string[] = [];
+  const t = text.replace(/\s+/g, '');
+  for (const m of t.matchAll(/(?:责任人|负责人|承办人|经办人|牵头人|A角)[:：]([^；;。，,（(]{2,20})/g)) lead.push(...namesIn(m[1]));
+  for (const m of t.matchAll(/(?:配合人员?|协办人|辅助人员|B角)[:：]([^；;。（(]{2,20})/g)) assistants.push(...namesIn(m[1]));
+  for (const m of t.matchAll(/由([\u4e00-\u9fa5]{2,3}?)(?:同志)?(?:负责|牵头|承办|具体负责|兼任|担任)/g)) {
+    if (isNameLike(m[1]!)) lead.push(m[1]!);
+  }
+  return { lead: [...new Set(lead)], assistants: [...new Set(assistants)].filter((n) => !lead.includes(n)) };
+}

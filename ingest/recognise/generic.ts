@@ -1,0 +1,335 @@
+import type { Block, DocModel, TableBlock, TextBlock } from '../document.js';
+import { DEFAULT_VOCAB, type HeaderVocab, headerLike, roleOf } from '../headerRoles.js';
+import { peopleInSentence } from '../people.js';
+import type { DutyRecord, ParsedManual, Source, UnitInfo } from '../record.js';
+import { ManualParseError } from '../record.js';
+import { extractTimeLimit, splitEntries } from '../text.js';
+import { isOrgName, unitInTitle, unitLevel } from '../units.js';
+import { type DocContext, makeRecord, shortTitle } from './context.js';
+import { flowFromText } from './flowText.js';
+import { headingLike, markerOf } from './numbering.js';
+import {
+  dutySentenceRecord,
+  headcountDuty,
+  officeHeading,
+  orgDuty,
+  postHeading,
+  roleLine,
+  rolesInSentence,
+  wordTimeLimit,
+} from './prose.js';
+import { cardRecord, isDutyTable, keyValuePairs, roleTableRecords, rowSentences, tableLayout } from './roleTable.js';
+
+const PASSAGE_CHARS = 360;
+/** Words that make a line a document's title. */
+const DOC_TITLE = /清单|手册|目录|一览表|汇总表|指南|方案|报告|通知|办法|规定|制度|细则|意见|规则|说明书|职责|职能|流程|承诺|公告|决定/;
+/** The body a notice sets up: "关于成立林长制工作领导小组的通知" → "林长制工作领导小组". */
+const GROUP_IN_TITLE = /关于(?:成立|调整|印发|明确|建立|组建)?(.{2,30}?(?:领导小组|工作专班|专班|指挥部|委员会|工作组|联席会议))/;
+
+function sourceOf(file: string, b: Block): Source {
+  return { file, line: b.prov.line, ...(b.prov.ref ? { ref: b.prov.ref } : {}) };
+}
+
+/** The document's title: its first heading, or its first short line; the file name without extension otherwise. */
+function titleOf(doc: DocModel): string {
+  if (doc.title) return doc.title;
+  const head = doc.body.slice(0, 6).filter((b): b is TextBlock => b.kind !== 'table');
+  const named = head.find((b) => [...b.text.trim()].length <= 60 && DOC_TITLE.test(b.text) && !/[。；]$/.test(b.text.trim()));
+  if (named) return named.text.trim().replace(/^[#\s*]+|[\s*]+$/g, '');
+  for (const b of doc.body.slice(0, 8)) {
+    if (b.kind === 'table') break;
+    const t = b.text.trim();
+    if (t && [...t].length <= 60 && !/[。；]$/.test(t)) return t.replace(/^[#\s*]+|[\s*]+$/g, '');
+  }
+  return doc.file.replace(/\.[^.]+$/, '');
+}
+
+/** The organisation that issues the document: a line that is only an org name, above the title or above the date. */
+function issuerOf(doc: DocModel): string | null {
+  const texts = doc.body.filter((b): b is TextBlock => b.kind !== 'table').map((b) => b.text.trim());
+  for (const t of [...texts.slice(0, 3), ...texts.slice(-4).reverse()]) if (isOrgName(t) && [...t].length <= 30) return t;
+  return null;
+}
+
+/** The place part of an organisation's name: "云岭镇人民政府" → "云岭镇". */
+function placeOf(org: string): string {
+  return /^(.+?(?:省|自治区|市|州|盟|区|县|旗|街道|镇|乡))/.exec(org)?.[1] ?? '';
+}
+
+/**
+ * The unit a document is about: named in its title or first lines, else its issuer. A body a notice sets up
+ * ("林长制工作领导小组") takes its issuer's place name and has the issuer as parent.
+ */
+function unitOf(doc: DocModel, title: string, issuer: string | null): { unit: string; parent: string | null } | null {
+  const texts = doc.body.filter((b): b is TextBlock => b.kind !== 'table').map((b) => b.text.trim());
+  let found = unitInTitle(title);
+  for (const t of texts.slice(0, 6)) if (!found) found = unitInTitle(t);
+  if (found && issuer && found !== issuer && unitLevel(found) === 'unit') {
+    const place = placeOf(issuer);
+    return { unit: found.startsWith(place) ? found : `${place}${found}`, parent: issuer };
+  }
+  if (found) return { unit: found, parent: null };
+  return issuer ? { unit: issuer, parent: null } : null;
+}
+
+interface Walk {
+  ctx: DocContext;
+  records: DutyRecord[];
+  warnings: string[];
+  units: Map<string, UnitInfo>;
+  /** The post the current section is about, with its people. */
+  post: { name: string; level: number; lead: string[]; assistants: string[] } | null;
+  /** Key：value lines being collected into one card. */
+  card: { pairs: [string, string][]; source: Source } | null;
+  /** Paragraphs no rule claimed, waiting to become a passage under the current heading. */
+  passage: { texts: string[]; source: Source } | null;
+  headings: { level: number; text: string }[];
+  /** The body whose members a notice names, prefixed to its role records' items. */
+  group: string;
+}
+
+function flushCard(w: Walk): void {
+  if (!w.card) return;
+  const r = cardRecord(w.card.pairs, w.ctx, w.card.source);
+  if (r) w.records.push(r);
+  else for (const [k, v] of w.card.pairs) addPassage(w, `${k}：${v}`, w.card.source);
+  w.card = null;
+}
+
+function flushPassage(w: Walk): void {
+  if (!w.passage) return;
+  const texts = w.passage.texts;
+  const heading = w.headings.map((h) => h.text).slice(-2).join(' › ');
+  w.records.push(
+    makeRecord(w.ctx, {
+      kind: 'passage',
+      post: '',
+      item: heading || shortTitle(texts[0]!),
+      duties: texts,
+      timeLimit: extractTimeLimit(texts) ?? wordTimeLimit(texts.join('')),
+      source: w.passage.source,
+    }),
+  );
+  w.passage = null;
+}
+
+function addPassage(w: Walk, text: string, source: Source): void {
+  if (w.passage && w.passage.texts.join('').length + text.length > PASSAGE_CHARS) flushPassage(w);
+  if (!w.passage) w.passage = { texts: [], source };
+  w.passage.texts.push(text);
+}
+
+function setHeading(w: Walk, level: number, text: string): void {
+  flushCard(w);
+  flushPassage(w);
+  while (w.headings.length > 0 && w.headings[w.headings.length - 1]!.level >= level) w.headings.pop();
+  w.headings.push({ level, text });
+  w.ctx = { ...w.ctx, heading: text };
+  if (w.post && w.post.level >= level) w.post = null;
+}
+
+function table(w: Walk, t: TableBlock, vocab: HeaderVocab): void {
+  flushCard(w);
+  flushPassage(w);
+  const layout = tableLayout(t, vocab);
+  if (layout && isDutyTable(layout)) {
+    const { records, warnings } = roleTableRecords(t, layout, w.ctx, vocab);
+    w.records.push(...records);
+    w.warnings.push(...warnings);
+    return;
+  }
+  const pairs = keyValuePairs(t, vocab);
+  if (pairs) {
+    const r = cardRecord(pairs, w.ctx, { file: w.ctx.file, line: t.prov.line, ...(t.prov.ref ? { ref: t.prov.ref } : {}) }, vocab);
+    if (r) {
+      w.records.push(r);
+      return;
+    }
+  }
+  const rows = rowSentences(t, w.ctx, layout?.caption ?? t.caption ?? w.ctx.heading);
+  if (rows.length > 0) w.warnings.push(`第${t.prov.line}行起的表格没有认出岗位/事项列，已按“列名：值”作为文字段落收录`);
+  w.records.push(...rows);
+}
+
+/** "岗位名称：规划审批岗" — a labelled line whose label is a header word. */
+function keyValue(text: string, vocab: HeaderVocab): [string, string] | null {
+  const m = /^([^：:]{2,10})[:：]\s*(.*)$/.exec(text.trim());
+  if (!m || !headerLike(m[1]!) || (roleOf(m[1]!, vocab)?.score ?? 0) < 0.85) return null;
+  return [m[1]!.trim(), m[2]!.trim()];
+}
+
+function paragraph(w: Walk, b: TextBlock, vocab: HeaderVocab): void {
+  const raw = (b.marker ? `${b.marker}${b.text}` : b.text).trim();
+  if (!raw) return;
+  const source = sourceOf(w.ctx.file, b);
+  const mk = markerOf(raw);
+  const body = mk ? mk.rest : raw;
+
+  if (w.post && /^(?:责任人|负责人|承办人|经办人|A角|配合人员?|协办人|辅助人员|B角)[:：]/.test(body)) {
+    flushPassage(w);
+    const people = peopleInSentence(body);
+    if (people.lead.length > 0) w.post.lead = people.lead;
+    if (people.assistants.length > 0) w.post.assistants = people.assistants;
+    for (const r of w.records) {
+      if (r.post === w.post.name && r.lead.length === 0 && r.assistants.length === 0) {
+        r.lead = [...w.post.lead];
+        r.assistants = [...w.post.assistants];
+      }
+    }
+    return;
+  }
+
+  const kv = keyValue(body, vocab);
+  if (kv && !roleLine(body)) {
+    if (!w.card) {
+      flushPassage(w);
+      w.card = { pairs: [], source };
+    }
+    w.card.pairs.push(kv);
+    return;
+  }
+  flushCard(w);
+
+  const role = roleLine(body);
+  if (role) {
+    flushPassage(w);
+    const item = `${w.group}${role.role}`;
+    if (role.names.length === 0 && role.members.length > 0) {
+      w.records.push(makeRecord(w.ctx, { kind: 'taskforce-role', post: role.role, item, duties: [role.members.join('、')], source }));
+    } else {
+      w.records.push(makeRecord(w.ctx, { kind: 'taskforce-role', post: role.role, item, duties: role.positions, lead: role.names, source }));
+    }
+    return;
+  }
+
+  const isHeading = b.kind === 'heading' || (mk !== null && !mk.article && mk.level <= 2 && headingLike(body)) || (!mk && headingLike(body) && /[:：]$/.test(body));
+  if (isHeading) {
+    const level = b.kind === 'heading' ? (b.level ?? 1) - 1 : (mk?.level ?? 6);
+    setHeading(w, level, body.replace(/[:：]$/, ''));
+    const post = postHeading(body);
+    const people = peopleInSentence(body);
+    if (post) w.post = { name: post, level, ...people };
+    else {
+      const office = officeHeading(body);
+      if (office) {
+        if (unitLevel(office) !== 'unit' && /局|中心|大队|支队|所|站$/.test(office) && office !== w.ctx.unit) {
+          w.ctx = { ...w.ctx, unit: office, scope: unitLevel(office), parentUnit: w.ctx.parentUnit ?? w.ctx.unit, department: null };
+        } else w.ctx = { ...w.ctx, department: office };
+      }
+    }
+    return;
+  }
+
+  const roles = rolesInSentence(body);
+  if (roles.length > 0) {
+    flushPassage(w);
+    for (const r of roles) {
+      w.records.push(makeRecord(w.ctx, { kind: 'taskforce-role', post: r.role, item: `${w.group}${r.role}`, duties: [body], lead: r.names, source }));
+    }
+    return;
+  }
+  // A date or the issuer's name under the text: the signature, not content.
+  if (/^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$/.test(body) || (body === w.ctx.unit && w.records.length > 0)) return;
+
+  const hc = headcountDuty(body);
+  if (hc) {
+    flushPassage(w);
+    w.records.push(
+      makeRecord(w.ctx, {
+        post: hc.post,
+        item: `${hc.post}职责`,
+        duties: splitEntries(hc.body),
+        timeLimit: extractTimeLimit([hc.body]),
+        details: [{ label: '人员配备', text: hc.headcount }],
+        ...peopleInSentence(body),
+        source,
+      }),
+    );
+    return;
+  }
+
+  if (w.post) {
+    flushPassage(w);
+    w.records.push(dutySentenceRecord(w.ctx, w.post.name, body, source, w.post));
+    return;
+  }
+
+  const org = orgDuty(body);
+  if (org) {
+    flushPassage(w);
+    const r = dutySentenceRecord(w.ctx, org.org, org.body, source);
+    if (mk?.article) r.details = [{ label: '条款', text: mk.marker }];
+    w.records.push(r);
+    return;
+  }
+
+  const flow = /→|->/.test(body) ? flowFromText(body.replace(/^[^：:]{0,16}[:：]/, '')) : null;
+  if (flow && flow.steps.length >= 2) {
+    flushPassage(w);
+    const heading = w.ctx.heading;
+    w.records.push(
+      makeRecord(w.ctx, {
+        post: w.ctx.department ?? '',
+        item: heading ? heading.replace(/^[一二三四五六七八九十]+、/, '') : shortTitle(body),
+        duties: [body],
+        flow,
+        timeLimit: extractTimeLimit([body]) ?? wordTimeLimit(body),
+        ...peopleInSentence(body),
+        source,
+      }),
+    );
+    return;
+  }
+
+  if (mk?.article) {
+    flushPassage(w);
+    w.records.push(
+      makeRecord(w.ctx, {
+        kind: 'passage',
+        post: '',
+        item: `${mk.marker} ${shortTitle(body)}`,
+        duties: [body],
+        timeLimit: extractTimeLimit([body]) ?? wordTimeLimit(body),
+        source,
+      }),
+    );
+    return;
+  }
+  addPassage(w, raw, source);
+}
+
+/**
+ * Any document by what its parts mean: tables by their header words, numbered sections naming posts and
+ * offices, articles assigning work, notices naming officials; what no rule claims becomes passages.
+ */
+export function parseGenericDocument(doc: DocModel, vocab: HeaderVocab = DEFAULT_VOCAB): ParsedManual {
+  const title = titleOf(doc);
+  const issuer = issuerOf(doc);
+  const named = unitOf(doc, title, issuer);
+  const unit = named?.unit ?? title;
+  const scope = unitLevel(unit) === 'unit' && named?.parent ? unitLevel(named.parent) : unitLevel(unit);
+  const ctx: DocContext = { file: doc.file, unit, scope, parentUnit: named?.parent ?? null, department: null, heading: null };
+  const group = GROUP_IN_TITLE.exec(title)?.[1] ?? '';
+  const w: Walk = { ctx, records: [], warnings: [...doc.warnings], units: new Map(), post: null, card: null, passage: null, headings: [], group };
+  doc.body.forEach((b, i) => {
+    if (b.kind === 'table') table(w, b, vocab);
+    // The title and the issuer's name are the document's, not content.
+    else if (i < 6 && (b.text.trim() === title || b.text.trim() === issuer)) return;
+    else if (b.text.trim() === issuer && w.records.length > 0) return;
+    else paragraph(w, b, vocab);
+  });
+  flushCard(w);
+  flushPassage(w);
+  if (w.records.length === 0) throw new ManualParseError(doc.file, '文件中没有可读的文字或表格');
+  if (!named) w.warnings.push(`没有在标题中找到单位名称，暂以“${unit}”作为单位；可在文件开头写明单位全称`);
+  const structured = w.records.filter((r) => r.kind !== 'passage').length;
+  if (structured === 0) w.warnings.push('没有认出岗位/事项结构，全文按段落收录（可检索，但不会给出负责人）');
+
+  const units = new Map<string, UnitInfo>();
+  for (const r of w.records) {
+    const info = units.get(r.unit) ?? { unit: r.unit, scope: r.scope, parent: r.parentUnit, purpose: null, departments: [], file: doc.file };
+    if (r.department && !info.departments.includes(r.department)) info.departments.push(r.department);
+    units.set(r.unit, info);
+  }
+  return { file: doc.file, records: w.records, units: [...units.values()], warnings: w.warnings };
+}

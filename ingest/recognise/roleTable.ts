@@ -1,0 +1,310 @@
+import { tableGrid, type TableBlock } from '../document.js';
+import { type ColumnRole, DEFAULT_VOCAB, type HeaderVocab, headerKey, headerLike, roleOf } from '../headerRoles.js';
+import { namesIn } from '../people.js';
+import type { Detail, DutyRecord, Source } from '../record.js';
+import { cleanCell, extractTimeLimit, normaliseItem, normalisePost, splitEntries, stepsFromResponsibilities } from '../text.js';
+import { isOrgName } from '../units.js';
+import { type DocContext, makeRecord, shortTitle } from './context.js';
+import { flowFromText } from './flowText.js';
+
+export interface Column {
+  index: number;
+  /** Stacked header texts, top first: ["承诺时限", "法定"]. */
+  label: string;
+  role: ColumnRole | null;
+  score: number;
+}
+
+export interface TableLayout {
+  headerRows: number;
+  /** Rows above the header that are the table's title. */
+  titleRows: number;
+  columns: Column[];
+  caption: string | null;
+}
+
+const MAX_HEADER_ROWS = 4;
+
+/** Each slot's text, the anchor's text copied into the slots a merge covers. */
+function filledGrid(t: TableBlock): { filled: string[][]; vertical: boolean[][]; own: string[][] } {
+  const g = tableGrid(t);
+  const filled = g.text.map((row) => row.slice());
+  for (const cell of t.cells) {
+    for (let r = cell.r; r < Math.min(t.rows, cell.r + cell.rowSpan); r++)
+      for (let c = cell.c; c < Math.min(t.cols, cell.c + cell.colSpan); c++) filled[r]![c] = cell.text;
+  }
+  return { filled, vertical: g.vertical, own: g.text };
+}
+
+function distinct(row: string[]): string[] {
+  return [...new Set(row.map((c) => cleanCell(c)).filter(Boolean))];
+}
+
+function rowHits(row: string[], vocab: HeaderVocab): number {
+  return distinct(row).filter((c) => headerLike(c) && roleOf(c, vocab) !== null).length;
+}
+
+/** Finds the title rows, the header band and each column's role; null where the table has no header. */
+export function tableLayout(t: TableBlock, vocab: HeaderVocab = DEFAULT_VOCAB): TableLayout | null {
+  const { filled } = filledGrid(t);
+  let start = -1;
+  for (let r = 0; r < Math.min(t.rows, 6); r++) {
+    const hits = rowHits(filled[r]!, vocab);
+    if (hits >= 2 || (hits >= 1 && t.cols <= 3 && distinct(filled[r]!).length >= 2)) {
+      start = r;
+      break;
+    }
+  }
+  if (start < 0) return null;
+  let end = start + 1;
+  const hinted = t.headerRows && t.headerRows > start ? t.headerRows : 0;
+  while (end < Math.min(t.rows, start + MAX_HEADER_ROWS)) {
+    if (end < hinted) {
+      end++;
+      continue;
+    }
+    const row = filled[end]!;
+    const cells = distinct(row);
+    const own = row.filter((c, i) => c && filled[end - 1]![i] !== c);
+    // A second header row: short header words under merged parents, no sentence in it.
+    const sub = own.length > 0 && own.every((c) => headerLike(c)) && cells.every((c) => headerLike(c));
+    if (sub && (rowHits(row, vocab) > 0 || own.length < cells.length) && !own.some((c) => /^\d+$/.test(c.trim()))) end++;
+    else break;
+  }
+  const columns: Column[] = [];
+  for (let c = 0; c < t.cols; c++) {
+    const parts: string[] = [];
+    for (let r = start; r < end; r++) {
+      const text = cleanCell(filled[r]![c]);
+      if (text && parts[parts.length - 1] !== text) parts.push(text);
+    }
+    let match = null;
+    for (let i = parts.length - 1; i >= 0 && !match; i--) match = roleOf(parts[i]!, vocab);
+    if (!match && parts.length > 1) match = roleOf(parts.join(''), vocab);
+    columns.push({ index: c, label: parts.join('/'), role: match?.role ?? null, score: match?.score ?? 0 });
+  }
+  const titles: string[] = [];
+  for (let r = 0; r < start; r++) titles.push(...distinct(filled[r]!));
+  return { headerRows: end, titleRows: start, columns, caption: titles.length > 0 ? titles.join(' ') : null };
+}
+
+const has = (l: TableLayout, role: ColumnRole) => l.columns.some((c) => c.role === role);
+
+/** A duty table names who (post, section, unit or person) and what (work item or duty). */
+export function isDutyTable(l: TableLayout): boolean {
+  const what = has(l, 'task') || has(l, 'duty');
+  const who = has(l, 'post') || has(l, 'department') || has(l, 'unit') || has(l, 'lead');
+  const about = has(l, 'deadline') || has(l, 'process') || has(l, 'basis') || has(l, 'resp') || has(l, 'kind');
+  return what && (who || about);
+}
+
+function pick(l: TableLayout, row: string[], role: ColumnRole): string {
+  const cols = l.columns.filter((c) => c.role === role);
+  return cols
+    .map((c) => cleanCell(row[c.index]))
+    .filter(Boolean)
+    .filter((v, i, a) => a.indexOf(v) === i)
+    .join(' ');
+}
+
+function deadlineOf(l: TableLayout, row: string[], vocab: HeaderVocab): string | null {
+  const cols = l.columns.filter((c) => c.role === 'deadline' && cleanCell(row[c.index]));
+  if (cols.length === 0) return null;
+  const rank = (c: Column) => {
+    const i = vocab.deadlinePreference.findIndex((w) => headerKey(c.label).includes(headerKey(w)));
+    return i < 0 ? vocab.deadlinePreference.length : i;
+  };
+  cols.sort((a, b) => rank(a) - rank(b));
+  const text = cleanCell(row[cols[0]!.index]);
+  if ([...text].length <= 24) return text;
+  return extractTimeLimit([text]) ?? shortTitle(text, 24);
+}
+
+const DETAIL_ROLES: ColumnRole[] = ['kind', 'basis', 'accountability', 'note', 'phone', 'place', 'headcount', 'condition', 'fee', 'subtask'];
+
+/** A row that repeats the header (page breaks) or is empty. */
+function isHeaderRepeat(row: string[], header: string[]): boolean {
+  const a = row.map((c) => headerKey(cleanCell(c)));
+  return a.some(Boolean) && a.every((c, i) => !c || c === headerKey(cleanCell(header[i] ?? '')));
+}
+
+/**
+ * Records from a table whose header names its columns: one record per data row. Merged post and people
+ * cells are filled down (people marked inherited); a full-width row inside the body opens a section.
+ */
+export function roleTableRecords(
+  t: TableBlock,
+  layout: TableLayout,
+  ctx: DocContext,
+  vocab: HeaderVocab = DEFAULT_VOCAB,
+): { records: DutyRecord[]; warnings: string[] } {
+  const { filled, vertical, own } = filledGrid(t);
+  const records: DutyRecord[] = [];
+  const warnings: string[] = [];
+  const header = filled[layout.headerRows - 1]!;
+  let section: string | null = null;
+  let prev: { post: string; department: string | null; unit: string; lead: string[]; assistants: string[]; task: string } | null = null;
+  const postCol = layout.columns.find((c) => c.role === 'post');
+  const personCols = layout.columns.filter((c) => c.role === 'lead' || c.role === 'assist');
+
+  for (let r = layout.headerRows; r < t.rows; r++) {
+    const row = filled[r]!;
+    if (isHeaderRepeat(row, header)) continue;
+    const texts = distinct(row);
+    if (texts.length === 0) continue;
+    const source: Source = { file: ctx.file, line: t.rowProv[r]?.line ?? t.prov.line, ...(t.rowProv[r]?.ref ? { ref: t.rowProv[r]!.ref } : {}) };
+    if (texts.length === 1 && row.filter((c) => cleanCell(c)).length === t.cols && t.cols > 1) {
+      section = texts[0]!.replace(/^[一二三四五六七八九十]+[、.．]\s*/, '');
+      prev = null;
+      continue;
+    }
+    // Only a sequence number in the row: a layout artefact.
+    if (texts.every((x) => /^\d+$/.test(x))) continue;
+
+    let task = normaliseItem(pick(layout, row, 'task'));
+    const dutyText = pick(layout, row, 'duty');
+    let post = normalisePost(pick(layout, row, 'post'));
+    let department = cleanCell(pick(layout, row, 'department')) || null;
+    const unitCell = cleanCell(pick(layout, row, 'unit'));
+    let lead = namesIn(pick(layout, row, 'lead'));
+    let assistants = namesIn(pick(layout, row, 'assist')).filter((n) => !lead.includes(n));
+    let inherited = personCols.length > 0 && personCols.every((c) => vertical[r]![c.index]);
+
+    // A post printed once for its group (merged, or left blank below): the rows under it keep it.
+    if (!post && postCol && prev && !own[r]![postCol.index]) post = prev.post;
+    if (!department && !has(layout, 'department') && section && !isOrgName(section)) department = null;
+    if (!department && section && (isOrgName(section) || /[科股室处]$/.test(section))) department = section;
+    if (lead.length === 0 && assistants.length === 0 && personCols.length > 0 && prev && post && post === prev.post) {
+      lead = [...prev.lead];
+      assistants = [...prev.assistants];
+      inherited = lead.length + assistants.length > 0;
+    }
+    if (!task && dutyText) task = shortTitle(dutyText);
+    if (!task) continue;
+    const subtask = cleanCell(pick(layout, row, 'subtask'));
+    if (subtask && subtask !== task) task = `${task}（${subtask}）`;
+
+    const duties = splitEntries(dutyText);
+    const responsibilities = splitEntries(pick(layout, row, 'resp'));
+    let flow = flowFromText(pick(layout, row, 'process'));
+    if (!flow) {
+      const steps = stepsFromResponsibilities(responsibilities);
+      if (steps.length >= 2) flow = { codes: [], titles: [], steps, subflows: [] };
+    }
+    const timeLimit = deadlineOf(layout, row, vocab) ?? extractTimeLimit([...responsibilities, ...duties]);
+    const details: Detail[] = [];
+    for (const c of layout.columns) {
+      if (!c.role || !DETAIL_ROLES.includes(c.role)) continue;
+      const text = cleanCell(row[c.index]);
+      if (text && !details.some((d) => d.text === text)) details.push({ label: c.label.split('/').pop()!, text });
+    }
+    if (section && !department) details.unshift({ label: '类别', text: section });
+    const unit = unitCell && unitCell !== ctx.unit ? unitCell : undefined;
+    const who = post || department || unitCell || (lead.length > 0 ? '' : '');
+    records.push(
+      makeRecord(ctx, {
+        unit,
+        department,
+        post: who || '（未注明岗位）',
+        item: task,
+        duties,
+        responsibilities,
+        flow,
+        timeLimit,
+        lead,
+        assistants,
+        peopleInherited: inherited && lead.length + assistants.length > 0,
+        details,
+        source,
+      }),
+    );
+    prev = { post, department, unit: unitCell, lead, assistants, task };
+  }
+  if (records.length === 0) warnings.push(`表格（第${t.prov.line}行起）有表头但没有可读的事项行`);
+  return { records, warnings };
+}
+
+/**
+ * A two-column card ("岗位名称 | 规划审批岗", "岗位职责 | …"): the left column holds the header words. Returns
+ * the label → value pairs, or null where the table is not such a card.
+ */
+export function keyValuePairs(t: TableBlock, vocab: HeaderVocab = DEFAULT_VOCAB): [string, string][] | null {
+  if (t.cols !== 2 && t.cols !== 4) return null;
+  const { filled } = filledGrid(t);
+  const pairs: [string, string][] = [];
+  for (const row of filled) {
+    for (let c = 0; c + 1 < t.cols; c += 2) {
+      const k = cleanCell(row[c]);
+      const v = (row[c + 1] ?? '').trim();
+      if (k && k !== cleanCell(v)) pairs.push([k, v]);
+    }
+  }
+  const labelled = pairs.filter(([k]) => headerLike(k) && roleOf(k, vocab) !== null).length;
+  return labelled >= 2 && labelled >= pairs.length / 2 ? pairs : null;
+}
+
+/** One record from label → value pairs (a 岗位说明书 card or key：value lines). */
+export function cardRecord(
+  pairs: [string, string][],
+  ctx: DocContext,
+  source: Source,
+  vocab: HeaderVocab = DEFAULT_VOCAB,
+): DutyRecord | null {
+  const by = new Map<ColumnRole, string[]>();
+  const details: Detail[] = [];
+  for (const [k, v] of pairs) {
+    const role = roleOf(k, vocab)?.role;
+    if (!role) {
+      if (cleanCell(v)) details.push({ label: k, text: cleanCell(v) });
+      continue;
+    }
+    by.set(role, [...(by.get(role) ?? []), v]);
+    if (DETAIL_ROLES.includes(role) && cleanCell(v)) details.push({ label: k, text: cleanCell(v) });
+  }
+  const get = (role: ColumnRole) => (by.get(role) ?? []).join('\n');
+  const post = normalisePost(get('post'));
+  const duties = splitEntries(get('duty'));
+  const task = normaliseItem(get('task')) || (post ? `${post}职责` : duties[0] ? shortTitle(duties[0]) : '');
+  if (!task || (!post && duties.length === 0)) return null;
+  const lead = namesIn(get('lead'));
+  return makeRecord(ctx, {
+    unit: cleanCell(get('unit')) || undefined,
+    department: cleanCell(get('department')) || ctx.department,
+    post: post || cleanCell(get('department')) || '（未注明岗位）',
+    item: task,
+    duties,
+    responsibilities: splitEntries(get('resp')),
+    flow: flowFromText(get('process')),
+    timeLimit: cleanCell(get('deadline')) || extractTimeLimit(duties),
+    lead,
+    assistants: namesIn(get('assist')).filter((n) => !lead.includes(n)),
+    details,
+    source,
+  });
+}
+
+/** A table nobody recognised, as searchable passages: one per row, "列名：值；…" (never naming people as responsible). */
+export function rowSentences(t: TableBlock, ctx: DocContext, caption: string | null): DutyRecord[] {
+  const { filled } = filledGrid(t);
+  const header = filled[0]!.map((c) => cleanCell(c));
+  const headed = header.filter((h) => headerLike(h)).length >= Math.max(2, header.length / 2);
+  const out: DutyRecord[] = [];
+  for (let r = headed ? 1 : 0; r < t.rows; r++) {
+    const row = filled[r]!.map((c) => cleanCell(c));
+    if (!row.some(Boolean)) continue;
+    const parts = row.map((v, i) => (v ? (headed && header[i] ? `${header[i]}：${v}` : v) : '')).filter(Boolean);
+    const first = row.find((v) => v && !/^\d+$/.test(v)) ?? '';
+    out.push(
+      makeRecord(ctx, {
+        kind: 'passage',
+        post: '',
+        item: shortTitle(first) || caption || ctx.heading || ctx.unit,
+        duties: [parts.join('；')],
+        timeLimit: extractTimeLimit(row),
+        details: caption ? [{ label: '表格', text: caption }] : [],
+        source: { file: ctx.file, line: t.rowProv[r]?.line ?? t.prov.line, ...(t.rowProv[r]?.ref ? { ref: t.rowProv[r]!.ref } : {}) },
+      }),
+    );
+  }
+  return out;
+}
