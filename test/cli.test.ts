@@ -37,7 +37,7 @@ describe('command line', () => {
   it('ingest reports each file and fails only when nothing loaded', () => {
     const ok = run('ingest.ts', [], env);
     expect(ok.status).toBe(0);
-    expect(ok.stdout).toContain('001_ae071096d0a343be.txt：94 条事项');
+    expect(ok.stdout).toContain('001_ae071096d0a343be.txt：94 条记录');
 
     const bad = join(dirs.root, 'bad-seeds');
     mkdirSync(join(bad, 'manuals'), { recursive: true });

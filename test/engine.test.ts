@@ -7,9 +7,9 @@ import { engineIn, scratch } from './helpers.js';
 let dirs: ReturnType<typeof scratch>;
 let engine: DutyEngine;
 
-beforeAll(() => {
+beforeAll(async () => {
   dirs = scratch();
-  engine = engineIn(dirs).engine;
+  engine = (await engineIn(dirs)).engine;
 });
 afterAll(() => dirs.cleanup());
 
@@ -142,24 +142,27 @@ describe('answer contract', () => {
 });
 
 describe('index lifecycle', () => {
-  it('re-opening is idempotent and does not rebuild', () => {
-    const again = engineIn(dirs);
+  it('re-opening is idempotent and does not rebuild', async () => {
+    const again = await engineIn(dirs);
     expect(again.report.rebuilt).toBe(false);
     expect(again.report.records).toBe(engine.records.length);
     again.index.close();
   });
 
-  it('a changed manual is re-indexed when the index is opened; a broken one is reported, the rest load', () => {
+  it('a changed manual is re-indexed when the index is opened; an unstructured one loads as passages', async () => {
     const manuals = join(dirs.seedsDir, 'manuals');
     appendFileSync(
       join(manuals, '002_90b0739c8a746637.txt'),
       '\n7\t业务岗5: 规划信息岗\t一、规划数据统计报送工作\t负责规划数据统计报送。\t1. 报送责任: 按时报送。\t详见07-9\t\n',
     );
     writeFileSync(join(manuals, 'zz_minutes.txt'), '会议纪要\n今天开会。\n');
-    const reopened = engineIn(dirs);
+    const reopened = await engineIn(dirs);
     expect(reopened.report.rebuilt).toBe(true);
-    expect(reopened.report.manuals.find((m) => m.file === 'zz_minutes.txt')?.error).toContain('无法识别');
-    expect(reopened.report.records).toBe(engine.records.length + 1);
+    const minutes = reopened.report.manuals.find((m) => m.file === 'zz_minutes.txt')!;
+    expect(minutes.error).toBeNull();
+    expect(minutes.warnings.join('')).toContain('按段落收录');
+    expect(reopened.report.records).toBe(engine.records.length + 1 + minutes.records);
+    expect(reopened.engine.records.filter((r) => r.source.file === 'zz_minutes.txt').every((r) => r.kind === 'passage' && r.lead.length === 0)).toBe(true);
     expect(reopened.engine.ask('规划数据统计报送谁负责').answers[0]?.post).toBe('业务岗5：规划信息岗');
     reopened.index.close();
   });

@@ -23,9 +23,9 @@ export function engineIn(dirs: { seedsDir: string; dataDir: string }, force = fa
 export function useEngine(): () => DutyEngine {
   let dirs: ReturnType<typeof scratch> | undefined;
   let engine: DutyEngine | undefined;
-  beforeAll(() => {
+  beforeAll(async () => {
     dirs = scratch();
-    engine = engineIn(dirs).engine;
+    engine = (await engineIn(dirs)).engine;
   });
   afterAll(() => dirs?.cleanup());
   return () => engine!;

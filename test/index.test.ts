@@ -6,8 +6,8 @@ describe('vector search', () => {
   const dirs = scratch();
   afterAll(() => dirs.cleanup());
 
-  it('scans the vectors in memory with the same results as the sqlite-vec table', () => {
-    const { index } = engineIn(dirs);
+  it('scans the vectors in memory with the same results as the sqlite-vec table', async () => {
+    const { index } = await engineIn(dirs);
     const embedder = new HashingNgramEmbeddings({ dimensions: 256 });
     const questions = ['谁负责测绘作业证初审', '征收征用工作的流程', '盖章找谁', '森林防火', '地质灾害防治'];
     const fast = questions.map((q) => index.nearest(embedder.embed(q), 10));

@@ -6,7 +6,7 @@ const args = process.argv.slice(2);
 const json = args.includes('--json');
 const jsonl = args.includes('--jsonl');
 const question = args.filter((a) => !a.startsWith('--')).join(' ');
-const { engine } = openEngine(loadConfig());
+const { engine } = await openEngine(loadConfig());
 
 if (jsonl) {
   const rl = createInterface({ input: process.stdin });

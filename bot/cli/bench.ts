@@ -12,7 +12,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'gzt-bench-'));
 const config = loadConfig({ ...process.env, DATA_DIR: dataDir });
 
 const t0 = performance.now();
-const { engine, index, report } = openEngine(config, { force: true });
+const { engine, index, report } = await openEngine(config, { force: true });
 const buildMs = performance.now() - t0;
 
 for (const q of questions) engine.ask(q); // warm-up

@@ -5,7 +5,7 @@ import { openEngine } from '../runtime/nodeEngine.js';
 
 const file = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'test/questions.jsonl';
 const cases = parseCases(readFileSync(file, 'utf8'));
-const { engine } = openEngine(loadConfig());
+const { engine } = await openEngine(loadConfig());
 let passed = 0;
 let failed = 0;
 for (const c of cases) {

@@ -1,16 +1,23 @@
 import { loadConfig } from '../config.js';
 import { openEngine } from '../runtime/nodeEngine.js';
 
-// `npm run ingest`: re-reads the manuals into the index and reports each file.
+// `npm run ingest [--strict] [--if-changed]`: re-reads the manuals folder into the index and reports each file.
+const strict = process.argv.includes('--strict');
 const config = loadConfig();
-const { report } = openEngine(config, { force: !process.argv.includes('--if-changed') });
+const { report } = await openEngine(config, { force: !process.argv.includes('--if-changed'), strict });
 for (const m of report.manuals) {
   if (m.error) console.log(`✗ ${m.file}：无法解析 —— ${m.error}`);
-  else console.log(`✓ ${m.file}：${m.records} 条事项${m.warnings.length ? `（${m.warnings.length} 条提示）` : ''}`);
+  else console.log(`✓ ${m.file}：${m.records} 条记录${m.warnings.length ? `（${m.warnings.length} 条提示）` : ''}`);
   for (const w of m.warnings) console.log(`    提示：${w}`);
 }
-const bad = report.manuals.filter((m) => m.error).length;
-console.log(
-  `共 ${report.manuals.length} 个文件，${report.records} 条事项，${bad} 个文件无法解析；索引：${config.indexPath}（${report.millis.toFixed(0)} ms）`,
-);
-process.exitCode = report.records > 0 ? 0 : 1;
+for (const s of report.skipped) console.log(`- ${s.file}：已跳过 —— ${s.reason}`);
+const failed = report.manuals.filter((m) => m.error);
+const lines = [
+  `共 ${report.manuals.length + report.skipped.length} 个文件：${report.manuals.length - failed.length} 个已读取，${failed.length} 个无法解析，${report.skipped.length} 个不支持的类型已跳过；${report.records} 条记录。`,
+];
+if (failed.length > 0) lines.push(`无法解析：${failed.map((m) => m.file).join('、')}`);
+if (report.skipped.length > 0) lines.push(`已跳过：${report.skipped.map((s) => s.file).join('、')}`);
+if (report.kept) lines.push(`新的读取结果没有启用，继续使用原来的索引（${report.records} 条记录）：${report.kept}`);
+lines.push(`索引：${config.indexPath}（${report.millis.toFixed(0)} ms）`);
+console.log(lines.join('\n'));
+process.exitCode = report.records === 0 || report.kept || (strict && failed.length > 0) ? 1 : 0;

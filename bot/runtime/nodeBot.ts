@@ -50,7 +50,7 @@ function readRosterFile(config: Config, log: Logger): { entries: ReturnType<type
 export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Promise<NodeBot> {
   const clock = o.clock ?? systemClock;
   const log = o.log ?? jsonLogger();
-  const { engine, report, index } = openEngine(config);
+  const { engine, report, index } = await openEngine(config);
   const state = await openSqliteState(config.statePath);
   const tasks = trackedTasks((e) => log.error('后台任务出错', { error: String((e as Error)?.stack ?? e) }));
   const loaded = loadDeadlines(config.seedsDir, engine.records);

@@ -168,7 +168,7 @@ export function roleTableRecords(
     const unitCell = cleanCell(pick(layout, row, 'unit'));
     let lead = namesIn(pick(layout, row, 'lead'));
     let assistants = namesIn(pick(layout, row, 'assist')).filter((n) => !lead.includes(n));
-    let inherited = personCols.length > 0 && personCols.every((c) => vertical[r]![c.index]);
+    let inherited = personCols.some((c) => vertical[r]![c.index]);
 
     // A post printed once for its group (merged, or left blank below): the rows under it keep it.
     if (!post && postCol && prev && !own[r]![postCol.index]) post = prev.post;

@@ -4,7 +4,6 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import type { CorpusLoad, ManualSource } from '../../ingest/parseManual.js';
-import { parseCorpus } from '../../ingest/parseManual.js';
 import type { DutyRecord, UnitInfo } from '../../ingest/record.js';
 import type { HashingNgramEmbeddings } from '../embeddings.js';
 import { indexText } from '../recordText.js';
@@ -15,32 +14,64 @@ import type { Segmenter } from '../segmenter.js';
 const IN_MEMORY_VECTORS = 20_000;
 
 /** Bump when the parser or the schema changes what an index holds. */
-const INDEX_VERSION = '3';
+const INDEX_VERSION = '4';
 
 export interface IngestReport {
   rebuilt: boolean;
   manuals: { file: string; records: number; warnings: string[]; error: string | null }[];
+  /** Files not read at all (unsupported types), with what to do. */
+  skipped: { file: string; reason: string }[];
+  /** Why a new reading was not switched in, where it was not: the previous records keep answering. */
+  kept: string | null;
   records: number;
   millis: number;
 }
 
+/** A source file as the fingerprint sees it. */
+export interface SourceHash {
+  file: string;
+  sha256: string;
+}
+
 export interface OpenIndexOptions {
   path: string;
-  sources: ManualSource[];
+  /** What the index is built from; a change rebuilds it. */
+  sources: SourceHash[];
+  /** The parsed corpus, called only when the index must be (re)built. */
+  corpus: () => CorpusLoad | Promise<CorpusLoad>;
   segmenter: Segmenter;
   segmenterId: string;
   embedder: HashingNgramEmbeddings;
   /** Rebuild even when the fingerprint matches. */
   force?: boolean;
+  /** Keep the previous index when any file fails (not only when a loaded one stops loading). */
+  strict?: boolean;
 }
 
-function fingerprint(o: OpenIndexOptions): string {
+export function fingerprint(o: Pick<OpenIndexOptions, 'sources' | 'embedder' | 'segmenterId'>): string {
   const h = createHash('sha256');
   h.update(`v${INDEX_VERSION}|${o.embedder.id}|${o.segmenterId}\n`);
-  for (const s of [...o.sources].sort((a, b) => a.file.localeCompare(b.file))) {
-    h.update(`${s.file}\u0000${createHash('sha256').update(s.text).digest('hex')}\n`);
-  }
+  for (const s of [...o.sources].sort((a, b) => a.file.localeCompare(b.file))) h.update(`${s.file}\u0000${s.sha256}\n`);
   return h.digest('hex');
+}
+
+/** Source hashes of text manuals. */
+export function textSources(sources: ManualSource[]): SourceHash[] {
+  return sources.map((s) => ({ file: s.file, sha256: createHash('sha256').update(s.text).digest('hex') }));
+}
+
+/**
+ * Why a new reading must not replace a working index: nothing loaded, or a file that loaded before fails
+ * now (or, under `strict`, any file fails). Null where it may.
+ */
+function refuseReason(corpus: CorpusLoad, previous: { file: string; records: number }[], strict: boolean, hasRecords: boolean): string | null {
+  if (!hasRecords) return null;
+  if (corpus.records.length === 0) return '新读取的手册里没有任何可用事项';
+  const before = new Map(previous.map((p) => [p.file, p.records]));
+  const lost = corpus.errors.filter((e) => (before.get(e.file) ?? 0) > 0).map((e) => e.file);
+  if (lost.length > 0) return `原来可用的文件现在无法解析：${lost.join('、')}`;
+  if (strict && corpus.errors.length > 0) return `有文件无法解析（--strict）：${corpus.errors.map((e) => e.file).join('、')}`;
+  return null;
 }
 
 /** The local index: one SQLite file with records, an FTS5 table over jieba tokens, and a vec0 table. */
@@ -58,8 +89,11 @@ export class SqliteIndex implements SearchIndex {
     private readonly segmenter: Segmenter,
   ) {}
 
-  /** Opens (or creates) the index; re-ingests when the manuals, parser or embedder changed. */
-  static open(o: OpenIndexOptions): { index: SqliteIndex; report: IngestReport } {
+  /**
+   * Opens (or creates) the index; re-ingests when the manuals, parser or embedder changed. A reading that
+   * fails (see refuseReason) leaves the working index as it was and says why in `report.kept`.
+   */
+  static async open(o: OpenIndexOptions): Promise<{ index: SqliteIndex; report: IngestReport }> {
     const started = performance.now();
     if (o.path !== ':memory:') mkdirSync(dirname(o.path), { recursive: true });
     const db = new Database(o.path);
@@ -76,8 +110,31 @@ export class SqliteIndex implements SearchIndex {
     const index = new SqliteIndex(db, o.segmenter);
     const print = fingerprint(o);
     const stored = db.prepare(`select value from meta where key = 'fingerprint'`).get() as { value: string } | undefined;
-    const rebuilt = o.force === true || stored?.value !== print;
-    if (rebuilt) index.rebuild(parseCorpus(o.sources), o.embedder, print);
+    let rebuilt = o.force === true || stored?.value !== print;
+    let kept: string | null = null;
+    let skipped: { file: string; reason: string }[] = JSON.parse(
+      (db.prepare(`select value from meta where key = 'skipped'`).get() as { value: string } | undefined)?.value ?? '[]',
+    );
+    if (rebuilt) {
+      const corpus = await o.corpus();
+      const previous = db.prepare('select file, records from ingest_log').all() as { file: string; records: number }[];
+      const count = (db.prepare('select count(*) as n from records').get() as { n: number }).n;
+      kept = refuseReason(corpus, previous, o.strict === true, count > 0);
+      if (kept) rebuilt = false;
+      else {
+        index.rebuild(corpus, o.embedder, print);
+        skipped = corpus.skipped ?? [];
+      }
+      if (kept) {
+        // Show what the new reading found without switching to it.
+        const failed = corpus.errors.map((e) => ({ file: e.file, records: 0, warnings: [], error: e.reason }));
+        index.load();
+        return {
+          index,
+          report: { rebuilt: false, manuals: failed, skipped: corpus.skipped ?? [], kept, records: index.records.length, millis: performance.now() - started },
+        };
+      }
+    }
     index.load();
     const manuals = (
       db.prepare('select file, records, error, warnings from ingest_log order by file').all() as {
@@ -89,7 +146,7 @@ export class SqliteIndex implements SearchIndex {
     ).map((m) => ({ ...m, warnings: JSON.parse(m.warnings) as string[] }));
     return {
       index,
-      report: { rebuilt, manuals, records: index.records.length, millis: performance.now() - started },
+      report: { rebuilt, manuals, skipped, kept, records: index.records.length, millis: performance.now() - started },
     };
   }
 
@@ -115,9 +172,10 @@ export class SqliteIndex implements SearchIndex {
       const insLog = db.prepare('insert into ingest_log (file, records, error, warnings) values (?, ?, ?, ?)');
       for (const m of corpus.manuals) insLog.run(m.file, m.records, null, JSON.stringify(m.warnings));
       for (const e of corpus.errors) insLog.run(e.file, 0, e.reason, '[]');
-      db.prepare(`insert or replace into meta (key, value) values ('fingerprint', ?), ('built_at', ?)`).run(
+      db.prepare(`insert or replace into meta (key, value) values ('fingerprint', ?), ('built_at', ?), ('skipped', ?)`).run(
         print,
         new Date().toISOString(),
+        JSON.stringify(corpus.skipped ?? []),
       );
     })();
   }
