@@ -71,5 +71,5 @@ describe('command line', () => {
     expect(bad.stderr).toContain('--date 应为 YYYY-MM-DD');
     const noFeishu = run('digest.ts', ['--date', '2026-11-23'], env);
     expect(noFeishu.stderr).toContain('只能用 --dry-run');
-  });
+  }, 120_000);
 });

@@ -158,6 +158,12 @@ function keyValue(text: string, vocab: HeaderVocab): [string, string] | null {
   return [m[1]!.trim(), m[2]!.trim()];
 }
 
+/** Inside a card, any short label: "上级单位：…". */
+function anyLabel(text: string): [string, string] | null {
+  const m = /^([\u4e00-\u9fa5]{2,8})[:：]\s*(.+)$/.exec(text.trim());
+  return m ? [m[1]!, m[2]!.trim()] : null;
+}
+
 function paragraph(w: Walk, b: TextBlock, vocab: HeaderVocab): void {
   const raw = (b.marker ? `${b.marker}${b.text}` : b.text).trim();
   if (!raw) return;
@@ -179,8 +185,11 @@ function paragraph(w: Walk, b: TextBlock, vocab: HeaderVocab): void {
     return;
   }
 
-  const kv = keyValue(body, vocab);
+  const kv = keyValue(body, vocab) ?? (w.card ? anyLabel(body) : null);
   if (kv && !roleLine(body)) {
+    const role = roleOf(kv[0], vocab)?.role;
+    // A label seen again starts the next card ("岗位名称：…" once per post).
+    if (w.card && role && w.card.pairs.some(([k]) => roleOf(k, vocab)?.role === role)) flushCard(w);
     if (!w.card) {
       flushPassage(w);
       w.card = { pairs: [], source };
@@ -206,6 +215,8 @@ function paragraph(w: Walk, b: TextBlock, vocab: HeaderVocab): void {
   if (isHeading) {
     const level = b.kind === 'heading' ? (b.level ?? 1) - 1 : (mk?.level ?? 6);
     setHeading(w, level, body.replace(/[:：]$/, ''));
+    // "县委机构编制委员会办公室：" under the title addresses the reader; it is not a section.
+    if (!mk && b.kind !== 'heading' && /[:：]$/.test(body)) return;
     const post = postHeading(body);
     const people = peopleInSentence(body);
     if (post) w.post = { name: post, level, ...people };
@@ -219,17 +230,6 @@ function paragraph(w: Walk, b: TextBlock, vocab: HeaderVocab): void {
     }
     return;
   }
-
-  const roles = rolesInSentence(body);
-  if (roles.length > 0) {
-    flushPassage(w);
-    for (const r of roles) {
-      w.records.push(makeRecord(w.ctx, { kind: 'taskforce-role', post: r.role, item: `${w.group}${r.role}`, duties: [body], lead: r.names, source }));
-    }
-    return;
-  }
-  // A date or the issuer's name under the text: the signature, not content.
-  if (/^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$/.test(body) || (body === w.ctx.unit && w.records.length > 0)) return;
 
   const hc = headcountDuty(body);
   if (hc) {
@@ -247,6 +247,17 @@ function paragraph(w: Walk, b: TextBlock, vocab: HeaderVocab): void {
     );
     return;
   }
+
+  const roles = rolesInSentence(body);
+  if (roles.length > 0) {
+    flushPassage(w);
+    for (const r of roles) {
+      w.records.push(makeRecord(w.ctx, { kind: 'taskforce-role', post: r.role, item: `${w.group}${r.role}`, duties: [body], lead: r.names, source }));
+    }
+    return;
+  }
+  // A date or the issuer's name under the text: the signature, not content.
+  if (/^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$/.test(body) || (body === w.ctx.unit && w.records.length > 0)) return;
 
   if (w.post) {
     flushPassage(w);
