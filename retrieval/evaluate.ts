@@ -82,16 +82,44 @@ export function checkAnswer(c: EvalCase, a: Answer, personNames: readonly string
   return fails;
 }
 
-export function parseCases(jsonl: string): EvalCase[] {
-  return jsonl
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .map((l, i) => {
-      try {
-        return JSON.parse(l) as EvalCase;
-      } catch (e) {
-        throw new Error(`第${i + 1}行不是有效的 JSON：${(e as Error).message}`);
+/** An evaluation file: its questions, and the manuals folder its header names (null: the shipped seeds). */
+export interface EvalFile {
+  manuals: string | null;
+  cases: EvalCase[];
+}
+
+/**
+ * Reads a question file. A first line such as `{"manuals": "test/fixtures/foreign"}` (an object without
+ * `q`) is a header: the questions are to be asked over that manuals folder instead of the shipped seeds.
+ */
+export function parseEvalFile(jsonl: string): EvalFile {
+  let manuals: string | null = null;
+  const cases: EvalCase[] = [];
+  const lines = jsonl.split('\n').map((l) => l.trim());
+  lines.forEach((l, i) => {
+    if (!l) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(l);
+    } catch (e) {
+      throw new Error(`第${i + 1}行不是有效的 JSON：${(e as Error).message}`);
+    }
+    const o = parsed as Partial<EvalCase> & { manuals?: unknown };
+    if (o && typeof o === 'object' && !('q' in o)) {
+      if (cases.length > 0 || manuals !== null || typeof o.manuals !== 'string') {
+        throw new Error(`第${i + 1}行既不是题目（缺 q），也不是文件开头的 {"manuals": "目录"}`);
       }
-    });
+      manuals = o.manuals;
+      return;
+    }
+    if (typeof o?.id !== 'string' || typeof o.q !== 'string' || !o.expect || typeof o.expect !== 'object') {
+      throw new Error(`第${i + 1}行缺少 id、q 或 expect`);
+    }
+    cases.push(o as EvalCase);
+  });
+  return { manuals, cases };
+}
+
+export function parseCases(jsonl: string): EvalCase[] {
+  return parseEvalFile(jsonl).cases;
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scratch } from './helpers.js';
@@ -9,9 +9,9 @@ const tsx = join(root, 'node_modules', '.bin', 'tsx');
 const dirs = scratch();
 afterAll(() => dirs.cleanup());
 
-const run = (script: string, args: string[], env: Record<string, string>, input?: string) =>
+const run = (script: string, args: string[], env: Record<string, string>, input?: string, cwd = root) =>
   spawnSync(tsx, [join(root, 'bot', 'cli', script), ...args], {
-    cwd: root,
+    cwd,
     env: { ...process.env, ...env },
     input,
     encoding: 'utf8',
@@ -32,6 +32,41 @@ describe('command line', () => {
     const out = run('ask.ts', ['--jsonl'], env, '谁分管测绘室\n{"q": "明天放假吗"}\n');
     const lines = out.stdout.trim().split('\n').map((l) => JSON.parse(l) as { found: boolean });
     expect(lines.map((l) => l.found)).toEqual([true, false]);
+  });
+
+  it('npm run eval scores every project file, each over its own manuals, with a line per file and a total', () => {
+    const project = join(dirs.root, 'eval-project');
+    mkdirSync(join(project, 'test'), { recursive: true });
+    mkdirSync(join(project, 'foreign-manuals'), { recursive: true });
+    copyFileSync(join(root, 'test', 'fixtures', 'taskforce-notice.txt'), join(project, 'foreign-manuals', 'notice.txt'));
+    const line = (o: unknown) => JSON.stringify(o);
+    writeFileSync(
+      join(project, 'test', 'questions.jsonl'),
+      [
+        line({ id: 'a1', q: '谁负责测绘作业证初审?', expect: { lead: ['王金峰'] } }),
+        line({ id: 'a2', q: '谁负责测绘作业证初审?', expect: { lead: ['李四'] } }),
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(project, 'test', 'questions-foreign.jsonl'),
+      [
+        line({ manuals: 'foreign-manuals' }),
+        line({ id: 'f1', q: '耕地保护专班组长是谁', expect: { persons: ['屈英'] } }),
+        line({ id: 'f2', q: '王金峰负责哪些工作', expect: { found: false } }),
+      ].join('\n'),
+    );
+    const all = run('eval.ts', [], env, undefined, project);
+    expect(all.status).toBe(1);
+    const lines = all.stdout.trim().split('\n');
+    expect(all.stdout).toContain('✗ test/questions.jsonl a2 谁负责测绘作业证初审?\n    牵头人缺 李四（实际 王金峰）');
+    expect(lines).toContain('test/questions.jsonl: 1 passed, 1 failed');
+    expect(lines).toContain('test/questions-foreign.jsonl（手册：foreign-manuals）: 2 passed, 0 failed');
+    expect(lines.at(-1)).toBe('eval: 3 passed, 1 failed');
+
+    const one = run('eval.ts', ['test/questions-foreign.jsonl'], env, undefined, project);
+    expect(one.status).toBe(0);
+    expect(one.stdout.trim().split('\n').at(-1)).toBe('eval: 2 passed, 0 failed');
+    expect(one.stdout).not.toContain('test/questions.jsonl');
   });
 
   it('ingest reports each file and fails only when nothing loaded', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkAnswer, parseCases } from '../retrieval/evaluate.js';
+import { checkAnswer, parseCases, parseEvalFile } from '../retrieval/evaluate.js';
 import { useEngine } from './helpers.js';
 
 const cases = parseCases(readFileSync(join(import.meta.dirname, 'questions.jsonl'), 'utf8'));
@@ -23,5 +23,17 @@ describe('the scorer itself', () => {
     expect(checkAnswer({ id: 'x', q: '', expect: { steps: ['核发', '受理'] } }, a, [])).toHaveLength(1);
     const fake = { ...a, found: false, answers: [] };
     expect(checkAnswer({ id: 'x', q: '', expect: { found: false } }, fake, ['王金峰'])).toHaveLength(1);
+  });
+
+  it('reads a manuals header only as the first line, and refuses lines that are not questions', () => {
+    const q = '{"id":"a","q":"谁分管测绘室","expect":{}}';
+    expect(parseEvalFile(`{"manuals": "test/fixtures/foreign"}\n${q}\n`)).toEqual({
+      manuals: 'test/fixtures/foreign',
+      cases: [{ id: 'a', q: '谁分管测绘室', expect: {} }],
+    });
+    expect(parseEvalFile(`${q}\n`).manuals).toBeNull();
+    expect(() => parseEvalFile(`${q}\n{"manuals": "x"}\n`)).toThrow('第2行');
+    expect(() => parseEvalFile('{"id":"b","expect":{}}\n')).toThrow('第1行');
+    expect(() => parseEvalFile('{"id":"c","q":"x"}\n')).toThrow('缺少 id、q 或 expect');
   });
 });
