@@ -1,6 +1,8 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../bot/config.js';
+import { openEngine } from '../bot/runtime/nodeEngine.js';
 import type { DutyEngine } from '../retrieval/engine.js';
 import { engineIn, scratch } from './helpers.js';
 
@@ -165,5 +167,37 @@ describe('index lifecycle', () => {
     expect(reopened.engine.records.filter((r) => r.source.file === 'zz_minutes.txt').every((r) => r.kind === 'passage' && r.lead.length === 0)).toBe(true);
     expect(reopened.engine.ask('规划数据统计报送谁负责').answers[0]?.post).toBe('业务岗5：规划信息岗');
     reopened.index.close();
+  });
+});
+
+describe('a failed reading keeps the working index', () => {
+  it('a manual that loaded before and fails now leaves the previous records answering; --strict refuses any failure', async () => {
+    const own = scratch();
+    try {
+      const first = await engineIn(own);
+      const count = first.report.records;
+      first.index.close();
+      // A file that loaded before is emptied (a failed upload or a truncated copy).
+      writeFileSync(join(own.seedsDir, 'manuals', '002_90b0739c8a746637.txt'), '');
+      const second = await engineIn(own);
+      expect(second.report.kept).toContain('002_90b0739c8a746637.txt');
+      expect(second.report.records).toBe(count);
+      expect(second.engine.records.some((r) => r.source.file === '002_90b0739c8a746637.txt')).toBe(true);
+      second.index.close();
+      // A new file that fails does not block the others, unless strict.
+      cpSync(join(import.meta.dirname, '..', 'seeds', 'manuals', '002_90b0739c8a746637.txt'), join(own.seedsDir, 'manuals', '002_90b0739c8a746637.txt'));
+      writeFileSync(join(own.seedsDir, 'manuals', 'zz_empty.txt'), '   \n');
+      const third = await engineIn(own);
+      expect(third.report.kept).toBeNull();
+      expect(third.report.manuals.find((m) => m.file === 'zz_empty.txt')?.error).toContain('空');
+      third.index.close();
+      const config = loadConfig({ SEEDS_DIR: own.seedsDir, DATA_DIR: own.dataDir });
+      writeFileSync(join(own.seedsDir, 'manuals', 'zz_empty2.txt'), '');
+      const strict = await openEngine(config, { strict: true });
+      expect(strict.report.kept).toContain('--strict');
+      strict.index.close();
+    } finally {
+      own.cleanup();
+    }
   });
 });

@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readManuals } from '../../ingest/node/readManuals.js';
-import { parseCorpus } from '../../ingest/parseManual.js';
+import { listManualFiles, readCorpus } from '../../ingest/node/readManuals.js';
 import { loadConfig } from '../config.js';
 import { loadSynonyms } from '../runtime/nodeEngine.js';
 import type { WorkerSeed } from '../runtime/worker.js';
@@ -10,8 +9,10 @@ import { loadExtraYears } from '../runtime/seedFiles.js';
 // `npm run build:worker`: parses the manuals here (jieba and SQLite stay on Node) and writes what the
 // Worker bundles: dist/worker/seed.json and the entry module wrangler.toml points at.
 const config = loadConfig();
-const corpus = parseCorpus(readManuals(config.manualsDir));
+const { files, skipped } = listManualFiles(config.manualsDir);
+const corpus = await readCorpus(files, skipped);
 for (const e of corpus.errors) console.error(`⚠ ${e.file} 无法解析：${e.reason}`);
+for (const s of skipped) console.error(`⚠ ${s.file} 已跳过：${s.reason}`);
 if (corpus.records.length === 0) {
   console.error('没有可用的手册记录，未生成 Worker 数据。');
   process.exit(1);
