@@ -209,3 +209,14 @@ describe('sections and prose', () => {
     expect(parsed.warnings.join('')).toContain('按段落收录');
   });
 });
+
+describe('examples come from the loaded records', () => {
+  it('picks a person, a post, a unit and items from whatever manuals are loaded', async () => {
+    const { corpusExamples, fillExamples } = await import('../retrieval/examples.js');
+    const text = ['临川县自然资源局窗口岗位职责', '一、受理岗位职责', '（一）负责不动产登记申请的受理，5个工作日内完成初审。由刘晓琳负责。', '（二）负责登记流程：受理→审核→登簿→发证。由刘晓琳负责。'].join('\n');
+    const ex = corpusExamples(parseManual('post.txt', text).records);
+    expect(ex).toMatchObject({ person: '刘晓琳', post: '受理岗位', unit: '临川县自然资源局' });
+    expect(ex.limitItem).toContain('不动产登记申请的受理');
+    expect(fillExamples('绑定 {person} @同事；{unit}有哪些岗位', ex)).toBe('绑定 刘晓琳 @同事；临川县自然资源局有哪些岗位');
+  });
+});

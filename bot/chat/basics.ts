@@ -1,3 +1,4 @@
+import { corpusExamples, fillExamples } from '../../retrieval/examples.js';
 import { answerCards, helpCard, noticeCard } from '../cards.js';
 import { Composer } from './composer.js';
 import type { ChatContext } from './context.js';
@@ -5,7 +6,7 @@ import type { ChatContext } from './context.js';
 /** Help, and unknown slash commands: the first and the last word of every conversation. */
 export function helpCommand(commandHelp: () => string[]): Composer<ChatContext> {
   return new Composer<ChatContext>().hears(/^(?:\/help|\/start|帮助|help|使用说明|菜单|你能做什么|[?？])$/i, (ctx) =>
-    ctx.reply(helpCard(commandHelp())),
+    ctx.reply(helpCard(commandHelp().map((h) => fillExamples(h, corpusExamples(ctx.services.engine.records))))),
   );
 }
 

@@ -1,4 +1,5 @@
 import { toItem } from '../../retrieval/answer.js';
+import { corpusExamples, fillExamples } from '../../retrieval/examples.js';
 import type { PostRef } from '../../retrieval/organisation.js';
 import { type Card, choiceCard, noticeCard, packCards, postCards, unitPostsCards } from '../cards.js';
 import { Composer } from '../chat/composer.js';
@@ -45,7 +46,7 @@ export function onboardingCommands(): Composer<ChatContext> {
     if (!text) {
       const mine = myPosts(ctx);
       if (!('posts' in mine) || mine.posts.length === 0) {
-        return ctx.reply(noticeCard('你在哪个岗位？', '请告诉我岗位，例如“入职 测绘管理岗”“入职 业务岗6”“入职 王金峰的岗位”。发送“山亭区自然资源局有哪些岗位”可查看全部岗位。', 'wathet'));
+        return ctx.reply(noticeCard('你在哪个岗位？', fillExamples('请告诉我岗位，例如“入职 {postShort}”“入职 {person}的岗位”。发送“{unit}有哪些岗位”可查看全部岗位。', corpusExamples(engine.records)), 'wathet'));
       }
       if (mine.posts.length === 1) return ctx.reply(...packFor(ctx.services, mine.posts[0]!, ctx.now));
       return ctx.reply(choose('选择你的岗位', mine.posts, 'onboard.pack'));
@@ -53,8 +54,8 @@ export function onboardingCommands(): Composer<ChatContext> {
     const found = org.findPosts(text, engine.lexicon.persons);
     if (found.post) return ctx.reply(...packFor(ctx.services, found.post, ctx.now));
     if (found.candidates.length > 0) return ctx.reply(choose(`“${text}”对应多个岗位`, found.candidates, 'onboard.pack'));
-    await ctx.reply(noticeCard('没有找到这个岗位', `手册中没有与“${text}”对应的岗位。可以写岗位编号或名称，例如“入职 业务岗6”“入职 测绘管理岗”，或发送“山亭区自然资源局有哪些岗位”查看全部。`, 'orange'));
-  }, '入职 测绘管理岗 / 入职 业务岗6：新同事的入职指南（职责、流程、同事、截止事项、第一周清单）');
+    await ctx.reply(noticeCard('没有找到这个岗位', fillExamples(`手册中没有与“${text}”对应的岗位。可以写岗位编号或名称，例如“入职 {postShort}”，或发送“{unit}有哪些岗位”查看全部。`, corpusExamples(engine.records)), 'orange'));
+  }, '入职 {postShort}：新同事的入职指南（职责、流程、同事、截止事项、第一周清单）');
 
   c.hears(/^(?:我的岗位|我在哪个岗位|我负责什么|我的职责)[？?]?$/, async (ctx) => {
     const mine = myPosts(ctx);
@@ -93,7 +94,7 @@ export function onboardingCommands(): Composer<ChatContext> {
     const m = ctx.text.match(/^(.+?)(?:都|一共|共|总共)?(?:有|包括|包含|负责)(?:哪些|什么)(?:事项|工作|职责|任务)[？?]?$/);
     if (!m) return next();
     const subject = m[1]!;
-    // "王金峰负责哪些工作" is a person question, answered by the engine in full.
+    // "<name>负责哪些工作" is a person question, answered by the engine in full.
     if (ctx.services.engine.lexicon.persons.some((n) => subject.includes(n))) return next();
     const found = ctx.services.org.findPosts(subject, []);
     if (found.post) return ctx.reply(...itemsFor(ctx.services, found.post));

@@ -5,17 +5,21 @@ import type { CardActionHandler } from '../feishu/bot.js';
 import { isPast, parseDue } from './dueDate.js';
 import type { NewReminder, Reminder } from './store.js';
 import { limitDays } from '../../ingest/text.js';
+import { corpusExamples, fillExamples } from '../../retrieval/examples.js';
 import { addDays, beijingDate, WorkCalendar } from './workCalendar.js';
 
 const DATE_EXAMPLES = [
-  '提醒 11月30日前 报送耕地保护自查报告 @王金峰',
-  '提醒我 下周五 交测绘资质年度报告',
+  '提醒 11月30日前 报送{item}材料 @{person}',
+  '提醒我 下周五 交年度工作总结',
   '明天下午3点提醒我开会',
-  '受理 征地报卷（按手册时限推算截止日）',
+  '受理 {limitItem}（按手册时限推算截止日）',
 ];
 
-const badDate = (what: string) =>
-  noticeCard('没有看懂日期', `${what}\n\n可以这样写：\n${DATE_EXAMPLES.map((e) => `- ${e}`).join('\n')}\n\n这次没有保存任何提醒。`, 'orange');
+const badDate = (ctx: ChatContext, what: string) => {
+  const ex = corpusExamples(ctx.services.engine.records);
+  const lines = DATE_EXAMPLES.filter((e) => ex.limitItem || !e.includes('{limitItem}')).map((e) => `- ${fillExamples(e, ex)}`);
+  return noticeCard('没有看懂日期', `${what}\n\n可以这样写：\n${lines.join('\n')}\n\n这次没有保存任何提醒。`, 'orange');
+};
 
 /** "我" in a chat: the sender's open_id and the manual names bound to it. */
 function me(ctx: ChatContext): { openId: string | null; names: string[] } {
@@ -93,8 +97,8 @@ export function reminderCommands(): Composer<ChatContext> {
     const { openId, names } = me(ctx);
     if (!mayChange(r, ctx.chat.id, openId, names)) return ctx.reply(noticeCard('无法改期', `#${id} 不是本群的提醒，只有设置人或负责人可以修改。`, 'orange'));
     const due = parseDue(ctx.match![2] ?? '', ctx.now);
-    if (!due) return ctx.reply(badDate(`“${ctx.match![2] || '（空）'}”里没有日期，例如“改期 ${id} 12月5日”。`));
-    if (isPast(due, ctx.now)) return ctx.reply(badDate(`${due.said} 已经过去了。`));
+    if (!due) return ctx.reply(badDate(ctx, `“${ctx.match![2] || '（空）'}”里没有日期，例如“改期 ${id} 12月5日”。`));
+    if (isPast(due, ctx.now)) return ctx.reply(badDate(ctx, `${due.said} 已经过去了。`));
     const updated = (await svc.store.reschedule(id, due.date, due.time, ctx.now, openId))!;
     const warning = WorkCalendar.warning(svc.calendar.knows(Number(due.date.slice(0, 4))) ? [] : [Number(due.date.slice(0, 4))]);
     await ctx.reply(reminderCard(`已改期 #${id}`, svc.view(updated, beijingDate(ctx.now)), ctx.services.mention, { warning }));
@@ -137,15 +141,15 @@ export function reminderCommands(): Composer<ChatContext> {
         note: `按“${itemTitle(withDays.item)}”的时限“${withDays.timeLimit}”，自今天起${limit.working ? '按法定工作日（节假日不计，调休上班日计入）' : ''}推算。本群已订阅每日提醒。`,
       }),
     );
-  }, '受理 征地报卷：按手册写的办理时限（如 5 个工作日）推算截止日并提醒');
+  }, '受理 {limitItem}：按手册写的办理时限（如 5 个工作日）推算截止日并提醒');
 
   c.hears(/^提醒|提醒我/, async (ctx) => {
     const svc = ctx.services.reminders;
     const forMe = /提醒我/.test(ctx.text);
     const body = ctx.text.replace(/^提醒我?|提醒我/, ' ').trim();
     const due = parseDue(body, ctx.now);
-    if (!due) return ctx.reply(badDate(`“${ctx.text}”里没有找到日期。`));
-    if (isPast(due, ctx.now)) return ctx.reply(badDate(`${due.said} 已经过去了。`));
+    if (!due) return ctx.reply(badDate(ctx, `“${ctx.text}”里没有找到日期。`));
+    if (isPast(due, ctx.now)) return ctx.reply(badDate(ctx, `${due.said} 已经过去了。`));
     let title = due.rest;
     const mention = forMe ? null : (ctx.mentions[0] ?? null);
     for (const m of ctx.mentions) title = title.split(`@${m.name}`).join(' ');

@@ -69,7 +69,8 @@ export function shortTitle(text: string, max = 30): string {
   const t = text
     .replace(/^\s*(?:第[一二三四五六七八九十百零〇\d]+条|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[.、．]|[①-⑳])\s*/, '')
     .trim();
-  const first = t.split(/[。；;：:]/)[0]!.trim();
+  let first = t.split(/[。；;：:]/)[0]!.trim();
+  if ([...first].length > 20 && /[，,]/.test(first)) first = first.split(/[，,]/)[0]!.trim();
   const chars = [...(first || t)];
   return chars.length > max ? `${chars.slice(0, max).join('')}…` : chars.join('');
 }
