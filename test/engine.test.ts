@@ -127,7 +127,8 @@ describe('answer contract', () => {
       lead: ['王金峰'],
       assistants: ['杜振江'],
       flow: { codes: ['9-6-10'], titles: ['测绘作业证初审工作流程图'], steps: ['受理', '审核', '复核', '转报', '核发', '请示报告'] },
-      timeLimit: null,
+      // "齐全、符合法定形式的，立即受理" is a time limit, printed as such.
+      timeLimit: '立即受理',
       source: { file: '001_ae071096d0a343be.txt', line: 87 },
     });
     expect(a.answers[0]!.score).toBeGreaterThan(0);
