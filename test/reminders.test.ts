@@ -81,7 +81,7 @@ describe('reminders from chat', () => {
     const [m] = await say('受理 征地报卷');
     const body = text(m!.content);
     expect(title(m!)).toMatch(/已按手册时限设提醒/);
-    expect(body).toContain('5个工作日');
+    expect(body).toContain('征地报卷（5个工作日内办结）');
     expect(body).toContain('李坤');
     const r = (await h.bot.state.reminders.open({ chatId: 'oc_team' })).find((x) => x.origin === 'manual')!;
     // Monday 11-23 is the first working day after Sunday 11-22; the fifth is Friday 11-27.
