@@ -179,7 +179,11 @@ export function shortStep(text: string, max = 24): string {
   // A lead-in too short to say anything ("及时", "对于…") takes the next clause with it.
   for (let i = 1; i < clauses.length && [...step].length < 8; i++) step = `${step}，${clauses[i]}`;
   const chars = [...step];
-  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : step;
+  if (chars.length <= max) return step;
+  // Cut after a whole listed term ("…申请、购买…" → "…申请…") where one ends late enough to say something.
+  const head = chars.slice(0, max - 1).join('');
+  const at = Math.max(head.lastIndexOf('、'), head.lastIndexOf('-'));
+  return `${at >= 10 ? head.slice(0, at) : head}…`;
 }
 
 /**
