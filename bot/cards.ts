@@ -1,4 +1,8 @@
 import type { DutyRecord } from '../ingest/record.js';
+import { chartLabels } from '../ingest/flowCharts.js';
+import { joinDuties } from '../ingest/text.js';
+import { EXAMPLE_DEADLINES_NOTE } from './reminders/deadlines.js';
+import { personPosts } from '../retrieval/organisation.js';
 import { type Answer, type AnswerItem, CAPABILITIES, EXAMPLE_QUESTIONS, SCOPE_LABEL } from '../retrieval/answer.js';
 import type { Reminder } from './reminders/store.js';
 
@@ -37,8 +41,6 @@ export const md = (s: string): string => s.replace(/[<>*~_`[\]]/g, (c) => MD_ESC
 
 export const itemTitle = (item: string): string => item.replace(/^[一二三四五六七八九十百]+[、.．]\s*/, '');
 
-/** Duties end with their own 。 in the manuals; joined with ； they would double up. */
-const joinDuties = (list: string[]) => list.map((d) => d.replace(/[。；;，,\s]+$/, '')).join('；');
 
 const brief = (text: string, max: number) => ([...text].length > max ? `${[...text].slice(0, max).join('')}…` : text);
 
@@ -107,7 +109,7 @@ const place = (a: AnswerItem) => [SCOPE_LABEL[a.scope], a.unit, a.department].fi
 
 function flowHead(a: AnswerItem): string {
   if (!a.flow) return '';
-  const chart = a.flow.codes.map((c, i) => (a.flow!.titles[i] ? `${c} ${a.flow!.titles[i]}` : c)).join('；');
+  const chart = chartLabels(a.flow).join('；');
   return [chart, a.flow.subflow ? `（${a.flow.subflow}）` : ''].filter(Boolean).join(' ');
 }
 
@@ -133,7 +135,8 @@ export function itemElements(a: AnswerItem, mention: MentionLookup, o: { allStep
   if (a.flow) {
     const steps = o.allSteps || a.flow.steps.length <= 12 ? a.flow.steps : [...a.flow.steps.slice(0, 10), `……共 ${a.flow.steps.length} 步，点“完整流程”查看`];
     const head = flowHead(a);
-    els.push(markdown([`**流程**：${md(head || '见下列步骤')}`, ...steps.map((s, i) => `${i + 1}. ${md(s)}`)].join('\n')));
+    const listed = steps.length > 0 ? steps.map((s, i) => `${i + 1}. ${md(s)}`) : ['手册未列出办理步骤'];
+    els.push(markdown([`**流程**：${md(head || '见下列步骤')}`, ...listed].join('\n')));
   } else {
     els.push(markdown('**流程**：手册未给出此项的流程图'));
   }
@@ -197,7 +200,8 @@ function personCards(answer: Answer, mention: MentionLookup): Card[] {
   const person = answer.person!;
   const leads = answer.answers.filter((a) => a.lead.includes(person));
   const assists = answer.answers.filter((a) => !a.lead.includes(person));
-  const posts = [...new Set(answer.answers.map((a) => `${a.post}（${place(a)}）`))];
+  const posts = personPosts(person, answer.answers);
+  const postLine = `岗位：${md(posts.held.join('；') || '（不牵头任何事项）')}${posts.assisted.length ? `\n辅助：${md(posts.assisted.join('；'))}` : ''}`;
   const line = (a: AnswerItem, i: number) => {
     const codes = a.flow?.codes.length ? ` 〔${a.flow.codes.join(' ')}〕` : '';
     const who = a.lead.includes(person) ? '' : `（牵头：${people(a.lead, mention)}）`;
@@ -213,7 +217,7 @@ function personCards(answer: Answer, mention: MentionLookup): Card[] {
   };
   const who = mention(person) ? `<at id=${mention(person)}></at>` : md(person);
   const blocks: CardElement[][] = [
-    [markdown(`${who} 在手册中参与 **${answer.answers.length}** 项工作（牵头 ${leads.length} 项，辅助 ${assists.length} 项）。\n岗位：${md(posts.join('；'))}`)],
+    [markdown(`${who} 在手册中参与 **${answer.answers.length}** 项工作（牵头 ${leads.length} 项，辅助 ${assists.length} 项）。\n${postLine}`)],
     ...chunk('牵头负责', leads),
     ...chunk('辅助参与', assists),
   ];
@@ -248,6 +252,8 @@ export interface ReminderView {
   due: string;
   /** "还有 3 个工作日" / "今天到期" / "已逾期 2 个工作日". */
   distance: string;
+  /** From the shipped sample calendar (`seeds/deadlines.json` still marked as an example). */
+  example?: boolean;
 }
 
 const ORIGIN_LABEL = { chat: '群聊设置', manual: '手册时限', calendar: '周期日历' } as const;
@@ -282,6 +288,7 @@ export function reminderCard(title: string, v: ReminderView, mention: MentionLoo
   }
   lines.push(`**编号**：#${v.r.id} ｜ 来源：${ORIGIN_LABEL[v.r.origin]}`);
   const els: CardElement[] = [markdown(lines.join('\n'))];
+  if (v.example) els.push(markdown(md(EXAMPLE_DEADLINES_NOTE), { grey: true }));
   if (o.warning) els.push(markdown(`<font color='red'>${md(o.warning)}</font>`));
   if (o.note) els.push(markdown(md(o.note), { grey: true }));
   els.push(markdown(`改期：发送“改期 ${v.r.id} 12月5日”；取消：发送“取消 ${v.r.id}”`, { grey: true }));
@@ -290,13 +297,14 @@ export function reminderCard(title: string, v: ReminderView, mention: MentionLoo
 }
 
 function reminderLine(v: ReminderView, mention: MentionLookup): string {
-  return `**#${v.r.id} ${md(v.r.title)}**${md(flowCodes(v.record))}\n${who(v, mention)} ｜ ${v.due}${v.r.dueTime ? ` ${v.r.dueTime}` : ''} ｜ ${v.distance}`;
+  return `**#${v.r.id} ${v.example ? '〔示例〕' : ''}${md(v.r.title)}**${md(flowCodes(v.record))}\n${who(v, mention)} ｜ ${v.due}${v.r.dueTime ? ` ${v.r.dueTime}` : ''} ｜ ${v.distance}`;
 }
 
 /** A list of reminders ("我的提醒", "本群提醒"), complete, paged where long. */
 export function reminderListCards(title: string, views: ReminderView[], mention: MentionLookup, empty: string): Card[] {
   if (views.length === 0) return [card(title, [markdown(empty)], { template: 'grey' })];
   const blocks = views.map((v, i) => [...(i > 0 ? [hr()] : []), markdown(reminderLine(v, mention)), reminderButtons(v.r.id)]);
+  if (views.some((v) => v.example)) blocks.push([markdown(`〔示例〕${md(EXAMPLE_DEADLINES_NOTE)}`, { grey: true })]);
   return paged(`${title}（${views.length} 条）`, blocks, { template: 'wathet' });
 }
 
@@ -311,6 +319,8 @@ export function digestCards(date: string, sections: { overdue: ReminderView[]; t
   section('已逾期', 'red', sections.overdue);
   section('今天到期', 'orange', sections.today);
   section('近 3 个工作日内到期', 'blue', sections.soon);
+  const all = [...sections.overdue, ...sections.today, ...sections.soon];
+  if (all.some((v) => v.example)) blocks.push([markdown(`〔示例〕${md(EXAMPLE_DEADLINES_NOTE)}`, { grey: true })]);
   blocks.push([markdown('发送“本群提醒”查看全部，“取消订阅”停止每日提醒。', { grey: true })]);
   const total = sections.overdue.length + sections.today.length + sections.soon.length;
   return paged(`每日提醒 · ${date}`, blocks, { template: sections.overdue.length > 0 ? 'red' : 'orange', summary: `今日提醒 ${total} 条` });
@@ -345,7 +355,7 @@ interface PackView {
   people: { leads: string[]; assistants: string[] };
   colleagues: { post: string; people: string[] }[];
   items: (AnswerItem & { subflows: { name: string; steps: string[] }[] })[];
-  deadlines: { title: string; next: string | null }[];
+  deadlines: { title: string; next: string | null; example: boolean }[];
   checklist: { flows: string[]; meet: string[] };
 }
 
@@ -384,7 +394,8 @@ export function packCards(p: PackView, mention: MentionLookup): Card[] {
     blocks.push([hr(), markdown(lines.join('\n'))]);
   });
   if (p.deadlines.length > 0) {
-    blocks.push([hr(), markdown(`**本岗位的周期性截止事项**\n${p.deadlines.map((d) => `- ${md(d.title)}${d.next ? `：下一次 ${spellDateShort(d.next)}` : ''}`).join('\n')}`)]);
+    const note = p.deadlines.some((d) => d.example) ? [markdown(md(EXAMPLE_DEADLINES_NOTE), { grey: true })] : [];
+    blocks.push([hr(), markdown(`**本岗位的周期性截止事项**\n${p.deadlines.map((d) => `- ${d.example ? '〔示例〕' : ''}${md(d.title)}${d.next ? `：下一次 ${spellDateShort(d.next)}` : ''}`).join('\n')}`), ...note]);
   }
   const checklist = [
     '**第一周清单**',

@@ -115,19 +115,35 @@ export function isFlowCodeCell(cell: string | undefined): boolean {
   return text.length > 0 && text.split(/\s+/).every((t) => FLOW_CODE.test(t));
 }
 
-const TIME_LIMIT = /((?:\d+|[一二三四五六七八九十]+)\s*个?\s*(?:工作日|自然日|日|天|个月|小时))/;
+const NUMERIC_LIMIT = /((?:\d+|[一二三四五六七八九十]+)\s*个?\s*(?:工作日|自然日|日|天|个月|小时)内?)/;
+const STATUTORY_LIMIT = /在?法定(?:期限|时限)内(?:办结|完成|作出决定|办理)?/;
+// Immediacy words count only with the act they time ("立即受理", "当场告知", "当日办结"), or 即办 alone.
+const WORD_LIMIT =
+  /(?:立即|当场|即时|当日|当天)(?:予以|进行|作出)?(?:受理|办理|办结|答复|告知|出具|核发|发放|处理|登记|审核|审查|决定|送达|转办|转报|上报|报告|移交|作出决定)|即来即办|即办件?|即时办结/;
 
-/** The time limit a row states: "受理、审查5个工作日" → "5个工作日"; "在法定时限内办结". */
+/**
+ * The time limits a row states, as printed and joined with "；": "受理、审查5个工作日" → "5个工作日";
+ * "在法定时限内办结"; "齐全、符合法定形式的，立即受理" → "立即受理". Vague words ("及时", "尽快") are no limit.
+ */
 export function extractTimeLimit(texts: string[]): string | null {
+  const found: string[] = [];
+  const add = (phrase: string) => {
+    const p = phrase.replace(/\s+/g, '');
+    if (!found.some((f) => f.includes(p) || p.includes(f))) found.push(p);
+  };
   for (const t of texts) {
-    const m = TIME_LIMIT.exec(t);
-    if (m && /时限|内|办结|审查|受理|办理|完成/.test(t)) return m[1]!.replace(/\s+/g, '');
+    const m = NUMERIC_LIMIT.exec(t);
+    if (m && /时限|内|办结|审查|受理|办理|完成|答复|告知/.test(t)) add(m[1]!);
   }
   for (const t of texts) {
-    const m = /(在?法定时限内办结|法定时限内)/.exec(t);
-    if (m) return m[1]!.startsWith('在') ? m[1]! : `在${m[1]}`;
+    const m = WORD_LIMIT.exec(t.replace(/\s+/g, ''));
+    if (m) add(m[0]);
   }
-  return null;
+  for (const t of texts) {
+    const m = STATUTORY_LIMIT.exec(t.replace(/\s+/g, ''));
+    if (m) add(m[0].startsWith('在') ? m[0] : `在${m[0]}`);
+  }
+  return found.length > 0 ? found.slice(0, 3).join('；') : null;
 }
 
 /** A number written in digits or in Chinese ("15", "十五"), or null. */
@@ -150,19 +166,48 @@ export function workingDays(limit: string | null): number | null {
 
 const NOT_A_STEP = new Set(['时限', '其他', '其它', '保密']);
 
+const RESPONSIBILITY_LABEL = /^([\u4e00-\u9fa5、]{1,16}?)的?(?:责任|职责)\s*[:：。.]\s*/;
+
+/** A step named by the text of a responsibility: its first clause, cut to a readable length. */
+export function shortStep(text: string, max = 24): string {
+  const clauses = text
+    .replace(/\s+/g, ' ')
+    .split(/[，,。；;：:！!？?]/)
+    .map((c) => c.trim())
+    .filter(Boolean);
+  let step = clauses[0] ?? '';
+  // A lead-in too short to say anything ("及时", "对于…") takes the next clause with it.
+  for (let i = 1; i < clauses.length && [...step].length < 8; i++) step = `${step}，${clauses[i]}`;
+  const chars = [...step];
+  if (chars.length <= max) return step;
+  // Cut after a whole listed term ("…申请、购买…" → "…申请…") where one ends late enough to say something.
+  const head = chars.slice(0, max - 1).join('');
+  const at = Math.max(head.lastIndexOf('、'), head.lastIndexOf('-'));
+  return `${at >= 10 ? head.slice(0, at) : head}…`;
+}
+
 /**
  * Ordered step names from numbered responsibilities ("1. 受理责任: …" → "受理"), used where the
- * chart image is gone and the row has no arrow text.
+ * chart image is gone and the row has no arrow text. Where responsibilities share their labels ("落实责任"
+ * three times, "管理、落实、落实") the labels say nothing about the order, so each step is named by its own text.
+ * A single responsibility is no sequence: no steps.
  */
 export function stepsFromResponsibilities(entries: string[]): string[] {
+  const parsed = entries.map((e) => {
+    const text = e.trim().replace(/^\d{1,2}\s*[.、，,．]\s*/, '');
+    const m = RESPONSIBILITY_LABEL.exec(text);
+    return { label: m ? m[1]!.replace(/的$/, '') : null, rest: m ? text.slice(m[0].length).trim() : text };
+  });
+  const kept = parsed.filter((p) => !(p.label && NOT_A_STEP.has(p.label)));
+  const labels = kept.map((p) => p.label).filter((l): l is string => l !== null);
+  if (labels.length === 0) return [];
+  const distinct = new Set(labels).size;
+  const duplicates = labels.length - distinct;
+  const labelsSayLittle = duplicates > 0 && (distinct < 3 || duplicates * 3 > labels.length);
+  const raw = labelsSayLittle ? kept.map((p) => shortStep(p.rest || p.label || '')) : labels;
   const steps: string[] = [];
-  for (const e of entries) {
-    const m = /^([\u4e00-\u9fa5、]{1,16}?)的?(?:责任|职责)\s*[:：。.]/.exec(e.trim().replace(/^\d{1,2}\s*[.、，,．]\s*/, ''));
-    if (!m) continue;
-    const step = m[1]!.replace(/的$/, '');
-    if (!NOT_A_STEP.has(step) && !steps.includes(step)) steps.push(step);
-  }
-  return steps;
+  for (const s of raw) if (s && !steps.includes(s)) steps.push(s);
+  return steps.length >= 2 ? steps : [];
 }
 
 /** Steps of one arrow chain: "A→B→C。" → [A, B, C]. */
@@ -172,3 +217,15 @@ export function arrowSteps(chain: string): string[] {
     .map((s) => s.replace(/^[\s:：;；,，。]+|[\s:：;；,，。]+$/g, '').trim())
     .filter(Boolean);
 }
+
+/**
+ * Duty or responsibility entries as one sentence: each entry's own closing punctuation is dropped and
+ * the entries are joined with "；", so no "。；", "；；" or "。。" appears; the text ends with "。".
+ * Self-contained (no outside names): the web console embeds its source in the page script.
+ */
+export const joinDuties = (list: readonly string[]): string => {
+  const parts = list
+    .map((d) => d.replace(/\s+/g, ' ').replace(/^[\s。；;，,、]+|[\s。；;，,、]+$/g, '').replace(/([。；;，,、])[。；;，,、]+/g, '$1'))
+    .filter((d) => d.length > 0);
+  return parts.length > 0 ? `${parts.join('；')}。` : '';
+};

@@ -1,5 +1,8 @@
 import type { DutyRecord, Scope } from '../ingest/record.js';
+import { chartLabels } from '../ingest/flowCharts.js';
+import { joinDuties } from '../ingest/text.js';
 import type { Intent, ParsedQuery } from './query.js';
+import { personPosts } from './organisation.js';
 import { termMatch } from './rank.js';
 
 /** One answer row of the JSON contract (../shared/eval/README.md). */
@@ -88,17 +91,16 @@ export function itemBlock(a: AnswerItem, intent: Intent): string {
   const lines: string[] = [`【${a.item}】`];
   lines.push(`单位/科室：${a.department ? `${a.unit} ${a.department}` : a.unit}`);
   lines.push(`岗位：${a.post}`);
-  if (a.duties.length > 0) lines.push(`职责：${brief(a.duties.join('；'), 90)}`);
+  if (a.duties.length > 0) lines.push(`职责：${brief(joinDuties(a.duties), 90)}`);
   if (intent === 'timeLimit') lines.push(`时限：${a.timeLimit ?? '手册未写明时限'}`);
   lines.push(`牵头负责人：${names(a.lead)}${a.peopleInherited ? '（沿用本岗位人员）' : ''}`);
   lines.push(`辅助人员：${names(a.assistants)}`);
   if (a.flow) {
-    const chart = a.flow.codes
-      .map((c, i) => (a.flow!.titles[i] ? `${c} ${a.flow!.titles[i]}` : c))
-      .join('；');
+    const chart = chartLabels(a.flow).join('；');
     const head = [chart, a.flow.subflow ? `（${a.flow.subflow}）` : ''].filter(Boolean).join(' ');
     lines.push(`流程：${head || '见下列步骤'}`);
     a.flow.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${s}`));
+    if (a.flow.steps.length === 0) lines.push('  （手册未列出办理步骤）');
   } else if (intent === 'flow') {
     lines.push('流程：手册未给出此项的流程图');
   }
@@ -120,14 +122,15 @@ export function answersText(items: AnswerItem[], intent: Intent): string {
 export function personText(person: string, items: AnswerItem[]): string {
   const leads = items.filter((a) => a.lead.includes(person));
   const assists = items.filter((a) => !a.lead.includes(person) && a.assistants.includes(person));
-  const posts = [...new Set(leads.concat(assists).map((a) => `${a.post}（${a.department ? `${a.unit} ${a.department}` : a.unit}）`))];
+  const posts = personPosts(person, items);
   const line = (a: AnswerItem, i: number) => {
     const codes = a.flow?.codes.length ? `〔${a.flow.codes.join(' ')}〕` : '';
     const who = a.lead.includes(person) ? '' : `（牵头：${names(a.lead)}）`;
     return `  ${i + 1}. ${a.item}${codes}${who} — ${a.source.file} 第${a.source.line}行`;
   };
   const out = [`${person} 在手册中参与 ${items.length} 项工作（牵头 ${leads.length} 项，辅助 ${assists.length} 项）。`];
-  out.push(`岗位：${posts.join('；')}`);
+  out.push(`岗位：${posts.held.join('；') || '（不牵头任何事项）'}`);
+  if (posts.assisted.length > 0) out.push(`辅助：${posts.assisted.join('；')}`);
   if (leads.length > 0) out.push('牵头负责：', ...leads.map(line));
   if (assists.length > 0) out.push('辅助参与：', ...assists.map(line));
   return out.join('\n');

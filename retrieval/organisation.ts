@@ -32,6 +32,20 @@ export const postTitle = (post: string) => post.split(/[：:]/).slice(1).join('�
 /** Its label: "业务岗6". */
 export const postLabel = (post: string) => post.split(/[：:]/)[0]!;
 
+/**
+ * The posts a person holds (leads a row of) and the posts they only assist on, as "岗位（单位）" labels,
+ * from rows naming them: an assistant on a leader's rows does not hold the leader's post.
+ */
+export function personPosts(
+  person: string,
+  rows: readonly { post: string; unit: string; department: string | null; lead: readonly string[]; assistants: readonly string[] }[],
+): { held: string[]; assisted: string[] } {
+  const label = (r: (typeof rows)[number]) => `${r.post}（${r.department ? `${r.unit} ${r.department}` : r.unit}）`;
+  const held = [...new Set(rows.filter((r) => r.lead.includes(person)).map(label))];
+  const assisted = [...new Set(rows.filter((r) => r.assistants.includes(person)).map(label))].filter((p) => !held.includes(p));
+  return { held, assisted };
+}
+
 /** Posts, units, leaders and colleagues, as the manuals lay them out; complete lists, never a top-k. */
 export class Organisation {
   readonly posts: PostRef[] = [];
@@ -72,10 +86,22 @@ export class Organisation {
 
   /** Posts where the person leads (most rows first), then posts where they only assist. */
   postsOfPerson(name: string): PostRef[] {
-    const lead = this.posts.filter((p) => p.records.some((r) => r.lead.includes(name)));
-    lead.sort((a, b) => b.records.filter((r) => r.lead.includes(name)).length - a.records.filter((r) => r.lead.includes(name)).length);
-    const assist = this.posts.filter((p) => !lead.includes(p) && p.records.some((r) => r.assistants.includes(name)));
-    return [...lead, ...assist];
+    const { leads, assists } = this.rolesOfPerson(name);
+    return [...leads, ...assists];
+  }
+
+  /**
+   * The person's posts by role: those where they lead a row (most rows first), and those where they only
+   * assist (ordinary posts before leaders' posts, whose assistants are the staff the leader oversees).
+   */
+  rolesOfPerson(name: string): { leads: PostRef[]; assists: PostRef[] } {
+    const leads = this.posts.filter((p) => p.records.some((r) => r.lead.includes(name)));
+    const count = (p: PostRef) => p.records.filter((r) => r.lead.includes(name)).length;
+    leads.sort((a, b) => count(b) - count(a));
+    const isLeaderPost = (p: PostRef) => p.records.every((r) => r.kind === 'leader' || r.kind === 'taskforce-role');
+    const assists = this.posts.filter((p) => !leads.includes(p) && p.records.some((r) => r.assistants.includes(name)));
+    assists.sort((a, b) => Number(isLeaderPost(a)) - Number(isLeaderPost(b)));
+    return { leads, assists };
   }
 
   /** The unit a centre belongs to, or the unit itself. */
@@ -126,13 +152,15 @@ export class Organisation {
    * The post a newcomer or a browser names: "测绘管理岗", "业务岗6", "王金峰的岗位". One post when it is
    * clear, otherwise the candidates to choose from (empty when nothing matches).
    */
-  findPosts(text: string, persons: readonly string[]): { post: PostRef | null; candidates: PostRef[] } {
+  findPosts(text: string, persons: readonly string[]): { post: PostRef | null; candidates: PostRef[]; assistant?: string } {
     const q = text.replace(/[\s？?。！!]/g, '').replace(/^(?:在|到|是|分到|分在)/, '').replace(/(?:工作)?$/, '');
     const one = (list: PostRef[]) => (list.length === 1 ? { post: list[0]!, candidates: list } : { post: null, candidates: list });
     const person = persons.find((n) => q.includes(n));
     if (person) {
-      const leading = this.posts.filter((p) => p.records.some((r) => r.lead.includes(person)));
-      return one(leading.length > 0 ? leading : this.postsOfPerson(person));
+      const { leads, assists } = this.rolesOfPerson(person);
+      if (leads.length > 0) return one(leads);
+      // Only an assistant: never presented as holding the post, so always a choice saying so.
+      return { post: null, candidates: assists, assistant: person };
     }
     const label = q.match(/^(业务岗\d+|正职岗位|副职岗位\d*|部门领导[正副]职岗位\d*)/)?.[1];
     if (label) {

@@ -54,6 +54,23 @@ describe('intents', () => {
     expect(a.answers.at(-1)!.lead).toEqual(['裴忠孝']);
   });
 
+  it('person: posts held and posts only assisted are told apart', () => {
+    const lines = engine.ask('王金峰负责哪些工作').text.split('\n');
+    expect(lines.find((l) => l.startsWith('岗位：'))).toBe('岗位：业务岗6：地理国情监测评价和测绘管理岗（山亭区自然资源局）');
+    expect(lines.find((l) => l.startsWith('辅助：'))).toBe('辅助：部门领导副职岗位2（山亭区自然资源局）');
+    const assistantOnly = engine.ask('秦曾艳负责哪些工作').text.split('\n');
+    expect(assistantOnly.find((l) => l.startsWith('岗位：'))).toBe('岗位：（不牵头任何事项）');
+    expect(assistantOnly.find((l) => l.startsWith('辅助：'))).toContain('部门领导副职岗位1');
+  });
+
+  it('answer text joins duties without doubled punctuation', () => {
+    for (const q of ['市局科内全面工作由谁负责', '发文管理谁负责', '谁负责测绘作业证初审?']) {
+      const duty = engine.ask(q).text.split('\n').filter((l) => l.includes('职责：'));
+      expect(duty.length, q).toBeGreaterThan(0);
+      for (const l of duty) expect(l, q).not.toMatch(/[。；;][。；;]/);
+    }
+  });
+
   it('person named with a topic: searches only that person rows', () => {
     const { top } = first('宁邕管的政务公开');
     expect(top?.item).toBe('二、政务公开');
@@ -129,7 +146,8 @@ describe('answer contract', () => {
       lead: ['王金峰'],
       assistants: ['杜振江'],
       flow: { codes: ['9-6-10'], titles: ['测绘作业证初审工作流程图'], steps: ['受理', '审核', '复核', '转报', '核发', '请示报告'] },
-      timeLimit: null,
+      // "齐全、符合法定形式的，立即受理" is a time limit, printed as such.
+      timeLimit: '立即受理',
       source: { file: '001_ae071096d0a343be.txt', line: 87 },
     });
     expect(a.answers[0]!.score).toBeGreaterThan(0);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseArrowFlow } from '../ingest/arrowFlow.js';
+import { alignCharts, chartLabels, titleCore } from '../ingest/flowCharts.js';
 import { readManuals } from '../ingest/node/readManuals.js';
 import { parseCorpus, parseManual } from '../ingest/parseManual.js';
 import type { DutyRecord } from '../ingest/record.js';
@@ -168,6 +169,47 @@ describe('the shipped seeds', () => {
     expect(pei.kind).toBe('leader');
   });
 
+  it('no step list is a single step or a repeated filler label', () => {
+    for (const r of corpus.records) {
+      const steps = r.flow?.steps ?? [];
+      if (r.flow?.subflows.length) continue;
+      expect(steps.length === 0 || new Set(steps).size >= 2, `${r.id} ${steps.join('|')}`).toBe(true);
+    }
+    const budget = corpus.records.find((x) => x.flow?.codes.includes('4-1-1-1'))!;
+    expect(budget.responsibilities.every((t) => t.startsWith('落实责任'))).toBe(true);
+    expect(budget.flow!.steps).toHaveLength(3);
+    expect(budget.flow!.steps).not.toContain('落实');
+    expect(budget.flow!.steps[0]).toContain('预算');
+    // One responsibility ("管理责任: …"): the manual gives no steps.
+    expect(corpus.records.find((x) => x.flow?.codes.includes('6-3-2-1'))!.flow!.steps).toEqual([]);
+    expect(corpus.records.find((x) => x.flow?.codes.includes('5-2-2'))!.flow!.steps.some((s) => s.includes('文号'))).toBe(true);
+  });
+
+  it('reads 立即受理 as a time limit, next to 在法定时限内办结', () => {
+    expect(corpus.records.find((x) => x.flow?.codes.includes('9-6-10'))!.timeLimit).toBe('立即受理');
+    expect(corpus.records.find((x) => x.flow?.codes.includes('9-6-5'))!.timeLimit).toBe('立即受理；在法定时限内办结');
+    expect(corpus.records.find((x) => x.flow?.codes.includes('9-6-8'))!.timeLimit).toBe('在法定时限内办结');
+  });
+
+  it('matches the uncoded chart 林木采伐与运输、林地使用监管办理流程 to the row about 林木凭证采伐与运输', () => {
+    const forest = corpus.records.filter((x) => x.flow?.titles.includes('林木采伐与运输、林地使用监管办理流程'));
+    expect(forest).toHaveLength(1);
+    expect(forest[0]!.duties.join('')).toContain('林木凭证采伐与运输');
+    expect(forest[0]!.flow!.codes).toEqual([]);
+    const warnings = corpus.manuals.flatMap((m) => m.warnings);
+    expect(warnings.some((w) => w.includes('林木采伐与运输') && w.includes('没有对应的表格行'))).toBe(false);
+    expect(warnings.some((w) => w.includes('林木采伐与运输') && w.includes('按标题对应'))).toBe(true);
+  });
+
+  it('leaves 11-8-x rows untitled where the chart section does not name them, and keeps charts in their stretch', () => {
+    for (const code of ['11-8-3', '11-8-5', '11-8-9']) {
+      for (const r of corpus.records.filter((x) => x.flow?.codes.includes(code))) expect(r.flow!.titles, code).toEqual([]);
+    }
+    expect(corpus.records.find((x) => x.flow?.codes.includes('11-8-10'))!.flow!.titles).toEqual(['自然资源开发利用工作流程图']);
+    // 自然资源开发利用 charts sit among 业务岗8's charts: not given to 矿产资源开发利用 of 业务岗11.
+    expect(corpus.records.find((x) => x.item.includes('矿产资源开发利用'))!.flow).toBeNull();
+  });
+
   it('业务岗6 has sixteen items with flows 9-6-x where the manual has them', () => {
     const items = corpus.records.filter((r) => r.post.startsWith('业务岗6：') && r.scope === 'district');
     expect(items).toHaveLength(16);
@@ -188,5 +230,49 @@ describe('bad input', () => {
     ]);
     expect(corpus.errors).toEqual([{ file: 'minutes.txt', reason: expect.stringContaining('无法识别') }]);
     expect(corpus.records.length).toBeGreaterThan(10);
+  });
+});
+
+describe('charts without codes are matched by title similarity', () => {
+  let line = 0;
+  const row = (item: string, codes: string[], duties: string[] = []): DutyRecord => ({
+    id: `t.txt#${++line}`, unit: '某区自然资源局', department: null, scope: 'district', parentUnit: null, kind: 'item',
+    post: '业务岗1：某某岗', postNo: null, item, duties, responsibilities: ['1. 审查责任: 审查材料。', '2. 报批责任: 报领导审批。'],
+    flow: codes.length ? { codes, titles: [], steps: [], subflows: [] } : null, timeLimit: null, lead: [], assistants: [],
+    peopleInherited: false, oversees: [], source: { file: 't.txt', line },
+  });
+
+  it('strips generic words from titles', () => {
+    expect(titleCore('林木采伐与运输、林地使用监管办理流程')).toBe('林木采伐与运输、林地使用监管');
+    expect(titleCore('年度计划工作流程图')).toBe('年度计划');
+  });
+
+  it('gives an uncoded chart to the coded or uncoded row it names, within its coded neighbours', () => {
+    const a = row('一、采矿权审批工作', ['1-1']);
+    const b = row('二、野生动物保护管理', [], ['负责野生动物栖息地巡查。', '监督管理猎捕证核发与运输证明。']);
+    const c = row('三、地质灾害防治', ['1-3']);
+    const d = row('四、猎捕证核发与运输监管', []);
+    const warnings: string[] = [];
+    alignCharts([a, b, c, d], [
+      { code: '1-1', title: '采矿权审批工作流程图', line: 1 },
+      { code: null, title: '猎捕证核发与运输监管办理流程', line: 2 },
+      { code: '1-3', title: '地质灾害防治工作流程图', line: 3 },
+    ], warnings);
+    // The second row carries the title's words in a duty; the fourth would match better but lies past 1-3.
+    expect(b.flow).toEqual({ codes: [], titles: ['猎捕证核发与运输监管办理流程'], steps: ['审查', '报批'], subflows: [] });
+    expect(d.flow).toBeNull();
+    expect(a.flow!.titles).toEqual(['采矿权审批工作流程图']);
+    expect(chartLabels(b.flow!)).toEqual(['猎捕证核发与运输监管办理流程']);
+    expect(chartLabels(a.flow!)).toEqual(['1-1 采矿权审批工作流程图']);
+    expect(warnings.some((w) => w.includes('按标题对应到“二、野生动物保护管理”'))).toBe(true);
+  });
+
+  it('an uncoded chart naming nothing nearby is reported, not forced onto a row', () => {
+    const a = row('一、采矿权审批工作', ['1-1']);
+    const b = row('二、档案管理', []);
+    const warnings: string[] = [];
+    alignCharts([a, b], [{ code: '1-1', title: '采矿权审批工作流程图', line: 1 }, { code: null, title: '公务用车管理流程图', line: 2 }], warnings);
+    expect(b.flow).toBeNull();
+    expect(warnings).toEqual(['流程图“公务用车管理流程图”（第2行）没有对应的表格行']);
   });
 });

@@ -22,6 +22,7 @@ const buttonValues = (content: Record<string, unknown>): Record<string, string>[
 };
 
 const ADMIN = 'ou_admin';
+const EXAMPLE_NOTE = '示例：请管理员按本单位实际修改 seeds/deadlines.json';
 
 describe('onboarding, roster and browsing', () => {
   let h: BotHarness;
@@ -191,5 +192,35 @@ describe('onboarding, roster and browsing', () => {
     await h.bot.pump();
     const digest = h.stub.messages.filter((m) => m.kind === 'create' && m.target === 'oc_onb' && title(m).startsWith('每日提醒')).at(-1)!;
     expect(text(digest.content)).toContain('<at id=ou_wang></at>');
+    // The monthly market-monitoring deadline comes from the shipped sample file, and says so.
+    expect(text(digest.content)).toContain('〔示例〕');
+    expect(text(digest.content)).toContain(EXAMPLE_NOTE);
+  });
+
+  it('labels the sample deadlines in the onboarding pack', async () => {
+    const cards = await say('入职 人事管理岗');
+    const body = cards.map((c) => text(c.content)).join('\n');
+    expect(body).toContain('本岗位的周期性截止事项');
+    expect(body).toContain('〔示例〕年度考核');
+    expect(body).toContain(EXAMPLE_NOTE);
+  });
+
+  it('never presents an assistant on a leader’s rows as holding the leader’s post', async () => {
+    const [bound] = await say('绑定 秦曾艳 @_user_3', { sender: ADMIN, mentions: [{ key: '@_user_3', openId: 'ou_qin', name: '秦曾艳' }] });
+    expect(title(bound!)).toBe('已绑定');
+    const [mine] = await say('我的岗位', { sender: 'ou_qin' });
+    expect(title(mine!)).not.toContain('入职指南');
+    expect(text(mine!.content)).toContain('只作为辅助人员');
+    const labels = JSON.stringify(mine!.content);
+    expect(labels).toContain('〔辅助〕部门领导副职岗位1');
+    const [byName] = await say('入职 秦曾艳的岗位');
+    expect(title(byName!)).not.toContain('入职指南');
+    expect(JSON.stringify(byName!.content)).toContain('〔辅助〕部门领导副职岗位1');
+    const person = await say('满洪学负责哪些工作');
+    const body = person.map((c) => text(c.content)).join('\n');
+    const postLine = body.split('\n').find((l) => l.startsWith('岗位：'))!;
+    expect(postLine).toContain('业务岗5');
+    expect(postLine).not.toContain('副职');
+    expect(body).toMatch(/辅助：部门领导副职岗位2/);
   });
 });

@@ -1,9 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../bot/config.js';
 import { createNodeBot } from '../bot/runtime/nodeBot.js';
 import { memoryLogger } from '../bot/log.js';
+import { parseDeadlines } from '../bot/reminders/deadlines.js';
 import { BotHarness } from './support/botHarness.js';
 import { atBot, cardEvent, messageEvent } from './support/feishuEvents.js';
 
@@ -80,7 +81,7 @@ describe('reminders from chat', () => {
     const [m] = await say('受理 征地报卷');
     const body = text(m!.content);
     expect(title(m!)).toMatch(/已按手册时限设提醒/);
-    expect(body).toContain('5个工作日');
+    expect(body).toContain('征地报卷（5个工作日内办结）');
     expect(body).toContain('李坤');
     const r = (await h.bot.state.reminders.open({ chatId: 'oc_team' })).find((x) => x.origin === 'manual')!;
     // Monday 11-23 is the first working day after Sunday 11-22; the fifth is Friday 11-27.
@@ -139,6 +140,8 @@ describe('daily digest', () => {
     expect(body).toContain('2026年10月9日（星期五）');
     expect(body).toContain('宁邕');
     expect(body).toContain('5-2-4-1');
+    // This calendar is the bureau's own (no "example" flag): nothing is labelled as a sample.
+    expect(body).not.toContain('示例');
     h.stub.messages.length = 0;
     h.clock.set('2026-10-05T02:00:00Z');
     await h.bot.pump();
@@ -208,5 +211,22 @@ describe('daily digest', () => {
     h.clock.set('2026-12-09T01:00:00Z');
     await h.bot.pump();
     expect(digests().map((m) => m.target)).toEqual(['oc_a']);
+  });
+});
+
+describe('the sample deadline calendar', () => {
+  const one = { id: 'x', title: '年度考核材料', due: { yearly: '12-20' }, item: { unit: '某局', item: '年度考核' } };
+
+  it('is an example while the file says so, and the shipped file does', () => {
+    expect(parseDeadlines(JSON.stringify({ example: true, deadlines: [one] }), []).deadlines[0]!.example).toBe(true);
+    expect(parseDeadlines(JSON.stringify({ example: false, deadlines: [one] }), []).deadlines[0]!.example).toBe(false);
+    expect(parseDeadlines(JSON.stringify({ deadlines: [one] }), []).deadlines[0]!.example).toBe(false);
+    const shipped = parseDeadlines(readFileSync(join(import.meta.dirname, '..', 'seeds', 'deadlines.json'), 'utf8'), []);
+    expect(shipped.deadlines.length).toBeGreaterThan(0);
+    expect(shipped.deadlines.every((d) => d.example)).toBe(true);
+  });
+
+  it('refuses an example flag that is not true or false', () => {
+    expect(() => parseDeadlines(JSON.stringify({ example: 'yes', deadlines: [one] }), [])).toThrow(/example/);
   });
 });

@@ -1,3 +1,4 @@
+import { joinDuties } from '../../ingest/text.js';
 import { EXAMPLE_QUESTIONS } from '../../retrieval/answer.js';
 
 /** Shared look of the console pages. */
@@ -39,16 +40,16 @@ const people = (list) => list.length ? list.flatMap((n, i) => i ? ['、', person
 const row = (label, ...value) => el('div', { class: 'row' }, el('b', {}, label + '：'), ...value);
 function item(a) {
   const f = a.flow;
-  const chart = f ? f.codes.map((c, i) => f.titles[i] ? c + ' ' + f.titles[i] : c).join('；') + (f.subflow ? '（' + f.subflow + '）' : '') : '';
+  const chart = f ? (f.codes.length ? f.codes.map((c, i) => f.titles[i] ? c + ' ' + f.titles[i] : c) : f.titles).join('；') + (f.subflow ? '（' + f.subflow + '）' : '') : '';
   return el('div', { class: 'card answer' },
     el('h2', {}, el('span', { class: 'tag' }, SCOPE[a.scope] || a.scope), a.item),
     row('单位/科室', a.department ? a.unit + ' ' + a.department : a.unit),
     row('岗位', el('a', { href: '/post/' + encodeURIComponent(a.id) }, a.post)),
     row('牵头负责人', ...people(a.lead), a.peopleInherited ? '（沿用本岗位人员）' : ''),
     row('辅助人员', ...people(a.assistants)),
-    a.duties.length ? row('职责', a.duties.join('；')) : null,
+    a.duties.length ? row('职责', joinDuties(a.duties)) : null,
     row('流程', f ? (chart || '见下列步骤') : '手册未给出此项的流程图'),
-    f && f.steps.length ? el('ol', { class: 'steps' }, f.steps.map((s) => el('li', {}, s))) : null,
+    f && f.steps.length ? el('ol', { class: 'steps' }, f.steps.map((s) => el('li', {}, s))) : f ? el('div', { class: 'muted' }, '手册未列出办理步骤') : null,
     row('时限', a.timeLimit || '手册未写明'),
     el('div', { class: 'muted' }, '来源：' + a.source.file + ' 第 ' + a.source.line + ' 行'));
 }
@@ -108,7 +109,7 @@ export function consolePage(): string {
   const body = `<div class="card"><b>试试这样问：</b><div id="examples"></div></div>
 <div id="log"></div>
 <form id="ask"><input id="q" autocomplete="off" placeholder="输入问题，如：谁负责测绘作业证初审?" aria-label="问题"><button type="submit">提问</button></form>`;
-  return consoleFrame('岗责通 · 网页版', body, `const EXAMPLES = ${JSON.stringify(EXAMPLE_QUESTIONS).replace(/</g, '\\u003c')};${SCRIPT}`);
+  return consoleFrame('岗责通 · 网页版', body, `const EXAMPLES = ${JSON.stringify(EXAMPLE_QUESTIONS).replace(/</g, '\\u003c')};\nconst joinDuties = ${joinDuties.toString()};${SCRIPT}`);
 }
 
 export { escapeHtml };

@@ -10,7 +10,7 @@ import { beijingDate } from '../reminders/workCalendar.js';
 import { buildPack } from './pack.js';
 
 const where = (p: PostRef) => [p.unit, p.department].filter(Boolean).join(' · ');
-const label = (p: PostRef) => `${p.post}（${where(p)}）`;
+const label = (p: PostRef, assist = false) => `${assist ? '〔辅助〕' : ''}${p.post}（${where(p)}）`;
 
 export function packFor(services: BotServices, post: PostRef, now: number): Card[] {
   const pack = buildPack(services.org, post, services.reminders.deadlines, services.reminders.calendar, beijingDate(now));
@@ -21,19 +21,24 @@ export function itemsFor(services: BotServices, post: PostRef): Card[] {
   return postCards({ post: post.post, place: where(post) }, post.records.map((r) => toItem(r, 1, null)), services.mention);
 }
 
-function choose(title: string, candidates: PostRef[], action: 'onboard.pack' | 'onboard.items'): Card {
-  return choiceCard(title, `有 ${candidates.length} 个岗位符合，请选择：`, candidates.map((p) => ({ label: label(p), value: { action, key: p.key } })));
+function choose(title: string, candidates: PostRef[], action: 'onboard.pack' | 'onboard.items', assist = false): Card {
+  const intro = assist ? `只作为辅助人员参与以下 ${candidates.length} 个岗位的工作（不是这些岗位的牵头人），请选择要看的岗位：` : `有 ${candidates.length} 个岗位符合，请选择：`;
+  return choiceCard(title, intro, candidates.map((p) => ({ label: label(p, assist), value: { action, key: p.key } })));
 }
 
-/** The bound user's posts, or a card saying how to get bound. */
-function myPosts(ctx: ChatContext): { posts: PostRef[]; names: string[] } | Card {
+/**
+ * The bound user's posts, or a card saying how to get bound: the posts they lead a row of; where they
+ * lead none, the posts they assist on, flagged so nothing presents them as holding those posts.
+ */
+function myPosts(ctx: ChatContext): { posts: PostRef[]; names: string[]; assist: boolean } | Card {
   const names = ctx.sender.openId ? ctx.services.namesOf(ctx.sender.openId) : [];
   if (names.length === 0) {
     return noticeCard('还不知道你是谁', '你的飞书账号还没有绑定到手册中的姓名。请管理员发送“绑定 你的姓名 @你”，或者直接发送“入职 你的岗位”。', 'orange');
   }
   const { org } = ctx.services;
-  const leading = org.posts.filter((p) => p.records.some((r) => r.lead.some((n) => names.includes(n))));
-  return { posts: leading.length > 0 ? leading : [...new Set(names.flatMap((n) => org.postsOfPerson(n)))], names };
+  const leading = [...new Set(names.flatMap((n) => org.rolesOfPerson(n).leads))];
+  if (leading.length > 0) return { posts: leading, names, assist: false };
+  return { posts: [...new Set(names.flatMap((n) => org.rolesOfPerson(n).assists))], names, assist: true };
 }
 
 /** Onboarding packs for newcomers, "我的岗位", and complete lists of a post's items and a unit's posts. */
@@ -48,11 +53,12 @@ export function onboardingCommands(): Composer<ChatContext> {
       if (!('posts' in mine) || mine.posts.length === 0) {
         return ctx.reply(noticeCard('你在哪个岗位？', fillExamples('请告诉我岗位，例如“入职 {postShort}”“入职 {person}的岗位”。发送“{unit}有哪些岗位”可查看全部岗位。', corpusExamples(engine.records)), 'wathet'));
       }
-      if (mine.posts.length === 1) return ctx.reply(...packFor(ctx.services, mine.posts[0]!, ctx.now));
-      return ctx.reply(choose('选择你的岗位', mine.posts, 'onboard.pack'));
+      if (mine.posts.length === 1 && !mine.assist) return ctx.reply(...packFor(ctx.services, mine.posts[0]!, ctx.now));
+      return ctx.reply(choose('选择你的岗位', mine.posts, 'onboard.pack', mine.assist));
     }
     const found = org.findPosts(text, engine.lexicon.persons);
     if (found.post) return ctx.reply(...packFor(ctx.services, found.post, ctx.now));
+    if (found.assistant && found.candidates.length > 0) return ctx.reply(choose(`${found.assistant} 的岗位`, found.candidates, 'onboard.pack', true));
     if (found.candidates.length > 0) return ctx.reply(choose(`“${text}”对应多个岗位`, found.candidates, 'onboard.pack'));
     await ctx.reply(noticeCard('没有找到这个岗位', fillExamples(`手册中没有与“${text}”对应的岗位。可以写岗位编号或名称，例如“入职 {postShort}”，或发送“{unit}有哪些岗位”查看全部。`, corpusExamples(engine.records)), 'orange'));
   }, '入职 {postShort}：新同事的入职指南（职责、流程、同事、截止事项、第一周清单）');
@@ -60,8 +66,8 @@ export function onboardingCommands(): Composer<ChatContext> {
   c.hears(/^(?:我的岗位|我在哪个岗位|我负责什么|我的职责)[？?]?$/, async (ctx) => {
     const mine = myPosts(ctx);
     if (!('posts' in mine)) return ctx.reply(mine);
-    if (mine.posts.length === 1) return ctx.reply(...packFor(ctx.services, mine.posts[0]!, ctx.now));
-    await ctx.reply(choose(`${mine.names.join('、')} 的岗位`, mine.posts, 'onboard.pack'));
+    if (mine.posts.length === 1 && !mine.assist) return ctx.reply(...packFor(ctx.services, mine.posts[0]!, ctx.now));
+    await ctx.reply(choose(`${mine.names.join('、')} 的岗位`, mine.posts, 'onboard.pack', mine.assist));
   }, '我的岗位 / 谁是我的分管领导：已绑定姓名的同事可用');
 
   c.hears(/^(?:谁是)?我的(?:分管)?领导(?:是谁)?[？?]?$|^谁分管我[？?]?$/, async (ctx) => {
@@ -72,7 +78,7 @@ export function onboardingCommands(): Composer<ChatContext> {
       const who = leaders.length
         ? leaders.map((l) => `${l.names.length ? l.names.map((n) => (ctx.services.mention(n) ? `<at id=${ctx.services.mention(n)}></at>` : n)).join('、') : '（手册未列姓名）'}（${l.post}${l.via === 'oversees' ? '，分管' : '，主持全面工作'}）`).join('；')
         : '本岗位即单位负责人';
-      return `- ${label(p)}：${who}`;
+      return `- ${label(p, mine.assist)}：${who}`;
     });
     await ctx.reply(noticeCard('你的分管领导', `${mine.names.join('、')}：\n${lines.join('\n')}`, 'wathet'));
   });

@@ -12,7 +12,7 @@ export interface OnboardingPack {
   people: { leads: string[]; assistants: string[] };
   colleagues: { post: string; people: string[] }[];
   items: (AnswerItem & { subflows: { name: string; steps: string[] }[] })[];
-  deadlines: { title: string; next: string | null }[];
+  deadlines: { title: string; next: string | null; example: boolean }[];
   checklist: { flows: string[]; meet: string[] };
 }
 
@@ -22,9 +22,9 @@ export function buildPack(org: Organisation, post: PostRef, deadlines: readonly 
   const people = org.peopleOf(post);
   const colleagues = org.colleagues(post).map((c) => ({ post: c.post.post, people: c.people }));
   const own = deadlines.filter((d) => d.record && post.records.some((r) => r.id === d.record!.id));
-  const upcoming = own.map((d) => ({ title: d.title, next: occurrences(d, calendar, today, addDays(today, 400))[0]?.dueDate ?? null }));
+  const upcoming = own.map((d) => ({ title: d.title, next: occurrences(d, calendar, today, addDays(today, 400))[0]?.dueDate ?? null, example: d.example }));
   const flows = items
-    .filter((a) => a.flow && (a.flow.codes.length > 0 || a.flow.steps.length > 0))
+    .filter((a) => a.flow && (a.flow.codes.length > 0 || a.flow.titles.length > 0 || a.flow.steps.length > 0))
     .map((a) => `${a.flow!.codes.join(' ') || '（无编号）'} ${a.flow!.titles[0] ?? itemTitle(a.item)}`);
   const meet = [...new Set([...leaders.flatMap((l) => l.names), ...people.leads, ...people.assistants])];
   return { post, leaders, people, colleagues, items, deadlines: upcoming, checklist: { flows, meet } };

@@ -117,6 +117,9 @@ export function reminderCommands(): Composer<ChatContext> {
       return ctx.reply(noticeCard('无法按手册时限设提醒', text, 'orange'));
     }
     const limit = limitDays(withDays.timeLimit)!;
+    // A row may state several limits ("立即受理；5个工作日内"): the title names the one counted.
+    const counted = withDays.timeLimit!.split('；').find((p) => limitDays(p) !== null) ?? withDays.timeLimit!;
+    const daysPhrase = counted.endsWith('内') ? counted : `${counted}内`;
     const today = beijingDate(ctx.now);
     const { date, unknownYears } = limit.working ? svc.calendar.addWorkdays(today, limit.days) : { date: addDays(today, limit.days), unknownYears: [] };
     const r = (await svc.store.create(
@@ -125,7 +128,7 @@ export function reminderCommands(): Composer<ChatContext> {
         creator: ctx.sender.openId,
         assigneeName: withDays.lead[0] ?? null,
         assigneeOpenId: null,
-        title: `${what}（${withDays.timeLimit}内办结）`,
+        title: `${what}（${daysPhrase}办结）`,
         dueDate: date,
         dueTime: null,
         recordId: withDays.id,

@@ -15,7 +15,18 @@ export interface Deadline {
   chats: 'subscribed' | string[];
   /** The work item in the manuals, resolved when loaded. */
   record: DutyRecord | null;
+  /**
+   * True while the file is the shipped sample (`"example": true` at its top): every place that shows
+   * the deadline says so, until an administrator edits the file and removes the flag.
+   */
+  example: boolean;
 }
+
+/** Shown next to sample deadlines wherever they appear. */
+export const EXAMPLE_DEADLINES_NOTE = '示例：请管理员按本单位实际修改 seeds/deadlines.json';
+
+/** The id of the calendar deadline a reminder was created from ("<deadline id>:<due date>"). */
+export const deadlineIdOf = (calendarKey: string | null): string | null => (calendarKey ? calendarKey.slice(0, calendarKey.lastIndexOf(':')) : null);
 
 export interface Occurrence {
   deadline: Deadline;
@@ -37,6 +48,8 @@ export function parseDeadlines(json: string, records: readonly DutyRecord[]): { 
     throw new DeadlineFileError(`deadlines.json 不是合法的 JSON：${(e as Error).message}`);
   }
   if (!isObject(data) || !Array.isArray(data.deadlines)) throw new DeadlineFileError('deadlines.json 应为 {"deadlines": [...]}');
+  if (data.example !== undefined && typeof data.example !== 'boolean') throw new DeadlineFileError('deadlines.json 的 example 应为 true 或 false');
+  const example = data.example === true;
   const warnings: string[] = [];
   const seen = new Set<string>();
   const deadlines = data.deadlines.map((raw, i): Deadline => {
@@ -85,6 +98,7 @@ export function parseDeadlines(json: string, records: readonly DutyRecord[]): { 
       item: { unit: item.unit, item: item.item as string },
       chats: chats as Deadline['chats'],
       record: matches[0] ?? null,
+      example,
     };
   });
   return { deadlines, warnings };

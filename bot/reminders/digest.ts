@@ -69,7 +69,7 @@ export class DigestRunner {
       let queued = false;
       if (!opts.dryRun && cards.length > 0) queued = await this.o.send(chatId, cards, `digest:${chatId}:${date}`);
       const line = (label: string) => (v: ReminderView) =>
-        `${label} #${v.r.id} ${v.r.title} | ${v.r.assigneeName ?? v.record?.lead.join('、') ?? v.r.assigneeOpenId ?? '未指定'} | ${v.due} | ${v.distance}${v.record?.flow?.codes.length ? ` | ${v.record.flow.codes.join(' ')}` : ''}`;
+        `${label} #${v.r.id} ${v.example ? '〔示例〕' : ''}${v.r.title} | ${v.r.assigneeName ?? v.record?.lead.join('、') ?? v.r.assigneeOpenId ?? '未指定'} | ${v.due} | ${v.distance}${v.record?.flow?.codes.length ? ` | ${v.record.flow.codes.join(' ')}` : ''}`;
       const lines = [...views.overdue.map(line('逾期')), ...views.today.map(line('今天')), ...views.soon.map(line('近期'))];
       report.chats.push({ chatId, overdue: views.overdue.length, today: views.today.length, soon: views.soon.length, lines, cards, queued });
     }

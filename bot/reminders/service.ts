@@ -1,6 +1,6 @@
 import type { DutyRecord } from '../../ingest/record.js';
 import type { DutyEngine } from '../../retrieval/engine.js';
-import { type Deadline, occurrences } from './deadlines.js';
+import { type Deadline, deadlineIdOf, occurrences } from './deadlines.js';
 import type { Reminder, ReminderStore } from './store.js';
 import type { ReminderView } from '../cards.js';
 import { addDays, beijingDate, spellDate, type WorkCalendar } from './workCalendar.js';
@@ -42,7 +42,8 @@ export class ReminderService {
     else if (days === 0) distance = '今天到期';
     else if (days < 0) distance = n < 0 ? `已逾期 ${-n} 个工作日` : `已逾期 ${-days} 天`;
     else distance = n > 0 ? `还有 ${n} 个工作日` : `还有 ${days} 天（其间无工作日）`;
-    return { r, record: this.record(r.recordId), due: spellDate(r.dueDate, r.dueTime), distance };
+    const example = r.origin === 'calendar' && this.deadlines.some((d) => d.example && d.id === deadlineIdOf(r.calendarKey));
+    return { r, record: this.record(r.recordId), due: spellDate(r.dueDate, r.dueTime), distance, example };
   }
 
   /** The digest of one chat for one working day; null when the chat is not subscribed. */
