@@ -14,7 +14,7 @@ import type { Segmenter } from '../segmenter.js';
 const IN_MEMORY_VECTORS = 20_000;
 
 /** Bump when the parser or the schema changes what an index holds. */
-const INDEX_VERSION = '4';
+const INDEX_VERSION = '5';
 
 export interface IngestReport {
   rebuilt: boolean;
