@@ -218,17 +218,21 @@ describe('the shipped seeds', () => {
 });
 
 describe('bad input', () => {
-  it('a file that is no manual is refused with its name and the reason', () => {
-    expect(() => parseManual('minutes.txt', fixture('not-a-manual.txt'))).toThrow(ManualParseError);
+  it('a text with no duty structure becomes passages that name nobody; an empty or binary file is refused', () => {
+    const minutes = parseManual('minutes.txt', fixture('not-a-manual.txt'));
+    expect(minutes.records.length).toBeGreaterThan(0);
+    expect(minutes.records.every((r) => r.kind === 'passage' && r.lead.length === 0 && r.assistants.length === 0)).toBe(true);
+    expect(minutes.warnings.join('')).toContain('按段落收录');
     expect(() => parseManual('empty.txt', '  \n')).toThrow(/空/);
+    expect(() => parseManual('blob.txt', 'PK\u0003\u0004\u0000\u0000')).toThrow(ManualParseError);
   });
 
   it('one bad file does not stop the others', () => {
     const corpus = parseCorpus([
-      { file: 'minutes.txt', text: fixture('not-a-manual.txt') },
+      { file: 'empty.txt', text: '' },
       { file: 'notice.txt', text: fixture('taskforce-notice.txt') },
     ]);
-    expect(corpus.errors).toEqual([{ file: 'minutes.txt', reason: expect.stringContaining('无法识别') }]);
+    expect(corpus.errors).toEqual([{ file: 'empty.txt', reason: expect.stringContaining('空') }]);
     expect(corpus.records.length).toBeGreaterThan(10);
   });
 });

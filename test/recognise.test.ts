@@ -145,7 +145,7 @@ describe('sections and prose', () => {
     expect(consult).toHaveLength(2);
     expect(consult.every((r) => r.lead.join() === '王伟' && r.unit === '临川县自然资源局')).toBe(true);
     const accept = parsed.records.filter((r) => r.post === '受理岗位');
-    expect(accept[0]!.timeLimit).toBe('当场');
+    expect(accept[0]!.timeLimit).toContain('当场');
     expect(accept[1]!.lead).toEqual(['刘晓琳']);
     expect(accept[1]!.flow!.steps).toEqual(['受理', '审核', '登簿', '发证']);
   });
