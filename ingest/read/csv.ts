@@ -26,9 +26,9 @@ function counts(text: string, d: string): number[] {
 }
 
 /** The delimiter that splits the most lines into the same number of fields. */
-export function sniffDelimiter(text: string): string {
-  let best = { d: ',', lines: 0, fields: 0 };
-  for (const d of DELIMITERS) {
+export function sniffDelimiter(text: string, preferred = ','): string {
+  let best = { d: preferred, lines: 0, fields: 0 };
+  for (const d of [preferred, ...DELIMITERS.filter((x) => x !== preferred)]) {
     const tally = new Map<number, number>();
     for (const n of counts(text, d)) if (n > 0) tally.set(n, (tally.get(n) ?? 0) + 1);
     for (const [fields, lines] of tally) {
@@ -40,7 +40,7 @@ export function sniffDelimiter(text: string): string {
 
 export function readCsv(file: string, bytes: Uint8Array): DocModel {
   const decoded = decodeText(bytes);
-  const delimiter = sniffDelimiter(decoded.text);
+  const delimiter = sniffDelimiter(decoded.text, /\.tsv$/i.test(file) ? '\t' : ',');
   let parsed: { record: string[]; info: { lines: number } }[];
   try {
     parsed = parse(decoded.text, { delimiter, info: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true }) as unknown as typeof parsed;
@@ -61,7 +61,7 @@ export function readCsv(file: string, bytes: Uint8Array): DocModel {
     return { line, ref: `第${line}行` };
   });
   const warnings = [...decoded.warnings];
-  if (delimiter !== ',') warnings.push(`分隔符按「${delimiter === '\t' ? 'TAB' : delimiter}」读取`);
+  if (delimiter !== ',' && !(delimiter === '\t' && /\.tsv$/i.test(file))) warnings.push(`分隔符按「${delimiter === '\t' ? 'TAB' : delimiter}」读取`);
   return {
     file,
     format: 'csv',

@@ -26,8 +26,9 @@ function bomlessUtf16(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
     if (bytes[i + 1] === 0) zeroOdd++;
   }
   const pairs = n / 2;
-  if (zeroOdd > pairs * 0.3 && zeroEven === 0) return 'utf-16le';
-  if (zeroEven > pairs * 0.3 && zeroOdd === 0) return 'utf-16be';
+  // A few CJK code points have a zero low byte (U+5200 刀), so the other side need only be rare.
+  if (zeroOdd > pairs * 0.3 && zeroEven * 10 < zeroOdd) return 'utf-16le';
+  if (zeroEven > pairs * 0.3 && zeroOdd * 10 < zeroEven) return 'utf-16be';
   return null;
 }
 

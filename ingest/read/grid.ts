@@ -48,8 +48,8 @@ export function layoutRows(rows: SourceCell[][]): { rows: number; cols: number; 
       c += colSpan;
     }
   });
-  let cols = 0;
-  for (const row of taken) if (row) cols = Math.max(cols, row.length);
+  // Columns that only a wide colspan reaches (<td colspan="9"> in a 4-column table) are not real columns.
+  const cols = Math.max(0, ...cells.map((cell) => cell.c + 1));
   return settleCells(cells, nRows, cols);
 }
 
@@ -69,7 +69,7 @@ export function settleCells(cells: Cell[], rows?: number, cols?: number): { rows
     if (cell.r < 0 || cell.c < 0 || cell.r >= nRows || cell.c >= nCols) continue;
     const holder = owner[cell.r]![cell.c];
     if (holder) {
-      if (!holder.text && cell.text) holder.text = cell.text;
+      if (!holder.text && cell.text) holder.text = cell.text.replace(/\t/g, ' ');
       continue;
     }
     let colSpan = Math.min(span(cell.colSpan), nCols - cell.c);
@@ -86,7 +86,8 @@ export function settleCells(cells: Cell[], rows?: number, cols?: number): { rows
         break;
       }
     }
-    const placed: Cell = { text: cell.text, r: cell.r, c: cell.c, rowSpan, colSpan };
+    // A tab inside a cell would shift the columns of the tab-joined DocLine.
+    const placed: Cell = { text: cell.text.replace(/\t/g, ' '), r: cell.r, c: cell.c, rowSpan, colSpan };
     for (let rr = cell.r; rr < cell.r + rowSpan; rr++) for (let cc = cell.c; cc < cell.c + colSpan; cc++) owner[rr]![cc] = placed;
     out.push(placed);
   }

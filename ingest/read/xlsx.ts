@@ -59,7 +59,6 @@ function readSheet(name: string, sheet: XLSX.WorkSheet): Block[] {
     if (rect.r0 < range.r0 || rect.c0 < range.c0 || rect.r0 > range.r1 || rect.c0 > range.c1) continue;
     if (rect.r1 > rect.r0 || rect.c1 > rect.c0) merges.push(rect);
   }
-  const inMerge = (r: number, c: number) => merges.some((m) => r >= m.r0 && r <= m.r1 && c >= m.c0 && c <= m.c1);
   const anchors: Cell[] = merges.map((m) => ({
     text: texts.get(`${m.r0},${m.c0}`)?.text ?? '',
     r: m.r0,
@@ -67,9 +66,9 @@ function readSheet(name: string, sheet: XLSX.WorkSheet): Block[] {
     rowSpan: m.r1 - m.r0 + 1,
     colSpan: m.c1 - m.c0 + 1,
   }));
-  for (const t of texts.values()) {
-    if (!inMerge(t.r, t.c)) anchors.push({ text: t.text, r: t.r, c: t.c, rowSpan: 1, colSpan: 1 });
-  }
+  // Every text cell too: one covered by a kept merge is dropped when settling, while one under a merge that
+  // loses to an overlapping merge keeps its text.
+  for (const t of texts.values()) anchors.push({ text: t.text, r: t.r, c: t.c, rowSpan: 1, colSpan: 1 });
   const rows = range.r1 - range.r0 + 1;
   const cols = range.c1 - range.c0 + 1;
   const settled = settleCells(
@@ -78,7 +77,7 @@ function readSheet(name: string, sheet: XLSX.WorkSheet): Block[] {
     cols,
   );
 
-  // Title rows (docling #3727): leading rows whose only text is one cell, merged across or alone.
+  // Title rows (docling #3727): leading rows whose only text is one cell, merged across or alone, above a table.
   const blocks: Block[] = [];
   let top = 0;
   while (top < rows) {
@@ -94,7 +93,11 @@ function readSheet(name: string, sheet: XLSX.WorkSheet): Block[] {
     blocks.push(cell.colSpan > 1 ? { kind: 'heading', text, level: 1, prov: { line: 0, ref } } : { kind: 'para', text, prov: { line: 0, ref } });
     top += cell.rowSpan;
   }
-  if (top >= rows) return blocks;
+  // No table below them: the sheet is a column of lines, kept whole as a table so positions stay.
+  if (top >= rows) {
+    top = 0;
+    blocks.length = 0;
+  }
   const body = settleCells(
     settled.cells.filter((cell) => cell.r >= top).map((cell) => ({ ...cell, r: cell.r - top })),
     rows - top,
