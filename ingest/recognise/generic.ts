@@ -36,12 +36,26 @@ function titleOf(doc: DocModel): string {
   const head = doc.body.slice(0, 6).filter((b): b is TextBlock => b.kind !== 'table');
   const named = head.find((b) => [...b.text.trim()].length <= 60 && DOC_TITLE.test(b.text) && !/[。；]$/.test(b.text.trim()));
   if (named) return named.text.trim().replace(/^[#\s*]+|[\s*]+$/g, '');
+  const firstTable = doc.body.slice(0, 4).find((b): b is TableBlock => b.kind === 'table');
+  if (firstTable) {
+    const caption = firstTable.caption ?? tableLayout(firstTable)?.caption;
+    if (caption && [...caption].length <= 60) return caption;
+  }
   for (const b of doc.body.slice(0, 8)) {
     if (b.kind === 'table') break;
     const t = b.text.trim();
     if (t && [...t].length <= 60 && !/[。；]$/.test(t)) return t.replace(/^[#\s*]+|[\s*]+$/g, '');
   }
-  return doc.file.replace(/\.[^.]+$/, '');
+  // The file's own name, without an id prefix like "f11_" or "001-".
+  return doc.file.replace(/\.[^.]+$/, '').replace(/^[A-Za-z0-9]{1,12}[_-](?=\p{Script=Han})/u, '');
+}
+
+/** A section a title names after its unit: "…局国土空间规划科履职清单" → "国土空间规划科". */
+function departmentInTitle(title: string, unit: string): string | null {
+  const at = title.indexOf(unit);
+  if (at < 0) return null;
+  const m = /^([\u4e00-\u9fa5]{2,20}?(?:科|股|处|室|办公室|大队|支队|中心))(?=清单|履职|岗位|职责|权责|工作|手册|一览|$)/.exec(title.slice(at + unit.length));
+  return m ? m[1]! : null;
 }
 
 /** The organisation that issues the document: a line that is only an org name, above the title or above the date. */
@@ -319,7 +333,14 @@ export function parseGenericDocument(doc: DocModel, vocab: HeaderVocab = DEFAULT
   const named = unitOf(doc, title, issuer);
   const unit = named?.unit ?? title;
   const scope = unitLevel(unit) === 'unit' && named?.parent ? unitLevel(named.parent) : unitLevel(unit);
-  const ctx: DocContext = { file: doc.file, unit, scope, parentUnit: named?.parent ?? null, department: null, heading: null };
+  const ctx: DocContext = {
+    file: doc.file,
+    unit,
+    scope,
+    parentUnit: named?.parent ?? null,
+    department: named ? departmentInTitle(title, unit) : null,
+    heading: null,
+  };
   const group = GROUP_IN_TITLE.exec(title)?.[1] ?? '';
   const w: Walk = { ctx, records: [], warnings: [...doc.warnings], units: new Map(), post: null, card: null, passage: null, headings: [], group };
   doc.body.forEach((b, i) => {

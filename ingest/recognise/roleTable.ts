@@ -3,7 +3,7 @@ import { type ColumnRole, DEFAULT_VOCAB, type HeaderVocab, headerKey, headerLike
 import { namesIn } from '../people.js';
 import type { Detail, DutyRecord, Source } from '../record.js';
 import { cleanCell, extractTimeLimit, normaliseItem, normalisePost, splitEntries, stepsFromResponsibilities } from '../text.js';
-import { isOrgName } from '../units.js';
+import { isOrgName, unitLevel } from '../units.js';
 import { type DocContext, makeRecord, shortTitle } from './context.js';
 import { flowFromText } from './flowText.js';
 
@@ -83,6 +83,9 @@ export function tableLayout(t: TableBlock, vocab: HeaderVocab = DEFAULT_VOCAB): 
     if (!match && parts.length > 1) match = roleOf(parts.join(''), vocab);
     columns.push({ index: c, label: parts.join('/'), role: match?.role ?? null, score: match?.score ?? 0 });
   }
+  // Two columns read as the work item: the weaker one describes it.
+  const tasks = columns.filter((c) => c.role === 'task').sort((a, b) => b.score - a.score);
+  if (tasks.length > 1 && !columns.some((c) => c.role === 'duty')) for (const c of tasks.slice(1)) c.role = 'duty';
   const titles: string[] = [];
   for (let r = 0; r < start; r++) titles.push(...distinct(filled[r]!));
   return { headerRows: end, titleRows: start, columns, caption: titles.length > 0 ? titles.join(' ') : null };
@@ -165,7 +168,12 @@ export function roleTableRecords(
     const dutyText = pick(layout, row, 'duty');
     let post = normalisePost(pick(layout, row, 'post'));
     let department = cleanCell(pick(layout, row, 'department')) || null;
-    const unitCell = cleanCell(pick(layout, row, 'unit'));
+    let unitCell = cleanCell(pick(layout, row, 'unit'));
+    // A "科室" cell naming an organisation with its own place name is a unit under this one (a centre, a station).
+    if (department && !unitCell && isOrgName(department) && unitLevel(department) !== 'unit' && !/[科股室处]$/.test(department)) {
+      unitCell = department;
+      department = null;
+    }
     let lead = namesIn(pick(layout, row, 'lead'));
     let assistants = namesIn(pick(layout, row, 'assist')).filter((n) => !lead.includes(n));
     let inherited = personCols.some((c) => vertical[r]![c.index]);
@@ -186,7 +194,9 @@ export function roleTableRecords(
 
     const duties = splitEntries(dutyText);
     const responsibilities = splitEntries(pick(layout, row, 'resp'));
-    let flow = flowFromText(pick(layout, row, 'process'));
+    const processText = pick(layout, row, 'process');
+    let flow = flowFromText(processText);
+    if (!flow && /^[\u4e00-\u9fa5]{2,8}$/.test(processText)) flow = { codes: [], titles: [], steps: [processText], subflows: [] };
     if (!flow) {
       const steps = stepsFromResponsibilities(responsibilities);
       if (steps.length >= 2) flow = { codes: [], titles: [], steps, subflows: [] };
@@ -204,7 +214,7 @@ export function roleTableRecords(
     records.push(
       makeRecord(ctx, {
         unit,
-        department,
+        department: department ?? (unit ? null : ctx.department),
         post: who || '（未注明岗位）',
         item: task,
         duties,
@@ -221,7 +231,51 @@ export function roleTableRecords(
     prev = { post, department, unit: unitCell, lead, assistants, task };
   }
   if (records.length === 0) warnings.push(`表格（第${t.prov.line}行起）有表头但没有可读的事项行`);
-  return { records, warnings };
+  return { records: groupStages(records), warnings };
+}
+
+/** A stage cell: one short step name ("受理", "审查", "决定"), not a chain or a list. */
+const isStage = (r: DutyRecord) => r.flow !== null && r.flow.steps.length === 1 && [...r.flow.steps[0]!].length <= 8;
+
+/**
+ * A flow-node table prints one row per stage of an item (受理 | 窗口 | 张三 | 当场; 审查 | …): the rows of
+ * one item become one record whose steps name each stage's post, people and time limit.
+ */
+function groupStages(records: DutyRecord[]): DutyRecord[] {
+  const out: DutyRecord[] = [];
+  for (let i = 0; i < records.length; ) {
+    let j = i + 1;
+    while (j < records.length && records[j]!.item === records[i]!.item && records[j]!.unit === records[i]!.unit) j++;
+    const run = records.slice(i, j);
+    if (run.length < 2 || !run.every(isStage)) {
+      out.push(...run);
+      i = j;
+      continue;
+    }
+    const first = run[0]!;
+    const posts = new Map<string, number>();
+    for (const r of run) posts.set(r.post, (posts.get(r.post) ?? 0) + 1);
+    const post = [...posts].sort((a, b) => b[1] - a[1])[0]![0];
+    const people = [...new Set(run.flatMap((r) => r.lead))];
+    const steps = run.map((r) => {
+      const who = [r.post !== post ? r.post : '', r.lead.join('、')].filter(Boolean).join(' ');
+      const extra = [who, r.timeLimit ?? ''].filter(Boolean).join('，');
+      return extra ? `${r.flow!.steps[0]}（${extra}）` : r.flow!.steps[0]!;
+    });
+    out.push({
+      ...first,
+      post,
+      duties: run.flatMap((r) => r.duties.map((d) => `${r.flow!.steps[0]}：${d}`)),
+      flow: { codes: [], titles: [], steps, subflows: [] },
+      timeLimit: run.map((r) => (r.timeLimit ? `${r.flow!.steps[0]}${r.timeLimit}` : '')).filter(Boolean).join('，') || null,
+      lead: people.filter((n) => run.some((r) => r.post === post && r.lead.includes(n))),
+      assistants: people.filter((n) => !run.some((r) => r.post === post && r.lead.includes(n))),
+      peopleInherited: false,
+      details: [...(first.details ?? []), ...[...posts.keys()].filter((p) => p !== post).map((p) => ({ label: '参与岗位', text: p }))],
+    });
+    i = j;
+  }
+  return out;
 }
 
 /**
