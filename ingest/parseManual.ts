@@ -15,7 +15,10 @@ import { cleanCell } from './text.js';
  */
 function looksLikeGroupedPostTable(lines: DocLine[]): boolean {
   const header = lines.some((l) => l.cells && cleanCell(l.cells[0]) === '序号' && /^岗位名称$/.test(cleanCell(l.cells[1])));
-  const unitHeading = lines.some((l) => !l.cells && /定岗定责定流程表\s*\**\s*$|^\s*内设机构名称[:：]/.test(l.text));
+  const unitHeading = lines.some((l) => {
+    const filled = l.cells?.filter((c) => c.trim()) ?? [l.text];
+    return filled.length === 1 && /定岗定责定流程表\s*\**\s*$|^\s*内设机构名称[:：]/.test(filled[0]!);
+  });
   return header && unitHeading;
 }
 

@@ -53,9 +53,19 @@ function layoutOf(header: string[]): Layout {
 }
 
 /** Splits a table manual into unit sections (a bureau, each of its centres; a city section). */
+/** A table row with at least two filled cells; a one-cell row (a spreadsheet's title line) reads as text. */
+function isTableRow(l: DocLine): boolean {
+  return (l.cells?.filter((c) => c.trim()).length ?? 0) >= 2;
+}
+
+/** A line's text; a one-cell row is that cell's text. */
+function lineText(l: DocLine): string {
+  return l.cells && !isTableRow(l) ? (l.cells.find((c) => c.trim()) ?? '') : l.text;
+}
+
 function splitSections(input: DocLine[], file: string): Section[] {
-  const lines = input.map((l) => l.text);
-  const isRow = (i: number) => input[i]!.cells !== undefined;
+  const lines = input.map(lineText);
+  const isRow = (i: number) => isTableRow(input[i]!);
   const sections: Section[] = [];
   let title: string | null = null;
   let current: Section | null = null;
@@ -266,7 +276,7 @@ function inheritPeople(records: DutyRecord[]): void {
 
 /** City section manuals and the district manual with its centres: tab-separated tables. */
 export function parseTableManual(file: string, input: DocLine[]): ParsedManual {
-  const lines = input.map((l) => l.text);
+  const lines = input.map(lineText);
   const sections = splitSections(input, file);
   if (sections.length === 0) throw new ManualParseError(file, '没有找到任何岗位表格');
   const records: DutyRecord[] = [];
@@ -301,7 +311,7 @@ export function parseTableManual(file: string, input: DocLine[]): ParsedManual {
         sectionRecords.push(...grouped);
       }
       const firstChart = lines.findIndex(
-        (l, i) => i >= section.start && i < section.end && input[i]!.cells === undefined && (chartTitle(l) !== null || chartCode(l) !== null),
+        (l, i) => i >= section.start && i < section.end && !isTableRow(input[i]!) && (chartTitle(l) !== null || chartCode(l) !== null),
       );
       if (firstChart >= 0) alignCharts(sectionRecords, collectCharts(lines, firstChart, section.end, input.map((l) => l.prov.line)), warnings);
     }
