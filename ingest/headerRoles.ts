@@ -1,4 +1,5 @@
 import vocabFile from '../seeds/header-vocab.json' with { type: 'json' };
+import { matchForm } from './normalise.js';
 
 /** What a table column holds, read from its header text. */
 export type ColumnRole =
@@ -39,7 +40,7 @@ export const DEFAULT_VOCAB = vocabFile as unknown as HeaderVocab;
 
 /** Header text as matched: no spaces (headers are often letter-spaced: "岗　位"), no brackets' content markers. */
 export function headerKey(text: string): string {
-  return text.replace(/[\s\u3000*＊:：]/g, '').replace(/（/g, '(').replace(/）/g, ')');
+  return matchForm(text).replace(/[\s\u3000*＊:：]/g, '').replace(/（/g, '(').replace(/）/g, ')');
 }
 
 export interface RoleMatch {

@@ -4,6 +4,7 @@ import { peopleInSentence } from '../people.js';
 import type { DutyRecord, ParsedManual, Source, UnitInfo } from '../record.js';
 import { ManualParseError } from '../record.js';
 import { extractTimeLimit, splitEntries } from '../text.js';
+import { matchForm } from '../normalise.js';
 import { isOrgName, unitInTitle, unitLevel } from '../units.js';
 import { type DocContext, makeRecord, shortTitle } from './context.js';
 import { flowFromText } from './flowText.js';
@@ -33,8 +34,13 @@ function sourceOf(file: string, b: Block): Source {
 /** The document's title: its first heading, or its first short line; the file name without extension otherwise. */
 function titleOf(doc: DocModel): string {
   if (doc.title) return doc.title;
-  const head = doc.body.slice(0, 6).filter((b): b is TextBlock => b.kind !== 'table');
-  const named = head.find((b) => [...b.text.trim()].length <= 60 && DOC_TITLE.test(b.text) && !/[。；]$/.test(b.text.trim()));
+  // Page furniture copied from a website (breadcrumbs "首页 > …", "索引号: …", "• 无障碍") is never the title.
+  const head = doc.body
+    .slice(0, 12)
+    .filter((b): b is TextBlock => b.kind !== 'table' && !/[>|｜•]|^\S{1,6}\s*[:：]/.test(b.text.trim()));
+  const named =
+    head.find((b) => [...b.text.trim()].length <= 60 && DOC_TITLE.test(matchForm(b.text)) && !/[。；]$/.test(b.text.trim()) && unitInTitle(matchForm(b.text))) ??
+    head.find((b) => [...b.text.trim()].length <= 60 && DOC_TITLE.test(matchForm(b.text)) && !/[。；]$/.test(b.text.trim()));
   if (named) return named.text.trim().replace(/^[#\s*]+|[\s*]+$/g, '');
   const firstTable = doc.body.slice(0, 4).find((b): b is TableBlock => b.kind === 'table');
   if (firstTable) {
@@ -76,8 +82,8 @@ function placeOf(org: string): string {
  */
 function unitOf(doc: DocModel, title: string, issuer: string | null): { unit: string; parent: string | null } | null {
   const texts = doc.body.filter((b): b is TextBlock => b.kind !== 'table').map((b) => b.text.trim());
-  let found = unitInTitle(title);
-  for (const t of texts.slice(0, 6)) if (!found) found = unitInTitle(t);
+  let found = unitInTitle(matchForm(title));
+  for (const t of texts.slice(0, 6)) if (!found && !/[>|｜•]/.test(t)) found = unitInTitle(matchForm(t));
   if (found && issuer && found !== issuer && unitLevel(found) === 'unit') {
     const place = placeOf(issuer);
     return { unit: found.startsWith(place) ? found : `${place}${found}`, parent: issuer };
@@ -178,6 +184,22 @@ function anyLabel(text: string): [string, string] | null {
   return m ? [m[1]!, m[2]!.trim()] : null;
 }
 
+const KIND_WORD = /^(?:行政)?(?:许可|处罚|强制|征收|征用|给付|裁决|确认|奖励|检查|备案|其他)(?:权力|类|事项)?$|^其他(?:行政)?权力$|权力$/;
+
+/**
+ * A table row printed as one line with labelled cells ("… 承办机构：规划股 办理时限：10个工作日 联系人：张三"),
+ * as web pages and copies flatten them: the labels that are header words, and the unlabelled text before them.
+ */
+function inlineLabels(text: string, vocab: HeaderVocab): { head: string; pairs: [string, string][] } | null {
+  const marks = [...text.matchAll(/(?<=^|\s)([\u4e00-\u9fa5]{2,6})[:：]/g)].filter((m) => (roleOf(m[1]!, vocab)?.score ?? 0) >= 0.85);
+  if (marks.length < 2) return null;
+  const pairs: [string, string][] = marks.map((m, i) => [
+    text.slice(m.index!, m.index! + m[1]!.length),
+    text.slice(m.index! + m[0].length, marks[i + 1]?.index ?? text.length).trim(),
+  ]);
+  return { head: text.slice(0, marks[0]!.index).trim(), pairs };
+}
+
 function paragraph(w: Walk, b: TextBlock, vocab: HeaderVocab): void {
   const raw = (b.marker ? `${b.marker}${b.text}` : b.text).trim();
   if (!raw) return;
@@ -275,6 +297,15 @@ function paragraph(w: Walk, b: TextBlock, vocab: HeaderVocab): void {
 
   if (w.post) {
     flushPassage(w);
+    // "本岗位由某某负责" names the post's people: every item of the post, before and after.
+    const whole = /本岗位(?:由|的?责任人(?:为|是|：|:))/.exec(body.replace(/\s+/g, ''));
+    if (whole) {
+      const people = peopleInSentence(body.replace(/\s+/g, '').slice(whole.index).replace(/^本岗位(?:的?责任人(?:为|是|：|:))/, '由'));
+      if (people.lead.length > 0) {
+        w.post.lead = people.lead;
+        for (const r of w.records) if (r.post === w.post.name && r.lead.length === 0) r.lead = [...people.lead];
+      }
+    }
     w.records.push(dutySentenceRecord(w.ctx, w.post.name, body, source, w.post));
     return;
   }
@@ -286,6 +317,20 @@ function paragraph(w: Walk, b: TextBlock, vocab: HeaderVocab): void {
     if (mk?.article) r.details = [{ label: '条款', text: mk.marker }];
     w.records.push(r);
     return;
+  }
+
+  const inline = inlineLabels(body, vocab);
+  if (inline && inline.head) {
+    flushPassage(w);
+    const tokens = inline.head.split(/\s+/).filter((t) => t && !/^\d+$/.test(t));
+    if (tokens[0] && KIND_WORD.test(matchForm(tokens[0]))) tokens.shift();
+    const item = tokens.shift() ?? shortTitle(inline.head);
+    const r = cardRecord([['事项名称', item], ['职责', tokens.join(' ')], ...inline.pairs], w.ctx, source, vocab);
+    if (r) {
+      r.responsibilities = splitEntries(tokens.filter((t) => /责任/.test(matchForm(t))).join(' '));
+      w.records.push(r);
+      return;
+    }
   }
 
   const flow = /→|->/.test(body) ? flowFromText(body.replace(/^[^：:]{0,16}[:：]/, '')) : null;
