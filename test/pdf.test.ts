@@ -160,6 +160,20 @@ describe('readPdf: non-embedded Chinese font, scans, broken files', () => {
     expect(doc.warnings).toEqual([]);
   });
 
+  it('reads a landscape page turned by /Rotate, with stroked borders and a column span', async () => {
+    const doc = await load(fixture('landscape-rotated.pdf'));
+    const lines = docLines(doc);
+    expect(lines[0]!.text).toBe('二、窗口岗位');
+    expect(lines.slice(1).map((l) => l.cells)).toEqual([
+      ['岗位', '职责', '时限'],
+      ['科员', '文件收发登记', '1个工作日'],
+      ['科长', '审核签发', ''],
+    ]);
+    const t = tables(doc)[0]!;
+    expectWellFormed(t);
+    expect(t.cells.find((c) => c.r === 2 && c.c === 1)).toMatchObject({ text: '审核签发', colSpan: 2 });
+  });
+
   it('warns about a page without a text layer', async () => {
     const doc = await load(fixture('mixed-scan.pdf'));
     expect(doc.warnings).toEqual(['第2页没有文字层（可能是扫描件），无法读取']);
@@ -234,6 +248,19 @@ describe('readPdf: the shipped manuals printed to PDF', () => {
     // Known: one table that starts a page with the same header as the table above it is taken for a continued
     // table (its header row is dropped), and one 户 comes out as 戶 (the font gives both one glyph).
     expect(exact).toBeGreaterThanOrEqual(total - 2);
+  });
+
+  it('gives the other lines as paragraphs of their own, in order', () => {
+    for (const f of manuals) {
+      const want = readFileSync(join(root, 'seeds', 'manuals', f), 'utf8')
+        .split(/\r?\n/)
+        .filter((l) => !l.includes('\t') && l.trim())
+        .map(squeeze);
+      const got = docLines(results.get(f)!.doc)
+        .filter((l) => !l.cells)
+        .map((l) => squeeze(l.text));
+      expect(got, f).toEqual(want);
+    }
   });
 
   it('keeps every table well formed and every row on a page', () => {

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { Block, Cell, DocModel, Prov, TableBlock, TextBlock } from '../document.js';
 import { ManualParseError } from '../record.js';
-import { type Grid, type OpCodes, collectRulings, findGrids } from './pdfLattice.js';
+import { type Grid, type Matrix, type OpCodes, apply, collectRulings, findGrids, multiply } from './pdfLattice.js';
 import { type Line, type Run, centreY, joinPieces, lineText, linesText, splitAcross, toLines, unifyIdeographs } from './pdfRuns.js';
 import { findStreamTables } from './pdfStream.js';
 
@@ -102,23 +102,28 @@ function openFailure(err: unknown): string {
 type PdfPage = Awaited<ReturnType<Awaited<ReturnType<PdfJs['getDocument']>['promise']>['getPage']>>;
 
 async function scanPage(page: PdfPage, pageNo: number, OPS: OpCodes): Promise<PageScan> {
-  const [, bottom = 0, , top = 842] = page.view;
+  // Work on the page as displayed (its /Rotate applied), y up from the bottom edge.
+  const viewport = page.getViewport({ scale: 1 });
+  const upright = multiply(viewport.transform as Matrix, [1, 0, 0, -1, 0, viewport.height]);
+  const bottom = 0;
+  const top = viewport.height;
   const content = await page.getTextContent();
   const runs: Run[] = [];
   let chars = 0;
   for (const item of content.items) {
     if (!('str' in item) || !item.str || !item.str.trim()) continue;
-    const t = item.transform as number[];
-    const size = Math.hypot(t[2]!, t[3]!) || Math.hypot(t[0]!, t[1]!) || item.height || 10;
+    const t = multiply(item.transform as Matrix, upright);
+    const size = Math.hypot(t[2], t[3]) || Math.hypot(t[0], t[1]) || item.height || 10;
     const text = unifyIdeographs(item.str);
     chars += text.replace(/\s/g, '').length;
-    runs.push({ text, x: t[4]!, y: t[5]!, w: item.width, size });
+    const [x, y] = apply(upright, item.transform[4] as number, item.transform[5] as number);
+    runs.push({ text, x, y, w: item.width, size });
   }
   // A page without text is not worth its operator list: on a scan that would decode every image.
   let grids: Grid[] = [];
   if (chars >= SCAN_CHARS) {
     const ops = await page.getOperatorList();
-    grids = findGrids(collectRulings(ops.fnArray, ops.argsArray, OPS));
+    grids = findGrids(collectRulings(ops.fnArray, ops.argsArray, OPS, upright));
   }
   page.cleanup();
 
@@ -225,13 +230,32 @@ function dropFurniture(scans: PageScan[]): void {
 
 const textSizes = new WeakMap<TextBlock, number>();
 
-function paragraphs(lines: Line[], page: number): PageText[] {
-  if (lines.length === 0) return [];
-  const left = Math.min(...lines.map((l) => l.x));
-  const right = Math.max(...lines.map((l) => l.right));
+/** The text block of the whole document: margins (tables count: they usually span the width) and line pitch. */
+interface Layout {
+  left: number;
+  right: number;
+  /** Baseline-to-baseline distance of lines inside a paragraph, per font size. */
+  pitch: number;
+}
+
+function layoutOf(scans: PageScan[]): Layout {
+  const lines = scans.flatMap((s) => s.lines);
+  const edges = scans.flatMap((s) => s.tables.flatMap((t) => [t.xs[0]!, t.xs[t.xs.length - 1]!]));
+  const left = Math.min(...lines.map((l) => l.x), ...edges);
+  const right = Math.max(...lines.map((l) => l.right), ...edges);
   const pitches: number[] = [];
-  for (let i = 1; i < lines.length; i++) pitches.push(lines[i - 1]!.y - lines[i]!.y);
-  const pitch = median(pitches.filter((p) => p > 0)) ?? lines[0]!.size * 1.5;
+  for (const s of scans) {
+    const sorted = [...s.lines].sort((a, b) => b.y - a.y);
+    for (let i = 1; i < sorted.length; i++) {
+      const gap = (sorted[i - 1]!.y - sorted[i]!.y) / sorted[i]!.size;
+      if (gap > 0.9 && gap < 2.5) pitches.push(gap);
+    }
+  }
+  return { left, right, pitch: median(pitches) ?? 1.5 };
+}
+
+function paragraphs(lines: Line[], page: number, { left, right, pitch: relPitch }: Layout): PageText[] {
+  if (lines.length === 0) return [];
   const out: PageText[] = [];
   let cur: Line[] = [];
   const flush = (): void => {
@@ -250,7 +274,7 @@ function paragraphs(lines: Line[], page: number): PageText[] {
       const size = Math.max(prev.size, line.size);
       const gap = prev.y - line.y;
       const newPara =
-        gap > pitch + 0.25 * size ||
+        gap > (relPitch + 0.25) * size ||
         gap < 0 ||
         Math.abs(prev.size - line.size) > 0.15 * size ||
         line.x > left + 1.5 * size ||
@@ -366,10 +390,11 @@ function assemble(file: string, scans: PageScan[]): DocModel {
 
   const bodySize = median(scans.flatMap((s) => s.lines.flatMap((l) => l.runs.flatMap((r) => Array<number>([...r.text].length).fill(r.size))))) ?? 10;
 
+  const layout = layoutOf(scans);
   const items: PageItem[] = [];
   for (const scan of scans) {
     const { items: streams, rest } = streamBlocks(scan.lines, scan.page);
-    const pageItems: PageItem[] = [...scan.tables, ...streams, ...rest.flatMap((ls) => paragraphs(ls, scan.page))];
+    const pageItems: PageItem[] = [...scan.tables, ...streams, ...rest.flatMap((ls) => paragraphs(ls, scan.page, layout))];
     pageItems.sort((a, b) => b.top - a.top);
     for (const item of pageItems) {
       const prev = items[items.length - 1];

@@ -15,11 +15,11 @@ export interface Rulings {
   v: Rule[];
 }
 
-type Matrix = [number, number, number, number, number, number];
+export type Matrix = [number, number, number, number, number, number];
 
 const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
 
-function multiply(m: Matrix, n: Matrix): Matrix {
+export function multiply(m: Matrix, n: Matrix): Matrix {
   // m applied first, then n (PDF row-vector convention: m × n)
   return [
     m[0] * n[0] + m[1] * n[2],
@@ -31,7 +31,7 @@ function multiply(m: Matrix, n: Matrix): Matrix {
   ];
 }
 
-const apply = (m: Matrix, x: number, y: number): [number, number] => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
+export const apply = (m: Matrix, x: number, y: number): [number, number] => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
 
 /** The pdf.js operator codes the collector needs (pdfjs-dist `OPS`). */
 export interface OpCodes {
@@ -54,11 +54,14 @@ export interface OpCodes {
 /** Thickest filled rectangle still read as a drawn line. */
 const LINE_THICKNESS = 3;
 
-/** Collects ruling segments: stroked axis-aligned lines and rectangle edges, and thin filled rectangles. */
-export function collectRulings(fnArray: number[], argsArray: unknown[], OPS: OpCodes): Rulings {
+/**
+ * Collects ruling segments: stroked axis-aligned lines and rectangle edges, and thin filled rectangles.
+ * `base` maps user space to the upright page the reader works in.
+ */
+export function collectRulings(fnArray: number[], argsArray: unknown[], OPS: OpCodes, base: Matrix = IDENTITY): Rulings {
   const h: Rule[] = [];
   const v: Rule[] = [];
-  let ctm: Matrix = IDENTITY;
+  let ctm: Matrix = base;
   const stack: Matrix[] = [];
   const strokes = new Set([OPS.stroke, OPS.closeStroke, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
   const fills = new Set([OPS.fill, OPS.eoFill, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
@@ -72,13 +75,13 @@ export function collectRulings(fnArray: number[], argsArray: unknown[], OPS: OpC
     const fn = fnArray[i];
     const args = argsArray[i] as unknown[] | null;
     if (fn === OPS.save) stack.push(ctm);
-    else if (fn === OPS.restore) ctm = stack.pop() ?? IDENTITY;
+    else if (fn === OPS.restore) ctm = stack.pop() ?? base;
     else if (fn === OPS.transform) ctm = multiply(args as unknown as Matrix, ctm);
     else if (fn === OPS.paintFormXObjectBegin) {
       stack.push(ctm);
       const m = args?.[0] as Matrix | null | undefined;
       if (m && m.length === 6) ctm = multiply(Array.from(m) as Matrix, ctm);
-    } else if (fn === OPS.paintFormXObjectEnd) ctm = stack.pop() ?? IDENTITY;
+    } else if (fn === OPS.paintFormXObjectEnd) ctm = stack.pop() ?? base;
     else if (fn === OPS.constructPath && args) {
       const paint = args[0] as number;
       const stroke = strokes.has(paint);

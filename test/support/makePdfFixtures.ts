@@ -179,7 +179,7 @@ const ucs2Hex = (s: string): string =>
  * Pages of text in the non-embedded `STSong-Light` with the predefined CMap `UniGB-UCS2-H`, the layout of
  * WPS/Acrobat files whose 宋体 was not embedded. An empty page gets only a filled rectangle (a "scan").
  */
-export function stSongPdf(pages: string[][], opts: { encrypt?: boolean } = {}): Uint8Array {
+export function stSongPdf(pages: (string[] | RawPage)[], opts: { encrypt?: boolean } = {}): Uint8Array {
   // 1 catalog, 2 pages, 3 font, 4 descendant, 5 descriptor, then page+content pairs
   const objects: string[] = [];
   const kids = pages.map((_, i) => `${6 + i * 2} 0 R`).join(' ');
@@ -194,12 +194,15 @@ export function stSongPdf(pages: string[][], opts: { encrypt?: boolean } = {}): 
   );
   pages.forEach((lines, i) => {
     const contentRef = 7 + i * 2;
+    const raw = Array.isArray(lines) ? null : lines;
     objects.push(
-      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents ${contentRef} 0 R >>`,
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] ${raw?.rotate ? `/Rotate ${raw.rotate} ` : ''}/Resources << /Font << /F1 3 0 R >> >> /Contents ${contentRef} 0 R >>`,
     );
-    const content = lines.length
-      ? lines.map((l, j) => `BT /F1 14 Tf 72 ${760 - j * 28} Td <${ucs2Hex(l)}> Tj ET`).join('\n')
-      : '0.6 g 60 80 475 680 re f';
+    const content = raw
+      ? raw.content
+      : lines.length
+        ? (lines as string[]).map((l, j) => `BT /F1 14 Tf 72 ${760 - j * 28} Td <${ucs2Hex(l)}> Tj ET`).join('\n')
+        : '0.6 g 60 80 475 680 re f';
     objects.push(stream(content));
   });
   if (opts.encrypt) {
@@ -210,6 +213,38 @@ export function stSongPdf(pages: string[][], opts: { encrypt?: boolean } = {}): 
     return buildPdf(objects, `/Encrypt ${objects.length} 0 R /ID [<0123456789ABCDEF0123456789ABCDEF> <0123456789ABCDEF0123456789ABCDEF>] `);
   }
   return buildPdf(objects);
+}
+
+interface RawPage {
+  content: string;
+  rotate?: number;
+}
+
+/**
+ * A landscape table the way some exporters write it: a portrait MediaBox turned by /Rotate 90, the content
+ * drawn turned back, borders as stroked lines and one stroked rectangle, the last row's cell spanning two columns.
+ */
+export function landscapeTablePage(): RawPage {
+  const text = (x: number, y: number, s: string) => `BT /F1 12 Tf ${x} ${y} Td <${ucs2Hex(s)}> Tj ET`;
+  const xs = [72, 172, 372, 572];
+  const ys = [480, 450, 420, 390];
+  const lines = [
+    '0.8 w',
+    `${xs[0]} ${ys[3]} ${xs[3] - xs[0]} ${ys[0] - ys[3]} re S`,
+    ...ys.slice(1, 3).map((y) => `${xs[0]} ${y} m ${xs[3]} ${y} l S`),
+    `${xs[1]} ${ys[3]} m ${xs[1]} ${ys[0]} l S`,
+    `${xs[2]} ${ys[2]} m ${xs[2]} ${ys[0]} l S`,
+  ];
+  const cells = [
+    ['岗位', '职责', '时限'],
+    ['科员', '文件收发登记', '1个工作日'],
+    ['科长', '审核签发', ''],
+  ];
+  const texts = cells.flatMap((row, r) => row.map((c, k) => (c ? text(xs[k]! + 6, ys[r + 1]! + 9, c) : '')).filter(Boolean));
+  return {
+    rotate: 90,
+    content: ['q 0 1 -1 0 595 0 cm', text(72, 520, '二、窗口岗位'), ...lines, ...texts, 'Q'].join('\n'),
+  };
 }
 
 export const ST_SONG_LINES = ['一、岗位职责', '负责本科室耕地保护日常工作，按时报送统计数据。'];
@@ -224,6 +259,7 @@ function main(): void {
     writeFileSync(join(pdfDir, 'stsong-cmap.pdf'), stSongPdf([ST_SONG_LINES]));
     writeFileSync(join(pdfDir, 'scanned.pdf'), stSongPdf([[]]));
     writeFileSync(join(pdfDir, 'mixed-scan.pdf'), stSongPdf([ST_SONG_LINES, []]));
+    writeFileSync(join(pdfDir, 'landscape-rotated.pdf'), stSongPdf([landscapeTablePage()]));
     writeFileSync(join(pdfDir, 'encrypted.pdf'), stSongPdf([ST_SONG_LINES], { encrypt: true }));
   }
   if (want('chromium')) {
