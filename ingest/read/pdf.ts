@@ -169,16 +169,33 @@ function fillGrid(grid: Grid, runs: Run[], page: number): { table: PageTable | n
   });
   const cellRuns = grid.anchors.map(() => [] as Run[]);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) cellRuns[owner[r]![c]!]!.push(...inside[r]![c]!);
-  const cells: Cell[] = grid.anchors.map((a, i) => ({ text: linesText(toLines(cellRuns[i]!)), r: a.r, c: a.c, rowSpan: a.rowSpan, colSpan: a.colSpan }));
+  let cells: Cell[] = grid.anchors.map((a, i) => ({ text: linesText(toLines(cellRuns[i]!)), r: a.r, c: a.c, rowSpan: a.rowSpan, colSpan: a.colSpan }));
+  // An open edge row with no text is only the border running on past the last rule: no row, no continuation.
+  let { openTop, openBottom } = grid;
+  let nRows = rows;
+  let topIndex = 0;
+  const emptyRow = (r: number): boolean => inside[r]!.every((slot) => slot.length === 0);
+  if (openBottom && nRows > 1 && emptyRow(nRows - 1)) {
+    const last = nRows - 1;
+    cells = cells.filter((c) => !(c.r === last && c.rowSpan === 1)).map((c) => (c.r + c.rowSpan > last ? { ...c, rowSpan: c.rowSpan - 1 } : c));
+    nRows--;
+    openBottom = false;
+  }
+  if (openTop && nRows > 1 && emptyRow(0)) {
+    cells = cells.filter((c) => !(c.r === 0 && c.rowSpan === 1)).map((c) => (c.r === 0 ? { ...c, rowSpan: c.rowSpan - 1 } : { ...c, r: c.r - 1 }));
+    nRows--;
+    topIndex = 1;
+    openTop = false;
+  }
   const block: TableBlock = {
     kind: 'table',
-    rows,
+    rows: nRows,
     cols,
     cells,
-    rowProv: Array.from({ length: rows }, () => ({ line: 0, page })),
+    rowProv: Array.from({ length: nRows }, () => ({ line: 0, page })),
     prov: { line: 0, page },
   };
-  return { table: { kind: 'table', top: ys[0]!, page, xs, openTop: grid.openTop, openBottom: grid.openBottom, block }, outside };
+  return { table: { kind: 'table', top: ys[topIndex]!, page, xs, openTop, openBottom, block }, outside };
 }
 
 // ---- page furniture ----

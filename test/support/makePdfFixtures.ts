@@ -198,10 +198,11 @@ export function stSongPdf(pages: (string[] | RawPage)[], opts: { encrypt?: boole
     objects.push(
       `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] ${raw?.rotate ? `/Rotate ${raw.rotate} ` : ''}/Resources << /Font << /F1 3 0 R >> >> /Contents ${contentRef} 0 R >>`,
     );
+    const texts = raw ? [] : (lines as string[]);
     const content = raw
       ? raw.content
-      : lines.length
-        ? (lines as string[]).map((l, j) => `BT /F1 14 Tf 72 ${760 - j * 28} Td <${ucs2Hex(l)}> Tj ET`).join('\n')
+      : texts.length
+        ? texts.map((l, j) => `BT /F1 14 Tf 72 ${760 - j * 28} Td <${ucs2Hex(l)}> Tj ET`).join('\n')
         : '0.6 g 60 80 475 680 re f';
     objects.push(stream(content));
   });
@@ -226,14 +227,16 @@ interface RawPage {
  */
 export function landscapeTablePage(): RawPage {
   const text = (x: number, y: number, s: string) => `BT /F1 12 Tf ${x} ${y} Td <${ucs2Hex(s)}> Tj ET`;
-  const xs = [72, 172, 372, 572];
-  const ys = [480, 450, 420, 390];
+  const [x0, x1, x2, x3] = [72, 172, 372, 572];
+  const [y0, y1, y2, y3] = [480, 450, 420, 390];
+  const xs = [x0, x1, x2, x3];
+  const ys = [y0, y1, y2, y3];
   const lines = [
     '0.8 w',
-    `${xs[0]} ${ys[3]} ${xs[3] - xs[0]} ${ys[0] - ys[3]} re S`,
-    ...ys.slice(1, 3).map((y) => `${xs[0]} ${y} m ${xs[3]} ${y} l S`),
-    `${xs[1]} ${ys[3]} m ${xs[1]} ${ys[0]} l S`,
-    `${xs[2]} ${ys[2]} m ${xs[2]} ${ys[0]} l S`,
+    `${x0} ${y3} ${x3 - x0} ${y0 - y3} re S`,
+    ...[y1, y2].map((y) => `${x0} ${y} m ${x3} ${y} l S`),
+    `${x1} ${y3} m ${x1} ${y0} l S`,
+    `${x2} ${y2} m ${x2} ${y0} l S`,
   ];
   const cells = [
     ['岗位', '职责', '时限'],
