@@ -137,6 +137,20 @@ describe('readPdf: prose with numbered headings and page furniture', () => {
   });
 });
 
+describe('readPdf: cells boxed one by one (border-spacing)', () => {
+  it('takes each pair of close lines for one border', async () => {
+    const doc = await load(fixture('separate-borders.pdf'));
+    const t = tables(doc)[0]!;
+    expectWellFormed(t);
+    expect(tableGrid(t).text).toEqual([
+      ['岗位', '职责', '时限'],
+      ['科员', '文件收发登记', '1个工作日'],
+      ['科长', '审核签发', ''],
+    ]);
+    expect(t.cells.find((c) => c.r === 2 && c.c === 1)?.colSpan).toBe(2);
+  });
+});
+
 describe('readPdf: unruled table', () => {
   it('builds columns from x-gaps that several lines agree on', async () => {
     const doc = await load(fixture('stream-table.pdf'));

@@ -205,6 +205,11 @@ export interface Grid {
 }
 
 const TOL = 2;
+/**
+ * Rules this close are one border: the two lines of a cell-by-cell boxed table (border-spacing) or of a
+ * double border. Rows and columns are never this narrow.
+ */
+const SAME_BORDER = 5;
 
 /** Cell grids of the page, one per connected set of horizontal and vertical rules. */
 export function findGrids({ h, v }: Rulings): Grid[] {
@@ -218,7 +223,7 @@ export function findGrids({ h, v }: Rulings): Grid[] {
     for (let j = 0; j < v.length; j++) {
       const hr = h[i]!;
       const vr = v[j]!;
-      if (vr.at >= hr.a - TOL && vr.at <= hr.b + TOL && hr.at >= vr.a - TOL && hr.at <= vr.b + TOL) {
+      if (vr.at >= hr.a - SAME_BORDER && vr.at <= hr.b + SAME_BORDER && hr.at >= vr.a - SAME_BORDER && hr.at <= vr.b + SAME_BORDER) {
         parent[find(i)] = find(h.length + j);
       }
     }
@@ -244,7 +249,7 @@ function cluster(values: number[]): number[] {
   const out: number[][] = [];
   for (const x of sorted) {
     const last = out[out.length - 1];
-    if (last && x - last[last.length - 1]! <= TOL) last.push(x);
+    if (last && x - last[0]! <= SAME_BORDER) last.push(x);
     else out.push([x]);
   }
   return out.map((c) => c.reduce((s, x) => s + x, 0) / c.length);
@@ -271,14 +276,14 @@ function buildGrid(h: Rule[], v: Rule[]): Grid | null {
     const w = xs[c + 1]! - xs[c]!;
     const lo = xs[c]! + w * 0.25;
     const hi = xs[c + 1]! - w * 0.25;
-    return h.some((r) => Math.abs(r.at - y) <= TOL && r.a <= lo && r.b >= hi);
+    return h.some((r) => Math.abs(r.at - y) <= SAME_BORDER / 2 + 0.5 && r.a <= lo && r.b >= hi);
   };
   const hasV = (j: number, r: number): boolean => {
     const x = xs[j]!;
     const ht = ys[r]! - ys[r + 1]!;
     const lo = ys[r + 1]! + ht * 0.25;
     const hi = ys[r]! - ht * 0.25;
-    return v.some((s) => Math.abs(s.at - x) <= TOL && s.a <= lo && s.b >= hi);
+    return v.some((s) => Math.abs(s.at - x) <= SAME_BORDER / 2 + 0.5 && s.a <= lo && s.b >= hi);
   };
 
   const taken = Array.from({ length: rows }, () => Array<boolean>(cols).fill(false));

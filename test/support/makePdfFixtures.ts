@@ -113,6 +113,16 @@ p.h { text-indent: 0; }`;
   );
 }
 
+/** Each cell boxed on its own (border-collapse: separate): every inner border is a pair of lines. */
+function separateBorders(): string {
+  return page(`
+<table style="border-collapse: separate; border-spacing: 3pt">
+<tr><td>岗位</td><td>职责</td><td>时限</td></tr>
+<tr><td>科员</td><td>文件收发登记</td><td>1个工作日</td></tr>
+<tr><td>科长</td><td colspan="2">审核签发</td></tr>
+</table>`);
+}
+
 /** A table without any ruling lines: only the x-gaps between its columns tell them apart. */
 function streamTable(): string {
   const rows = [
@@ -270,6 +280,7 @@ function main(): void {
     printPdf(twoPageTable(), join(pdfDir, 'two-page-table.pdf'));
     printPdf(prose(), join(pdfDir, 'prose.pdf'));
     printPdf(streamTable(), join(pdfDir, 'stream-table.pdf'));
+    printPdf(separateBorders(), join(pdfDir, 'separate-borders.pdf'));
   }
   if (want('manuals')) {
     const manuals = join(root, 'seeds', 'manuals');
