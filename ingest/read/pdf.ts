@@ -82,8 +82,19 @@ export async function readPdf(file: string, bytes: Uint8Array): Promise<DocModel
   }
   try {
     const scans: PageScan[] = [];
-    for (let p = 1; p <= doc.numPages; p++) scans.push(await scanPage(await doc.getPage(p), p, pdfjs.OPS as unknown as OpCodes));
-    return assemble(file, scans);
+    const broken: string[] = [];
+    for (let p = 1; p <= doc.numPages; p++) {
+      try {
+        scans.push(await scanPage(await doc.getPage(p), p, pdfjs.OPS as unknown as OpCodes));
+      } catch (err) {
+        // One damaged page should not cost the rest of the document.
+        broken.push(`第${p}页无法解析（${(err as Error)?.message ?? String(err)}），已跳过`);
+      }
+    }
+    if (scans.length === 0) throw new ManualParseError(file, `PDF 的页面都无法解析，文件可能已损坏。${broken[0] ?? ''}`);
+    const model = assemble(file, scans);
+    model.warnings.unshift(...broken);
+    return model;
   } catch (err) {
     if (err instanceof ManualParseError) throw err;
     throw new ManualParseError(file, `PDF 内容无法解析（文件可能已损坏）：${(err as Error)?.message ?? String(err)}`);
@@ -369,13 +380,15 @@ function stitch(prev: PageTable, next: PageTable): boolean {
     // The first row here is the rest of the last row there.
     const last = a.rows - 1;
     offset = last - header;
+    const grown = new Map<Cell, number>();
     for (const c of kept.filter((k) => k.r === header)) {
       const owner = a.cells.find((o) => o.r <= last && o.r + o.rowSpan > last && o.c <= c.c && o.c + o.colSpan > c.c);
       if (owner) {
         owner.text = joinPieces(owner.text, c.text);
-        owner.rowSpan += c.rowSpan - 1;
+        grown.set(owner, Math.max(grown.get(owner) ?? 0, c.rowSpan - 1));
       } else a.cells.push({ ...c, r: last });
     }
+    for (const [owner, extra] of grown) owner.rowSpan += extra;
     for (const c of kept.filter((k) => k.r > header)) a.cells.push({ ...c, r: c.r + offset });
     a.rowProv.push(...b.rowProv.slice(header + 1));
     a.rows += keptRows - 1;
