@@ -269,8 +269,8 @@ interface Layout {
 function layoutOf(scans: PageScan[]): Layout {
   const lines = scans.flatMap((s) => s.lines);
   const edges = scans.flatMap((s) => s.tables.flatMap((t) => [t.xs[0]!, t.xs[t.xs.length - 1]!]));
-  const left = Math.min(...lines.map((l) => l.x), ...edges);
-  const right = Math.max(...lines.map((l) => l.right), ...edges);
+  const left = [...lines.map((l) => l.x), ...edges].reduce((m, x) => Math.min(m, x), Infinity);
+  const right = [...lines.map((l) => l.right), ...edges].reduce((m, x) => Math.max(m, x), -Infinity);
   const pitches: number[] = [];
   for (const s of scans) {
     const sorted = [...s.lines].sort((a, b) => b.y - a.y);
@@ -428,7 +428,8 @@ function assemble(file: string, scans: PageScan[]): DocModel {
     pageItems.sort((a, b) => b.top - a.top);
     for (const item of pageItems) {
       const prev = items[items.length - 1];
-      if (item.kind === 'table' && prev?.kind === 'table' && prev.page === item.page - 1 && item === firstOf(pageItems) && stitch(prev, item)) continue;
+      const continues = item === pageItems[0] && prev?.kind === 'table' && prev.page === item.page - 1;
+      if (item.kind === 'table' && continues && stitch(prev, item)) continue;
       items.push(item);
     }
   }
@@ -461,8 +462,4 @@ function assemble(file: string, scans: PageScan[]): DocModel {
 
 function sizeOf(item: PageText): number {
   return textSizes.get(item.block) ?? 0;
-}
-
-function firstOf(items: PageItem[]): PageItem | undefined {
-  return items[0];
 }

@@ -1,6 +1,8 @@
 /**
- * Builds the committed PDF fixtures: `npx tsx test/support/makePdfFixtures.ts`.
- * Chromium-printed ones need Debian's `chromium` and a CJK font (fonts-noto-cjk); the hand-written ones need nothing.
+ * Builds the committed PDF fixtures: `npx tsx test/support/makePdfFixtures.ts [hand] [chromium] [manuals]`.
+ * Chromium-printed ones need Debian's `chromium` and a CJK font (fonts-noto-cjk, whose shared glyphs make
+ * Chromium write Kangxi radicals); they differ byte-wise on every run (dates, ids), so regenerate only on purpose.
+ * The hand-written ones (`hand`) need nothing and come out the same every time.
  * Outputs: test/fixtures/pdf/*.pdf and test/fixtures/converted/<manual>.pdf (from seeds/manuals/*.txt).
  */
 import { execFileSync } from 'node:child_process';
