@@ -1,0 +1,135 @@
+/** Text runs of a PDF page: cleaning, clustering into lines, joining CJK and Latin text. */
+
+/** One text item as positioned on the page (PDF user space, y up; `y` is the baseline). */
+export interface Run {
+  text: string;
+  x: number;
+  y: number;
+  w: number;
+  size: number;
+}
+
+export interface Line {
+  runs: Run[];
+  /** Baseline of the line (the first run's). */
+  y: number;
+  x: number;
+  right: number;
+  size: number;
+}
+
+const RADICALS_SUPPLEMENT: Record<number, string> = {
+  0x2e8c: '小', 0x2e8d: '小', 0x2e95: '彐', 0x2e97: '心', 0x2e9b: '旡', 0x2e9c: '日', 0x2e9f: '母', 0x2ea0: '民',
+  0x2ea4: '爫', 0x2ea8: '犭', 0x2eaa: '疋', 0x2eac: '示', 0x2ead: '礻', 0x2eae: '竹', 0x2eb3: '网', 0x2eb7: '羊',
+  0x2eb9: '耂', 0x2ebb: '聿', 0x2ec1: '虎', 0x2ec4: '西', 0x2ec5: '见', 0x2ec6: '角', 0x2ec8: '讠', 0x2ec9: '贝',
+  0x2ecb: '车', 0x2ed1: '長', 0x2ed3: '长', 0x2ed4: '门', 0x2ed6: '阝', 0x2ed7: '雨', 0x2ed8: '青', 0x2edd: '食',
+  0x2ee0: '饣', 0x2ee2: '马', 0x2ee4: '鬼', 0x2ee5: '鱼', 0x2ee6: '鸟', 0x2ee8: '麦', 0x2ee9: '黄', 0x2eea: '黾',
+  0x2eec: '齐', 0x2eee: '齿', 0x2ef0: '龙', 0x2ef3: '龟', 0x2ed9: '韦', 0x2eda: '页', 0x2edb: '风', 0x2edc: '飞',
+  0x2ee7: '卤', 0x2ee3: '骨', 0x2e81: '厂', 0x2e84: '乙', 0x2e86: '冂', 0x2e87: '几', 0x2e8a: '卜', 0x2e8e: '兀',
+  0x2e90: '尢', 0x2e92: '巳', 0x2e93: '幺', 0x2ea7: '牛', 0x2ea9: '王',
+};
+
+/**
+ * Kangxi radicals and CJK compatibility ideographs → unified ideographs. Fonts that share one glyph between a
+ * radical and its ideograph make ToUnicode maps pick the radical (Chromium prints `⼯作` for `工作`). NFKC is
+ * applied to those code points only: on the whole text it would also turn `（：` into ASCII.
+ */
+export function unifyIdeographs(text: string): string {
+  return text.replace(/[\u2e80-\u2fdf\uf900-\ufaff\u{2f800}-\u{2fa1f}]/gu, (ch) => {
+    const cp = ch.codePointAt(0)!;
+    if (cp < 0x2f00) return RADICALS_SUPPLEMENT[cp] ?? ch;
+    return ch.normalize('NFKC');
+  });
+}
+
+const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u{20000}-\u{2ffff}]/u;
+export const isCjk = (ch: string | undefined): boolean => !!ch && CJK.test(ch);
+
+/** Joins two pieces of one logical text: nothing between CJK, a space between Latin words. */
+export function joinPieces(a: string, b: string): string {
+  if (!a) return b;
+  if (!b) return a;
+  const last = [...a].pop();
+  const first = [...b][0];
+  if (/\s$/.test(a) || /^\s/.test(b) || isCjk(last) || isCjk(first)) return a + b;
+  return `${a} ${b}`;
+}
+
+export const centreY = (r: Run): number => r.y + r.size * 0.35;
+export const runRight = (r: Run): number => r.x + r.w;
+
+/** Clusters runs into lines by baseline (tolerance relative to the font size), top to bottom, left to right. */
+export function toLines(runs: Run[]): Line[] {
+  const sorted = [...runs].sort((a, b) => centreY(b) - centreY(a) || a.x - b.x);
+  const lines: { runs: Run[]; cy: number; size: number }[] = [];
+  for (const run of sorted) {
+    const cy = centreY(run);
+    let target: (typeof lines)[number] | undefined;
+    for (let i = lines.length - 1; i >= 0 && i >= lines.length - 3; i--) {
+      const l = lines[i]!;
+      if (Math.abs(l.cy - cy) <= 0.45 * Math.max(l.size, run.size)) {
+        target = l;
+        break;
+      }
+    }
+    if (target) {
+      target.runs.push(run);
+      target.size = Math.max(target.size, run.size);
+    } else lines.push({ runs: [run], cy, size: run.size });
+  }
+  return lines.map((l) => {
+    const rs = dedupe(l.runs.sort((a, b) => a.x - b.x));
+    return {
+      runs: rs,
+      y: rs[0]!.y,
+      x: rs[0]!.x,
+      right: Math.max(...rs.map(runRight)),
+      size: l.size,
+    };
+  });
+}
+
+/** Drops runs drawn twice at (almost) the same place: fake bold and shadowed text. */
+function dedupe(runs: Run[]): Run[] {
+  const out: Run[] = [];
+  for (const r of runs) {
+    const dup = out.some((o) => o.text === r.text && Math.abs(o.x - r.x) < 1.5 && Math.abs(o.y - r.y) < 1.5);
+    if (!dup) out.push(r);
+  }
+  return out;
+}
+
+/** The text of one line: runs in x order, a space where Latin runs stand apart. */
+export function lineText(line: Line | Run[]): string {
+  const runs = Array.isArray(line) ? line : line.runs;
+  let out = '';
+  let prev: Run | undefined;
+  for (const r of runs) {
+    if (!prev) out = r.text;
+    else {
+      const gap = r.x - runRight(prev);
+      const cjk = isCjk([...out].pop()) || isCjk([...r.text][0]);
+      out += !cjk && gap > 0.18 * Math.max(r.size, prev.size) && !/\s$/.test(out) ? ` ${r.text}` : r.text;
+    }
+    prev = r;
+  }
+  return out.trim();
+}
+
+/** The text of stacked lines (a wrapped cell or paragraph): CJK joined directly, Latin with a space. */
+export function linesText(lines: Line[]): string {
+  return lines.reduce((acc, l) => joinPieces(acc, lineText(l)), '');
+}
+
+/**
+ * Splits a run into per-character runs (widths shared out evenly) when it crosses one of the x boundaries:
+ * a cell's text that overflows its border, or a run that pdf.js merged across a column gap.
+ */
+export function splitAcross(run: Run, xs: number[]): Run[] {
+  const chars = [...run.text];
+  if (chars.length < 2) return [run];
+  const crosses = xs.some((x) => x > run.x + run.size * 0.3 && x < runRight(run) - run.size * 0.3);
+  if (!crosses) return [run];
+  const step = run.w / chars.length;
+  return chars.map((ch, i) => ({ text: ch, x: run.x + i * step, y: run.y, w: step, size: run.size }));
+}
