@@ -8,7 +8,7 @@ import { readDocument } from '../ingest/read/index.js';
 // The shipped manuals saved as Word (tables as Word tables), Excel and a text PDF give the same records as the text.
 const manuals = join(import.meta.dirname, '..', 'seeds', 'manuals');
 const converted = join(import.meta.dirname, 'fixtures', 'converted');
-const FORMATS = ['docx', 'xlsx'] as const;
+const FORMATS = ['docx', 'xlsx', 'pdf'] as const;
 
 const content = ({ id: _id, source: _source, ...rest }: DutyRecord) => rest;
 

@@ -14,7 +14,7 @@ import { zipNames } from './zip.js';
 
 export type Reader = (file: string, bytes: Uint8Array) => DocModel | Promise<DocModel>;
 
-/** Readers by format. PDF joins when its reader is registered (`registerReader('pdf', readPdf)`). */
+/** Readers by format. pdf.js is loaded only when a PDF is read. */
 export const readers: Partial<Record<DocFormat, Reader>> = {
   txt: (file, bytes) => readText(file, bytes, 'txt'),
   md: (file, bytes) => readText(file, bytes, 'md'),
@@ -23,6 +23,7 @@ export const readers: Partial<Record<DocFormat, Reader>> = {
   docx: readDocx,
   xlsx: (file, bytes) => readSpreadsheet(file, bytes, 'xlsx'),
   xls: (file, bytes) => readSpreadsheet(file, bytes, 'xls'),
+  pdf: async (file, bytes) => (await import('./pdf.js')).readPdf(file, bytes),
 };
 
 export function registerReader(format: DocFormat, reader: Reader): void {
