@@ -458,3 +458,35 @@ describe('tableGrid', () => {
     expect(g.vertical[1]![0]).toBe(true);
   });
 });
+
+describe('damaged files', () => {
+  // A deterministic byte generator, so a failure reproduces.
+  const lcg = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+
+  it.each(['tables.docx', 'merged.xlsx', 'merged.xls', 'gb2312.html', 'quoted.csv', 'gbk.txt'])(
+    '%s: truncated or with flipped bytes gives a document or a ManualParseError, never a crash',
+    async (name) => {
+      const bytes = fixture(name);
+      const rand = lcg(bytes.length);
+      const variants: Uint8Array[] = [];
+      for (const frac of [0.1, 0.5, 0.9, 0.99]) variants.push(bytes.subarray(0, Math.floor(bytes.length * frac)));
+      for (let k = 0; k < 8; k++) {
+        const copy = new Uint8Array(bytes);
+        for (let j = 0; j < 4; j++) copy[Math.floor(rand() * copy.length)] = Math.floor(rand() * 256);
+        variants.push(copy);
+      }
+      let failures = 0;
+      for (const v of variants) {
+        try {
+          const doc = await readDocument(name, v);
+          for (const t of tables(doc)) expect(gridProblems(t)).toEqual([]);
+        } catch (err) {
+          expect(err).toBeInstanceOf(ManualParseError);
+          expect((err as ManualParseError).reason).toMatch(/[\u4e00-\u9fff]/);
+          failures++;
+        }
+      }
+      if (name.endsWith('.docx') || name.endsWith('.xlsx')) expect(failures).toBeGreaterThan(0);
+    },
+  );
+});
