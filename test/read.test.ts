@@ -327,6 +327,15 @@ describe('html', () => {
     expect(anchor(t!, 4, 0)).toMatchObject({ colSpan: 4 });
     expect(docLines(doc)[0]!.heading).toBe(1);
   });
+
+  it('reads pages without a charset declaration as UTF-8, else GB18030', async () => {
+    const page = '<html><body><p>岗位职责</p><table><tr><td>综合岗</td></tr></table></body></html>';
+    expect(texts(await readDocument('a.html', strToU8(page)))).toEqual(['岗位职责', '综合岗']);
+    const gbkBytes = fixture('gb2312.html');
+    const undeclared = new TextDecoder('latin1').decode(gbkBytes).replace(/<meta[^>]*>/i, '');
+    const bytes = Uint8Array.from(undeclared, (ch) => ch.charCodeAt(0));
+    expect(texts(await readDocument('b.html', bytes))[0]).toBe('岗位职责清单');
+  });
 });
 
 describe('dispatch and refusals', () => {
