@@ -328,6 +328,14 @@ describe('html', () => {
     expect(docLines(doc)[0]!.heading).toBe(1);
   });
 
+  it('emits a nested table after its parent, without its text in the parent cell', async () => {
+    const page =
+      '<table><tr><td>甲</td><td>乙<table><tr><td>内一</td><td>内二</td></tr></table></td></tr><tr><td rowspan="0">丙</td><td>丁</td></tr><tr><td>戊</td></tr></table><p>后</p>';
+    const doc = await readDocument('n.html', strToU8(page));
+    expect(texts(doc)).toEqual(['甲\t乙', '丙\t丁', '\t戊', '内一\t内二', '后']);
+    expect(anchor(tables(doc)[0]!, 1, 0)).toMatchObject({ rowSpan: 2 });
+  });
+
   it('reads pages without a charset declaration as UTF-8, else GB18030', async () => {
     const page = '<html><body><p>岗位职责</p><table><tr><td>综合岗</td></tr></table></body></html>';
     expect(texts(await readDocument('a.html', strToU8(page)))).toEqual(['岗位职责', '综合岗']);
