@@ -178,6 +178,7 @@ describe('xlsx / xls', () => {
   it('turns the merged title row into a heading and merges into spans, despite a wrong <dimension>', async () => {
     const doc = await read('merged.xlsx');
     expect(doc.body[0]).toMatchObject({ kind: 'heading', text: '岗位职责清单（示例）', prov: { ref: '岗责!A1' } });
+    expect(doc.title).toBe('岗位职责清单（示例）');
     const [t, notes] = tables(doc);
     expect(t).toMatchObject({ rows: 5, cols: 5, sheet: '岗责' });
     expect(anchor(t!, 0, 0)).toMatchObject({ text: '序号', rowSpan: 2 });

@@ -4,7 +4,7 @@
  */
 import * as XLSX from '@e965/xlsx';
 import { zipSync } from 'fflate';
-import type { Block, Cell, DocModel } from '../document.js';
+import type { Block, Cell, DocModel, TextBlock } from '../document.js';
 import { ManualParseError } from '../record.js';
 import { settleCells } from './grid.js';
 import { numberLines, tableBlock } from './model.js';
@@ -132,5 +132,6 @@ export function readSpreadsheet(file: string, bytes: Uint8Array, format: 'xlsx' 
     body.push(...readSheet(name, sheet));
   }
   if (body.length === 0) warnings.push('表格中没有读到任何文字');
-  return { file, format, body: numberLines(body), warnings };
+  const title = body.find((b): b is TextBlock => b.kind === 'heading')?.text;
+  return { file, format, title: title || undefined, body: numberLines(body), warnings };
 }
