@@ -270,6 +270,15 @@ describe('text, markdown, csv, encodings', () => {
     expect(tables(doc)[0]!.headerRows).toBe(1);
   });
 
+  it('reads pipe tables without outer pipes', async () => {
+    const doc = await readDocument('a.md', strToU8('岗位 | 职责\n--- | ---\n综合岗 | 公文审核\n\n正文 a|b\n'));
+    expect(docLines(doc).map((l) => [l.prov.line, l.text])).toEqual([
+      [1, '岗位\t职责'],
+      [3, '综合岗\t公文审核'],
+      [5, '正文 a|b'],
+    ]);
+  });
+
   it('does not make tables of two aligned lines, or of lines whose columns do not line up', async () => {
     const two = await readDocument('a.txt', strToU8('组  长：某某  办公室主任  电话\n成  员：某某  科长  电话\n'));
     expect(tables(two)).toHaveLength(0);
