@@ -178,6 +178,7 @@ describe('xlsx / xls', () => {
   it('turns the merged title row into a heading and merges into spans, despite a wrong <dimension>', async () => {
     const doc = await read('merged.xlsx');
     expect(doc.body[0]).toMatchObject({ kind: 'heading', text: '岗位职责清单（示例）', prov: { ref: '岗责!A1' } });
+    expect(doc.title).toBe('岗位职责清单（示例）');
     const [t, notes] = tables(doc);
     expect(t).toMatchObject({ rows: 5, cols: 5, sheet: '岗责' });
     expect(anchor(t!, 0, 0)).toMatchObject({ text: '序号', rowSpan: 2 });
@@ -269,6 +270,15 @@ describe('text, markdown, csv, encodings', () => {
     expect(tables(doc)[0]!.headerRows).toBe(1);
   });
 
+  it('reads pipe tables without outer pipes', async () => {
+    const doc = await readDocument('a.md', strToU8('岗位 | 职责\n--- | ---\n综合岗 | 公文审核\n\n正文 a|b\n'));
+    expect(docLines(doc).map((l) => [l.prov.line, l.text])).toEqual([
+      [1, '岗位\t职责'],
+      [3, '综合岗\t公文审核'],
+      [5, '正文 a|b'],
+    ]);
+  });
+
   it('does not make tables of two aligned lines, or of lines whose columns do not line up', async () => {
     const two = await readDocument('a.txt', strToU8('组  长：某某  办公室主任  电话\n成  员：某某  科长  电话\n'));
     expect(tables(two)).toHaveLength(0);
@@ -326,6 +336,23 @@ describe('html', () => {
     expect(anchor(t!, 3, 2)!.text).toBe('王五\n（兼）');
     expect(anchor(t!, 4, 0)).toMatchObject({ colSpan: 4 });
     expect(docLines(doc)[0]!.heading).toBe(1);
+  });
+
+  it('emits a nested table after its parent, without its text in the parent cell', async () => {
+    const page =
+      '<table><tr><td>甲</td><td>乙<table><tr><td>内一</td><td>内二</td></tr></table></td></tr><tr><td rowspan="0">丙</td><td>丁</td></tr><tr><td>戊</td></tr></table><p>后</p>';
+    const doc = await readDocument('n.html', strToU8(page));
+    expect(texts(doc)).toEqual(['甲\t乙', '丙\t丁', '\t戊', '内一\t内二', '后']);
+    expect(anchor(tables(doc)[0]!, 1, 0)).toMatchObject({ rowSpan: 2 });
+  });
+
+  it('reads pages without a charset declaration as UTF-8, else GB18030', async () => {
+    const page = '<html><body><p>岗位职责</p><table><tr><td>综合岗</td></tr></table></body></html>';
+    expect(texts(await readDocument('a.html', strToU8(page)))).toEqual(['岗位职责', '综合岗']);
+    const gbkBytes = fixture('gb2312.html');
+    const undeclared = new TextDecoder('latin1').decode(gbkBytes).replace(/<meta[^>]*>/i, '');
+    const bytes = Uint8Array.from(undeclared, (ch) => ch.charCodeAt(0));
+    expect(texts(await readDocument('b.html', bytes))[0]).toBe('岗位职责清单');
   });
 });
 
@@ -457,4 +484,36 @@ describe('tableGrid', () => {
     expect(g.vertical[0]![3]).toBe(false);
     expect(g.vertical[1]![0]).toBe(true);
   });
+});
+
+describe('damaged files', () => {
+  // A deterministic byte generator, so a failure reproduces.
+  const lcg = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+
+  it.each(['tables.docx', 'merged.xlsx', 'merged.xls', 'gb2312.html', 'quoted.csv', 'gbk.txt'])(
+    '%s: truncated or with flipped bytes gives a document or a ManualParseError, never a crash',
+    async (name) => {
+      const bytes = fixture(name);
+      const rand = lcg(bytes.length);
+      const variants: Uint8Array[] = [];
+      for (const frac of [0.1, 0.5, 0.9, 0.99]) variants.push(bytes.subarray(0, Math.floor(bytes.length * frac)));
+      for (let k = 0; k < 8; k++) {
+        const copy = new Uint8Array(bytes);
+        for (let j = 0; j < 4; j++) copy[Math.floor(rand() * copy.length)] = Math.floor(rand() * 256);
+        variants.push(copy);
+      }
+      let failures = 0;
+      for (const v of variants) {
+        try {
+          const doc = await readDocument(name, v);
+          for (const t of tables(doc)) expect(gridProblems(t)).toEqual([]);
+        } catch (err) {
+          expect(err).toBeInstanceOf(ManualParseError);
+          expect((err as ManualParseError).reason).toMatch(/[\u4e00-\u9fff]/);
+          failures++;
+        }
+      }
+      if (name.endsWith('.docx') || name.endsWith('.xlsx')) expect(failures).toBeGreaterThan(0);
+    },
+  );
 });

@@ -213,6 +213,7 @@ class DocxWalker {
           out += el.textContent ?? '';
           break;
         case 'tab':
+        case 'ptab':
           out += inCell ? ' ' : '\t';
           break;
         case 'br':

@@ -82,7 +82,17 @@ function intAttr(el: Element, name: string): number | undefined {
 }
 
 export function readHtml(file: string, bytes: Uint8Array): DocModel {
-  const $ = loadBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  // With no BOM or <meta charset>, the sniffer falls back to windows-1252; Chinese pages without a
+  // declaration are UTF-8 or GBK, so the fallback follows whether the bytes are valid UTF-8.
+  let utf8 = true;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    utf8 = false;
+  }
+  const $ = loadBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+    encoding: { defaultEncoding: utf8 ? 'utf-8' : 'gb18030' },
+  });
   const body: Block[] = [];
   let tables = 0;
   let inline: string[] = [];

@@ -162,7 +162,10 @@ export function unsupportedReason(file: string, bytes: Uint8Array): string | nul
   if (byExt === 'docx' || byExt === 'xlsx' || byExt === 'xls' || byExt === 'pdf') {
     return `文件名是 ${ext}，但内容不是 ${ext} 格式（可能已损坏或改过扩展名），请重新导出后再上传`;
   }
-  if (!looksLikeText(bytes)) return `无法识别的文件类型${ext ? `（${ext}）` : ''}，请上传 ${SUPPORTED_EXTENSIONS.join('、')} 格式的文件`;
+  if (!looksLikeText(bytes)) {
+    if (byExt) return `文件名是 ${ext}，但内容含有二进制数据，不是文本文件；请确认上传的文件是否正确`;
+    return `无法识别的文件类型${ext ? `（${ext}）` : ''}，请上传 ${SUPPORTED_EXTENSIONS.join('、')} 格式的文件`;
+  }
   return null;
 }
 
@@ -179,7 +182,7 @@ function looksLikeText(bytes: Uint8Array): boolean {
   }
   // UTF-16 without a BOM has zeros in every other byte; binary has zeros and control bytes scattered.
   if (zero > 0 && zero < n / 4) return false;
-  return control <= n / 100;
+  return control <= Math.max(4, n / 50);
 }
 
 /** The format a file will be read as; throws ManualParseError when it cannot be read. */
@@ -197,5 +200,24 @@ export async function readDocument(file: string, bytes: Uint8Array): Promise<Doc
   if (!reader) {
     throw new ManualParseError(file, `${format.toUpperCase()} 读取器未启用，暂时不能读取这个文件；请先提供 Word（.docx）或 Excel（.xlsx）版本`);
   }
-  return reader(file, bytes);
+  try {
+    return await reader(file, bytes);
+  } catch (err) {
+    if (err instanceof ManualParseError) throw err;
+    // A reader library tripping over a damaged file: say so instead of crashing the ingest.
+    const what = FORMAT_NAMES[format];
+    throw new ManualParseError(file, `${what}无法读取（${String((err as Error)?.message ?? err).slice(0, 80)}），文件可能已损坏；请重新保存或导出后再上传`);
+  }
 }
+
+const FORMAT_NAMES: Record<DocFormat, string> = {
+  txt: '文本文件',
+  md: 'Markdown 文件',
+  csv: 'CSV 文件',
+  html: '网页文件',
+  docx: 'Word 文件',
+  xlsx: 'Excel 文件',
+  xls: 'Excel 文件',
+  pdf: 'PDF 文件',
+  feishu: '飞书文档',
+};

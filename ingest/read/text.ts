@@ -8,8 +8,8 @@ import { decodeText } from './decode.js';
 import { settleCells } from './grid.js';
 
 const HEADING = /^(#{1,6})[ \t]+\S/;
-const PIPE_ROW = /^\s*\|.*\|\s*$/;
-const PIPE_SEPARATOR = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
+/** GFM: the delimiter row under the header, e.g. `|---|:---:|` or `--- | ---`. */
+const PIPE_SEPARATOR = /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/;
 const SPACE_RUN = /[ \u3000]{2,}/;
 const MIN_ALIGNED_LINES = 3;
 const MIN_ALIGNED_COLS = 3;
@@ -94,11 +94,12 @@ export function readTextLines(text: string): Block[] {
       body.push(rowsTable(rows, provs));
       continue;
     }
-    if (PIPE_ROW.test(line) && i + 1 < lines.length && PIPE_SEPARATOR.test(lines[i + 1]!) && lines[i + 1]!.includes('-')) {
+    const next = lines[i + 1];
+    if (line.includes('|') && next !== undefined && next.includes('|') && next.includes('-') && PIPE_SEPARATOR.test(next)) {
       const rows = [splitPipeRow(line)];
       const provs = [prov(i)];
       i += 2;
-      while (i < lines.length && PIPE_ROW.test(lines[i]!) && !lines[i]!.includes('\t')) {
+      while (i < lines.length && lines[i]!.includes('|') && !isBlankLine(lines[i]!) && !lines[i]!.includes('\t')) {
         rows.push(splitPipeRow(lines[i]!));
         provs.push(prov(i));
         i++;

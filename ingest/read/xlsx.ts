@@ -3,10 +3,12 @@
  * text as Excel formats it. Title rows above the table (one cell alone in its row) become text blocks.
  */
 import * as XLSX from '@e965/xlsx';
-import type { Block, Cell, DocModel } from '../document.js';
+import { zipSync } from 'fflate';
+import type { Block, Cell, DocModel, TextBlock } from '../document.js';
 import { ManualParseError } from '../record.js';
 import { settleCells } from './grid.js';
 import { numberLines, tableBlock } from './model.js';
+import { readZip } from './zip.js';
 
 interface Rect {
   r0: number;
@@ -108,6 +110,12 @@ function readSheet(name: string, sheet: XLSX.WorkSheet): Block[] {
 }
 
 export function readSpreadsheet(file: string, bytes: Uint8Array, format: 'xlsx' | 'xls'): DocModel {
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b) {
+    // Inflate with fflate first (caps, clear errors) and give SheetJS a stored zip: SheetJS's own inflate
+    // can loop forever on damaged deflate data.
+    const { parts } = readZip(file, bytes, () => true, 'Excel 文件');
+    bytes = zipSync(Object.fromEntries(parts), { level: 0 });
+  }
   let wb: XLSX.WorkBook;
   try {
     wb = XLSX.read(bytes, { type: 'array', cellFormula: false, cellHTML: false, cellStyles: false, cellDates: false });
@@ -124,5 +132,6 @@ export function readSpreadsheet(file: string, bytes: Uint8Array, format: 'xlsx' 
     body.push(...readSheet(name, sheet));
   }
   if (body.length === 0) warnings.push('表格中没有读到任何文字');
-  return { file, format, body: numberLines(body), warnings };
+  const title = body.find((b): b is TextBlock => b.kind === 'heading')?.text;
+  return { file, format, title: title || undefined, body: numberLines(body), warnings };
 }
