@@ -1,6 +1,6 @@
-import type { Block, DocModel, TableBlock, TextBlock } from '../document.js';
+import { type Block, type DocModel, type TableBlock, type TextBlock, tableGrid } from '../document.js';
 import { DEFAULT_VOCAB, type HeaderVocab, headerLike, roleOf } from '../headerRoles.js';
-import { peopleInSentence } from '../people.js';
+import { namesIn, peopleInSentence } from '../people.js';
 import type { DutyRecord, ParsedManual, Source, UnitInfo } from '../record.js';
 import { ManualParseError } from '../record.js';
 import { extractTimeLimit, splitEntries } from '../text.js';
@@ -10,6 +10,7 @@ import { type DocContext, makeRecord, shortTitle } from './context.js';
 import { flowFromText } from './flowText.js';
 import { headingLike, markerOf } from './numbering.js';
 import {
+  ROLE_WORDS,
   dutySentenceRecord,
   headcountDuty,
   officeHeading,
@@ -166,9 +167,61 @@ function table(w: Walk, t: TableBlock, vocab: HeaderVocab): void {
       return;
     }
   }
+  const officials = officialsTable(w, t);
+  if (officials.length > 0) {
+    w.records.push(...officials);
+    return;
+  }
   const rows = rowSentences(t, w.ctx, layout?.caption ?? t.caption ?? w.ctx.heading);
   if (rows.length > 0) w.warnings.push(`第${t.prov.line}行起的表格没有认出岗位/事项列，已按“列名：值”作为文字段落收录`);
   w.records.push(...rows);
+}
+
+const ROLE_CELL = new RegExp(`^(${ROLE_WORDS.map((r) => [...r].join('\\s*')).join('|')})\\s*[:：]?\\s*(.*)$`);
+
+/**
+ * A table listing a body's members: "组长：张三 | 镇党委书记", "李四 | 副镇长" (the role carried down). One
+ * record per role, its people in order, their positions as its text.
+ */
+function officialsTable(w: Walk, t: TableBlock): DutyRecord[] {
+  const { text } = tableGrid(t);
+  const roles: { role: string; names: string[]; positions: string[]; line: number }[] = [];
+  let current: (typeof roles)[number] | null = null;
+  let matched = 0;
+  text.forEach((row, r) => {
+    const cells = row.map((c) => c.trim()).filter(Boolean);
+    if (cells.length === 0) return;
+    const m = ROLE_CELL.exec(cells[0]!);
+    let name = '';
+    if (m) {
+      const role = m[1]!.replace(/\s+/g, '');
+      current = roles.find((x) => x.role === role) ?? null;
+      if (!current) {
+        current = { role, names: [], positions: [], line: t.rowProv[r]?.line ?? t.prov.line };
+        roles.push(current);
+      }
+      name = m[2]!;
+      matched++;
+    } else if (current && namesIn(cells[0]).length === 1) {
+      name = cells[0]!;
+      matched++;
+    } else return;
+    const found = namesIn(name);
+    current!.names.push(...found);
+    const position = cells.slice(1).join(' ');
+    if (position) current!.positions.push(found.length > 0 ? `${found.join('、')}：${position}` : position);
+  });
+  if (roles.length === 0 || matched < 2) return [];
+  return roles.map((r) =>
+    makeRecord(w.ctx, {
+      kind: 'taskforce-role',
+      post: r.role,
+      item: `${w.group}${r.role}`,
+      duties: r.positions,
+      lead: [...new Set(r.names)],
+      source: { file: w.ctx.file, line: r.line },
+    }),
+  );
 }
 
 /** "岗位名称：规划审批岗" — a labelled line whose label is a header word. */

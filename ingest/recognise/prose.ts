@@ -6,7 +6,7 @@ import { type DocContext, makeRecord, shortTitle } from './context.js';
 import { flowFromText } from './flowText.js';
 
 /** Roles a notice names people for (组长：张三（局长）). Spaces inside are allowed ("组  长"). */
-const ROLE_WORDS = [
+export const ROLE_WORDS = [
   '总林长', '副总林长', '林长', '总河长', '副总河长', '河长', '常务副组长', '副组长', '组长', '总召集人', '召集人',
   '副召集人', '总指挥', '副总指挥', '指挥长', '副指挥长', '办公室主任', '办公室副主任', '副主任', '主任', '秘书长',
   '联络员', '信息员', '成员', '组员',
@@ -66,7 +66,9 @@ const ORG_TAIL = '(?:局|分局|支队|大队|中队|中心|所|站|办公室|�
 /** "县自然资源局：负责…", "（三）规划股：…". */
 const ORG_COLON = /^([^，。：:；;]{2,30}?)\s*[:：]\s*(.{4,})$/;
 /** "市综合执法支队负责…", "各县（区）自然资源局负责…". */
-const ORG_VERB = new RegExp(`^((?:各|市|县|区|镇|乡)?[^，。：:；;]{1,28}?${ORG_TAIL})(?:具体)?(?:负责|承担|牵头|主管|主要负责|组织|履行)(.{4,})$`);
+const ORG_VERB = new RegExp(
+  `^((?:各|市|县|区|镇|乡)?[^，。：:；;由]{1,28}?${ORG_TAIL}(?:[（(][^）)]{1,12}[）)])?)(?:具体)?(?:负责|承担|牵头|主管|主要负责|组织|履行)(.{4,})$`,
+);
 
 /** A unit or office and the duties a sentence gives it, or null. */
 export function orgDuty(text: string): { org: string; body: string } | null {
@@ -74,6 +76,7 @@ export function orgDuty(text: string): { org: string; body: string } | null {
   const colon = ORG_COLON.exec(t);
   if (colon && isOrgName(colon[1]!.replace(/^[各]/, ''))) return { org: colon[1]!.trim(), body: colon[2]!.trim() };
   const verb = ORG_VERB.exec(t);
+  if (verb && /^本(?:办法|规定|制度|细则|方案)/.test(verb[1]!)) return null;
   if (verb && (isOrgName(verb[1]!.replace(/^各/, '')) || /^各/.test(verb[1]!))) return { org: verb[1]!.trim(), body: t.slice(verb[1]!.length).trim() };
   return null;
 }
