@@ -20,4 +20,4 @@ if (report.skipped.length > 0) lines.push(`已跳过：${report.skipped.map((s) 
 if (report.kept) lines.push(`新的读取结果没有启用，继续使用原来的索引（${report.records} 条记录）：${report.kept}`);
 lines.push(`索引：${config.indexPath}（${report.millis.toFixed(0)} ms）`);
 console.log(lines.join('\n'));
-process.exitCode = report.records === 0 || report.kept || (strict && failed.length > 0) ? 1 : 0;
+process.exitCode = report.records === 0 || report.kept || (strict && failed.length + report.skipped.length > 0) ? 1 : 0;

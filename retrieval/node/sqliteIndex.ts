@@ -68,9 +68,11 @@ function refuseReason(corpus: CorpusLoad, previous: { file: string; records: num
   if (!hasRecords) return null;
   if (corpus.records.length === 0) return '新读取的手册里没有任何可用事项';
   const before = new Map(previous.map((p) => [p.file, p.records]));
-  const lost = corpus.errors.filter((e) => (before.get(e.file) ?? 0) > 0).map((e) => e.file);
+  // A file that answered before and now cannot be read (broken, emptied, of another type) is lost, not removed.
+  const lost = [...corpus.errors, ...(corpus.skipped ?? [])].filter((e) => (before.get(e.file) ?? 0) > 0).map((e) => e.file);
   if (lost.length > 0) return `原来可用的文件现在无法解析：${lost.join('、')}`;
-  if (strict && corpus.errors.length > 0) return `有文件无法解析（--strict）：${corpus.errors.map((e) => e.file).join('、')}`;
+  const failed = [...corpus.errors, ...(corpus.skipped ?? [])];
+  if (strict && failed.length > 0) return `有文件无法读取（--strict）：${failed.map((e) => e.file).join('、')}`;
   return null;
 }
 
