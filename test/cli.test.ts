@@ -80,6 +80,16 @@ describe('command line', () => {
     const none = run('ingest.ts', [], { SEEDS_DIR: bad, DATA_DIR: join(dirs.root, 'bad-data') });
     expect(none.status).toBe(1);
     expect(none.stdout).toContain('minutes.txt：无法解析');
+
+    // An old Word file is listed as skipped with what to do; --strict makes that a failure.
+    copyFileSync(join(root, 'test', 'fixtures', 'taskforce-notice.txt'), join(bad, 'manuals', 'notice.txt'));
+    writeFileSync(join(bad, 'manuals', '岗位职责.doc'), Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0]));
+    const some = run('ingest.ts', [], { SEEDS_DIR: bad, DATA_DIR: join(dirs.root, 'bad-data') });
+    expect(some.status).toBe(0);
+    expect(some.stdout).toMatch(/岗位职责\.doc：已跳过 —— .*另存为 \.docx/);
+    expect(some.stdout).toContain('已跳过：岗位职责.doc');
+    const strict = run('ingest.ts', ['--strict'], { SEEDS_DIR: bad, DATA_DIR: join(dirs.root, 'bad-data-2') });
+    expect(strict.status).toBe(1);
     rmSync(bad, { recursive: true });
   });
 
