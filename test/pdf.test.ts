@@ -37,6 +37,8 @@ describe('readPdf: ruled table printed by Chromium', () => {
     expect(tables(doc)).toHaveLength(1);
     expectWellFormed(t!);
     expect([t!.rows, t!.cols]).toEqual([5, 6]);
+    // Chromium tags <th> cells as TH: the two header rows are the source's own hint.
+    expect(t!.headerRows).toBe(2);
     const at = (r: number, c: number) => t!.cells.find((x) => x.r === r && x.c === c);
     expect(at(0, 0)).toMatchObject({ text: '序号', rowSpan: 2, colSpan: 1 });
     expect(at(0, 3)).toMatchObject({ text: '负责人', rowSpan: 1, colSpan: 2 });
@@ -148,6 +150,8 @@ describe('readPdf: cells boxed one by one (border-spacing)', () => {
       ['科长', '审核签发', ''],
     ]);
     expect(t.cells.find((c) => c.r === 2 && c.c === 1)?.colSpan).toBe(2);
+    // All <td>: no header hint without TH tags.
+    expect(t.headerRows).toBeUndefined();
   });
 });
 

@@ -118,23 +118,41 @@ async function scanPage(page: PdfPage, pageNo: number, OPS: OpCodes): Promise<Pa
   const upright = multiply(viewport.transform as Matrix, [1, 0, 0, -1, 0, viewport.height]);
   const bottom = 0;
   const top = viewport.height;
-  const content = await page.getTextContent();
+  const content = await page.getTextContent({ includeMarkedContent: true });
   const runs: Run[] = [];
   let chars = 0;
+  // Marked-content ids around each run: in a tagged PDF they tie the run to a structure element (TH, TD, P…).
+  const open: (string | null)[] = [];
+  const runIds: (string | null)[] = [];
   for (const item of content.items) {
-    if (!('str' in item) || !item.str || !item.str.trim()) continue;
+    if (!('str' in item)) {
+      if (item.type === 'endMarkedContent') open.pop();
+      else if (item.type.startsWith('beginMarkedContent')) open.push(item.id ?? null);
+      continue;
+    }
+    if (!item.str || !item.str.trim()) continue;
     const t = multiply(item.transform as Matrix, upright);
     const size = Math.hypot(t[2], t[3]) || Math.hypot(t[0], t[1]) || item.height || 10;
     const text = unifyIdeographs(item.str);
     chars += text.replace(/\s/g, '').length;
     const [x, y] = apply(upright, item.transform[4] as number, item.transform[5] as number);
     runs.push({ text, x, y, w: item.width, size });
+    let id: string | null = null;
+    for (let k = open.length - 1; k >= 0 && !id; k--) id = open[k] ?? null;
+    runIds.push(id);
   }
   // A page without text is not worth its operator list: on a scan that would decode every image.
   let grids: Grid[] = [];
   if (chars >= SCAN_CHARS) {
     const ops = await page.getOperatorList();
     grids = findGrids(collectRulings(ops.fnArray, ops.argsArray, OPS, upright));
+  }
+  // Header cells of a tagged PDF, looked up only where there is a ruled table to tell them for.
+  if (grids.length > 0 && runIds.some((id) => id)) {
+    const th = await headerContent(page);
+    runs.forEach((r, i) => {
+      if (th.has(runIds[i]!)) r.th = true;
+    });
   }
   page.cleanup();
 
@@ -148,6 +166,24 @@ async function scanPage(page: PdfPage, pageNo: number, OPS: OpCodes): Promise<Pa
   }
   return { page: pageNo, bottom, top, tables, lines: toLines(rest), chars };
 }
+
+/** Marked-content ids that sit under a TH structure element (a tagged PDF's header cells). */
+async function headerContent(page: PdfPage): Promise<Set<string>> {
+  const ids = new Set<string>();
+  const tree = await page.getStructTree().catch(() => null);
+  const walk = (node: StructNode, inTh: boolean): void => {
+    if ('id' in node && node.type === 'content') {
+      if (inTh) ids.add(node.id);
+      return;
+    }
+    const th = inTh || node.role === 'TH';
+    for (const child of node.children ?? []) walk(child, th);
+  };
+  if (tree) walk(tree as StructNode, false);
+  return ids;
+}
+
+type StructNode = { role?: string; type?: string; id: string; children?: StructNode[] } | { role?: string; type?: string; children?: StructNode[] };
 
 /** Drops each run into the grid slot holding its centre; a grid with no text or a single cell is no table. */
 function fillGrid(grid: Grid, runs: Run[], page: number): { table: PageTable | null; outside: Run[] } {
@@ -206,6 +242,14 @@ function fillGrid(grid: Grid, runs: Run[], page: number): { table: PageTable | n
     rowProv: Array.from({ length: nRows }, () => ({ line: 0, page })),
     prov: { line: 0, page },
   };
+  // Header rows as the source tagged them: leading rows whose text is all in TH cells.
+  let header = 0;
+  for (let r = topIndex; r < topIndex + nRows; r++) {
+    const rowRuns = inside[r]!.flat();
+    if (rowRuns.length === 0 || !rowRuns.every((run) => run.th)) break;
+    header++;
+  }
+  if (header > 0 && header < nRows) block.headerRows = header;
   return { table: { kind: 'table', top: ys[topIndex]!, page, xs, openTop, openBottom, block }, outside };
 }
 

@@ -7,6 +7,8 @@ export interface Run {
   y: number;
   w: number;
   size: number;
+  /** Tagged PDFs: the run belongs to a table header cell (structure element TH). */
+  th?: boolean;
 }
 
 export interface Line {
@@ -131,5 +133,5 @@ export function splitAcross(run: Run, xs: number[]): Run[] {
   const crosses = xs.some((x) => x > run.x + run.size * 0.3 && x < runRight(run) - run.size * 0.3);
   if (!crosses) return [run];
   const step = run.w / chars.length;
-  return chars.map((ch, i) => ({ text: ch, x: run.x + i * step, y: run.y, w: step, size: run.size }));
+  return chars.map((ch, i) => ({ ...run, text: ch, x: run.x + i * step, w: step }));
 }
