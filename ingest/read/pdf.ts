@@ -36,6 +36,8 @@ interface PageTable {
   openTop: boolean;
   openBottom: boolean;
   block: TableBlock;
+  /** Per row, what a tagged PDF says its text is: all header cells, all data cells, or nothing known. */
+  rowTags: ('th' | 'td' | undefined)[];
 }
 
 interface PageText {
@@ -140,6 +142,7 @@ async function scanPage(page: PdfPage, pageNo: number, OPS: OpCodes): Promise<Pa
     let id: string | null = null;
     for (let k = open.length - 1; k >= 0 && !id; k--) id = open[k] ?? null;
     runIds.push(id);
+    if (id) runs[runs.length - 1]!.tagged = true;
   }
   // A page without text is not worth its operator list: on a scan that would decode every image.
   let grids: Grid[] = [];
@@ -242,15 +245,16 @@ function fillGrid(grid: Grid, runs: Run[], page: number): { table: PageTable | n
     rowProv: Array.from({ length: nRows }, () => ({ line: 0, page })),
     prov: { line: 0, page },
   };
+  const rowTags = Array.from({ length: nRows }, (_, i) => {
+    const rowRuns = inside[topIndex + i]!.flat();
+    if (rowRuns.length === 0 || !rowRuns.every((run) => run.tagged)) return undefined;
+    return rowRuns.every((run) => run.th) ? 'th' : rowRuns.some((run) => run.th) ? undefined : 'td';
+  });
   // Header rows as the source tagged them: leading rows whose text is all in TH cells.
   let header = 0;
-  for (let r = topIndex; r < topIndex + nRows; r++) {
-    const rowRuns = inside[r]!.flat();
-    if (rowRuns.length === 0 || !rowRuns.every((run) => run.th)) break;
-    header++;
-  }
+  while (header < nRows && rowTags[header] === 'th') header++;
   if (header > 0 && header < nRows) block.headerRows = header;
-  return { table: { kind: 'table', top: ys[topIndex]!, page, xs, openTop, openBottom, block }, outside };
+  return { table: { kind: 'table', top: ys[topIndex]!, page, xs, openTop, openBottom, block, rowTags }, outside };
 }
 
 // ---- page furniture ----
@@ -384,7 +388,7 @@ function streamBlocks(lines: Line[], page: number): { items: PageItem[]; rest: L
       prov: { line: 0, page },
     };
     const first = lines[t.start]!;
-    items.push({ kind: 'table', top: first.y + first.size, page, xs: t.xs, openTop: false, openBottom: false, block });
+    items.push({ kind: 'table', top: first.y + first.size, page, xs: t.xs, openTop: false, openBottom: false, block, rowTags: [] });
   }
   rest.push(lines.slice(from));
   return { items, rest };
@@ -410,7 +414,8 @@ function stitch(prev: PageTable, next: PageTable): boolean {
   const a = prev.block;
   const b = next.block;
   let header = 0;
-  while (header < Math.min(4, a.rows - 1, b.rows) && sameRow(rowTexts(a, header), rowTexts(b, header))) header++;
+  // A tagged PDF that calls the row ordinary data (TD) has a real row there, not a repeated header.
+  while (header < Math.min(4, a.rows - 1, b.rows) && next.rowTags[header] !== 'td' && sameRow(rowTexts(a, header), rowTexts(b, header))) header++;
   if (!sameColumns(prev, next) && header === 0) return false;
   if (a.cols !== b.cols) return false;
   const kept = b.cells

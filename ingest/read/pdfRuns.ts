@@ -7,7 +7,9 @@ export interface Run {
   y: number;
   w: number;
   size: number;
-  /** Tagged PDFs: the run belongs to a table header cell (structure element TH). */
+  /** Tagged PDFs: the run belongs to a structure element (its marked content has an id)… */
+  tagged?: boolean;
+  /** …and that element is a table header cell (TH). */
   th?: boolean;
 }
 
