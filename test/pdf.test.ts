@@ -5,6 +5,7 @@ import { type DocModel, type TableBlock, docLines, tableGrid } from '../ingest/d
 import { readPdf } from '../ingest/read/pdf.js';
 import { unifyIdeographs } from '../ingest/read/pdfRuns.js';
 import { ManualParseError } from '../ingest/record.js';
+import { SPLIT_ROW_TEXT } from './support/makePdfFixtures.js';
 
 const root = resolve(import.meta.dirname, '..');
 const fixture = (name: string): string => join(root, 'test', 'fixtures', 'pdf', name);
@@ -96,6 +97,21 @@ describe('readPdf: a table continued on the next page', () => {
   it('keeps the closing paragraph after the table', () => {
     const lines = docLines(doc);
     expect(lines[lines.length - 1]).toMatchObject({ text: '以上事项按月汇总。', prov: { page: 2, line: 48 } });
+  });
+});
+
+describe('readPdf: a row broken over a page break', () => {
+  it('joins the two halves of the row into one', async () => {
+    const doc = await load(fixture('split-row.pdf'));
+    const t = tables(doc)[0]!;
+    expect(tables(doc)).toHaveLength(1);
+    expectWellFormed(t);
+    const grid = tableGrid(t).text;
+    expect(grid.map((r) => r[0])).toEqual(['序号', '1', '2']);
+    expect(squeeze(grid[1]![1]!)).toBe(SPLIT_ROW_TEXT);
+    expect(grid[1]![2]).toBe('按件办理');
+    expect(grid[2]).toEqual(['2', '年度总结', '12月底前']);
+    expect(t.rowProv.map((p) => p.page)).toEqual([1, 1, 2]);
   });
 });
 

@@ -63,13 +63,16 @@ export function unifyIdeographs(text: string): string {
 const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u{20000}-\u{2ffff}]/u;
 export const isCjk = (ch: string | undefined): boolean => !!ch && CJK.test(ch);
 
-/** Joins two pieces of one logical text: nothing between CJK, a space between Latin words. */
+/**
+ * Joins two pieces of one logical text (wrapped lines): nothing between CJK, a space between Latin words,
+ * nothing inside a number a narrow cell broke over two lines.
+ */
 export function joinPieces(a: string, b: string): string {
   if (!a) return b;
   if (!b) return a;
   const last = [...a].pop();
   const first = [...b][0];
-  if (/\s$/.test(a) || /^\s/.test(b) || isCjk(last) || isCjk(first)) return a + b;
+  if (/\s$/.test(a) || /^\s/.test(b) || isCjk(last) || isCjk(first) || (/\d/.test(last!) && /\d/.test(first!))) return a + b;
   return `${a} ${b}`;
 }
 
