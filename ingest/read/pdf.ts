@@ -36,6 +36,8 @@ interface PageTable {
   openTop: boolean;
   openBottom: boolean;
   block: TableBlock;
+  /** Per row, what a tagged PDF says its text is: all header cells, all data cells, or nothing known. */
+  rowTags: ('th' | 'td' | undefined)[];
 }
 
 interface PageText {
@@ -118,23 +120,42 @@ async function scanPage(page: PdfPage, pageNo: number, OPS: OpCodes): Promise<Pa
   const upright = multiply(viewport.transform as Matrix, [1, 0, 0, -1, 0, viewport.height]);
   const bottom = 0;
   const top = viewport.height;
-  const content = await page.getTextContent();
+  const content = await page.getTextContent({ includeMarkedContent: true });
   const runs: Run[] = [];
   let chars = 0;
+  // Marked-content ids around each run: in a tagged PDF they tie the run to a structure element (TH, TD, P…).
+  const open: (string | null)[] = [];
+  const runIds: (string | null)[] = [];
   for (const item of content.items) {
-    if (!('str' in item) || !item.str || !item.str.trim()) continue;
+    if (!('str' in item)) {
+      if (item.type === 'endMarkedContent') open.pop();
+      else if (item.type.startsWith('beginMarkedContent')) open.push(item.id ?? null);
+      continue;
+    }
+    if (!item.str || !item.str.trim()) continue;
     const t = multiply(item.transform as Matrix, upright);
     const size = Math.hypot(t[2], t[3]) || Math.hypot(t[0], t[1]) || item.height || 10;
     const text = unifyIdeographs(item.str);
     chars += text.replace(/\s/g, '').length;
     const [x, y] = apply(upright, item.transform[4] as number, item.transform[5] as number);
     runs.push({ text, x, y, w: item.width, size });
+    let id: string | null = null;
+    for (let k = open.length - 1; k >= 0 && !id; k--) id = open[k] ?? null;
+    runIds.push(id);
+    if (id) runs[runs.length - 1]!.tagged = true;
   }
   // A page without text is not worth its operator list: on a scan that would decode every image.
   let grids: Grid[] = [];
   if (chars >= SCAN_CHARS) {
     const ops = await page.getOperatorList();
     grids = findGrids(collectRulings(ops.fnArray, ops.argsArray, OPS, upright));
+  }
+  // Header cells of a tagged PDF, looked up only where there is a ruled table to tell them for.
+  if (grids.length > 0 && runIds.some((id) => id)) {
+    const th = await headerContent(page);
+    runs.forEach((r, i) => {
+      if (th.has(runIds[i]!)) r.th = true;
+    });
   }
   page.cleanup();
 
@@ -148,6 +169,24 @@ async function scanPage(page: PdfPage, pageNo: number, OPS: OpCodes): Promise<Pa
   }
   return { page: pageNo, bottom, top, tables, lines: toLines(rest), chars };
 }
+
+/** Marked-content ids that sit under a TH structure element (a tagged PDF's header cells). */
+async function headerContent(page: PdfPage): Promise<Set<string>> {
+  const ids = new Set<string>();
+  const tree = await page.getStructTree().catch(() => null);
+  const walk = (node: StructNode, inTh: boolean): void => {
+    if ('id' in node && node.type === 'content') {
+      if (inTh) ids.add(node.id);
+      return;
+    }
+    const th = inTh || node.role === 'TH';
+    for (const child of node.children ?? []) walk(child, th);
+  };
+  if (tree) walk(tree as StructNode, false);
+  return ids;
+}
+
+type StructNode = { role?: string; type?: string; id: string; children?: StructNode[] } | { role?: string; type?: string; children?: StructNode[] };
 
 /** Drops each run into the grid slot holding its centre; a grid with no text or a single cell is no table. */
 function fillGrid(grid: Grid, runs: Run[], page: number): { table: PageTable | null; outside: Run[] } {
@@ -206,7 +245,16 @@ function fillGrid(grid: Grid, runs: Run[], page: number): { table: PageTable | n
     rowProv: Array.from({ length: nRows }, () => ({ line: 0, page })),
     prov: { line: 0, page },
   };
-  return { table: { kind: 'table', top: ys[topIndex]!, page, xs, openTop, openBottom, block }, outside };
+  const rowTags = Array.from({ length: nRows }, (_, i) => {
+    const rowRuns = inside[topIndex + i]!.flat();
+    if (rowRuns.length === 0 || !rowRuns.every((run) => run.tagged)) return undefined;
+    return rowRuns.every((run) => run.th) ? 'th' : rowRuns.some((run) => run.th) ? undefined : 'td';
+  });
+  // Header rows as the source tagged them: leading rows whose text is all in TH cells.
+  let header = 0;
+  while (header < nRows && rowTags[header] === 'th') header++;
+  if (header > 0 && header < nRows) block.headerRows = header;
+  return { table: { kind: 'table', top: ys[topIndex]!, page, xs, openTop, openBottom, block, rowTags }, outside };
 }
 
 // ---- page furniture ----
@@ -340,7 +388,7 @@ function streamBlocks(lines: Line[], page: number): { items: PageItem[]; rest: L
       prov: { line: 0, page },
     };
     const first = lines[t.start]!;
-    items.push({ kind: 'table', top: first.y + first.size, page, xs: t.xs, openTop: false, openBottom: false, block });
+    items.push({ kind: 'table', top: first.y + first.size, page, xs: t.xs, openTop: false, openBottom: false, block, rowTags: [] });
   }
   rest.push(lines.slice(from));
   return { items, rest };
@@ -366,7 +414,8 @@ function stitch(prev: PageTable, next: PageTable): boolean {
   const a = prev.block;
   const b = next.block;
   let header = 0;
-  while (header < Math.min(4, a.rows - 1, b.rows) && sameRow(rowTexts(a, header), rowTexts(b, header))) header++;
+  // A tagged PDF that calls the row ordinary data (TD) has a real row there, not a repeated header.
+  while (header < Math.min(4, a.rows - 1, b.rows) && next.rowTags[header] !== 'td' && sameRow(rowTexts(a, header), rowTexts(b, header))) header++;
   if (!sameColumns(prev, next) && header === 0) return false;
   if (a.cols !== b.cols) return false;
   const kept = b.cells

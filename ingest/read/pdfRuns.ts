@@ -7,6 +7,10 @@ export interface Run {
   y: number;
   w: number;
   size: number;
+  /** Tagged PDFs: the run belongs to a structure element (its marked content has an id)… */
+  tagged?: boolean;
+  /** …and that element is a table header cell (TH). */
+  th?: boolean;
 }
 
 export interface Line {
@@ -18,16 +22,30 @@ export interface Line {
   size: number;
 }
 
+/**
+ * CJK Radicals Supplement → the ideograph a Simplified Chinese font draws with the same glyph (checked against
+ * Noto Sans CJK SC's cmap; a few more by meaning). These have no NFKC mapping.
+ */
 const RADICALS_SUPPLEMENT: Record<number, string> = {
-  0x2e8c: '小', 0x2e8d: '小', 0x2e95: '彐', 0x2e97: '心', 0x2e9b: '旡', 0x2e9c: '日', 0x2e9f: '母', 0x2ea0: '民',
-  0x2ea4: '爫', 0x2ea8: '犭', 0x2eaa: '疋', 0x2eac: '示', 0x2ead: '礻', 0x2eae: '竹', 0x2eb3: '网', 0x2eb7: '羊',
-  0x2eb9: '耂', 0x2ebb: '聿', 0x2ec1: '虎', 0x2ec4: '西', 0x2ec5: '见', 0x2ec6: '角', 0x2ec8: '讠', 0x2ec9: '贝',
-  0x2ecb: '车', 0x2ed1: '長', 0x2ed3: '长', 0x2ed4: '门', 0x2ed6: '阝', 0x2ed7: '雨', 0x2ed8: '青', 0x2edd: '食',
-  0x2ee0: '饣', 0x2ee2: '马', 0x2ee4: '鬼', 0x2ee5: '鱼', 0x2ee6: '鸟', 0x2ee8: '麦', 0x2ee9: '黄', 0x2eea: '黾',
-  0x2eec: '齐', 0x2eee: '齿', 0x2ef0: '龙', 0x2ef3: '龟', 0x2ed9: '韦', 0x2eda: '页', 0x2edb: '风', 0x2edc: '飞',
-  0x2ee7: '卤', 0x2ee3: '骨', 0x2e81: '厂', 0x2e84: '乙', 0x2e86: '冂', 0x2e87: '几', 0x2e8a: '卜', 0x2e8e: '兀',
-  0x2e90: '尢', 0x2e92: '巳', 0x2e93: '幺', 0x2ea7: '牛', 0x2ea9: '王',
+  0x2e81: '厂', 0x2e82: '乛', 0x2e83: '乚', 0x2e84: '乙', 0x2e85: '亻', 0x2e86: '冂', 0x2e87: '几', 0x2e89: '刂',
+  0x2e8a: '卜', 0x2e8b: '㔾', 0x2e8c: '小', 0x2e8d: '小', 0x2e8e: '兀', 0x2e8f: '尣', 0x2e90: '尢', 0x2e92: '巳',
+  0x2e93: '幺', 0x2e94: '彑', 0x2e95: '彐', 0x2e96: '忄', 0x2e97: '心', 0x2e98: '扌', 0x2e99: '攵', 0x2e9b: '旡',
+  0x2e9c: '日', 0x2e9e: '歺', 0x2e9f: '母', 0x2ea0: '民', 0x2ea1: '氵', 0x2ea3: '灬', 0x2ea4: '爫', 0x2ea6: '丬',
+  0x2ea7: '牛', 0x2ea8: '犭', 0x2ea9: '王', 0x2eaa: '疋', 0x2eac: '示', 0x2ead: '礻', 0x2eae: '竹', 0x2eaf: '糹',
+  0x2eb0: '纟', 0x2eb1: '罓', 0x2eb3: '㓁', 0x2eb7: '羊', 0x2eb9: '耂', 0x2eba: '肀', 0x2ebb: '聿', 0x2ebe: '艹',
+  0x2ec1: '虎', 0x2ec2: '衤', 0x2ec4: '西', 0x2ec5: '见', 0x2ec6: '角', 0x2ec8: '讠', 0x2ec9: '贝', 0x2ecb: '车',
+  0x2ecc: '辶', 0x2ed0: '钅', 0x2ed1: '長', 0x2ed2: '镸', 0x2ed3: '长', 0x2ed4: '门', 0x2ed6: '阝', 0x2ed7: '雨',
+  0x2ed8: '青', 0x2ed9: '韦', 0x2eda: '页', 0x2edb: '风', 0x2edc: '飞', 0x2edd: '食', 0x2edf: '飠', 0x2ee0: '饣',
+  0x2ee2: '马', 0x2ee3: '骨', 0x2ee4: '鬼', 0x2ee5: '鱼', 0x2ee6: '鸟', 0x2ee7: '卤', 0x2ee8: '麦', 0x2ee9: '黄',
+  0x2eea: '黾', 0x2eeb: '斉', 0x2eec: '齐', 0x2eee: '齿', 0x2eef: '竜', 0x2ef0: '龙', 0x2ef1: '龜', 0x2ef2: '亀',
+  0x2ef3: '龟',
 };
+
+/**
+ * Kangxi radicals whose Simplified Chinese glyph is not their NFKC target: ⼾ (NFKC 戶) is drawn as 户 by SC fonts,
+ * so a `门⼾网站` in a Chromium-printed PDF meant 门户.
+ */
+const KANGXI_SIMPLIFIED: Record<number, string> = { 0x2f3e: '户' };
 
 /**
  * Kangxi radicals and CJK compatibility ideographs → unified ideographs. Fonts that share one glyph between a
@@ -38,20 +56,23 @@ export function unifyIdeographs(text: string): string {
   return text.replace(/[\u2e80-\u2fdf\uf900-\ufaff\u{2f800}-\u{2fa1f}]/gu, (ch) => {
     const cp = ch.codePointAt(0)!;
     if (cp < 0x2f00) return RADICALS_SUPPLEMENT[cp] ?? ch;
-    return ch.normalize('NFKC');
+    return KANGXI_SIMPLIFIED[cp] ?? ch.normalize('NFKC');
   });
 }
 
 const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u{20000}-\u{2ffff}]/u;
 export const isCjk = (ch: string | undefined): boolean => !!ch && CJK.test(ch);
 
-/** Joins two pieces of one logical text: nothing between CJK, a space between Latin words. */
+/**
+ * Joins two pieces of one logical text (wrapped lines): nothing between CJK, a space between Latin words,
+ * nothing inside a number a narrow cell broke over two lines.
+ */
 export function joinPieces(a: string, b: string): string {
   if (!a) return b;
   if (!b) return a;
   const last = [...a].pop();
   const first = [...b][0];
-  if (/\s$/.test(a) || /^\s/.test(b) || isCjk(last) || isCjk(first)) return a + b;
+  if (/\s$/.test(a) || /^\s/.test(b) || isCjk(last) || isCjk(first) || (/\d/.test(last!) && /\d/.test(first!))) return a + b;
   return `${a} ${b}`;
 }
 
@@ -131,5 +152,5 @@ export function splitAcross(run: Run, xs: number[]): Run[] {
   const crosses = xs.some((x) => x > run.x + run.size * 0.3 && x < runRight(run) - run.size * 0.3);
   if (!crosses) return [run];
   const step = run.w / chars.length;
-  return chars.map((ch, i) => ({ text: ch, x: run.x + i * step, y: run.y, w: step, size: run.size }));
+  return chars.map((ch, i) => ({ ...run, text: ch, x: run.x + i * step, w: step }));
 }

@@ -115,6 +115,20 @@ p.h { text-indent: 0; }`;
   );
 }
 
+/** The text of the long cell in `split-row.pdf`. */
+export const SPLIT_ROW_TEXT = Array.from({ length: 150 }, (_, i) => `第${i + 1}条：按规定办理相关审批事项并及时归档。`).join('');
+
+/** A row too tall for one page: Chromium breaks it, and the reader must join its two halves. */
+function splitRow(): string {
+  return page(`
+<p>四、长事项表</p>
+<table>
+<tr><th>序号</th><th>事项</th><th>时限</th></tr>
+<tr><td>1</td><td>${SPLIT_ROW_TEXT}</td><td>按件办理</td></tr>
+<tr><td>2</td><td>年度总结</td><td>12月底前</td></tr>
+</table>`);
+}
+
 /** Each cell boxed on its own (border-collapse: separate): every inner border is a pair of lines. */
 function separateBorders(): string {
   return page(`
@@ -283,6 +297,7 @@ function main(): void {
     printPdf(prose(), join(pdfDir, 'prose.pdf'));
     printPdf(streamTable(), join(pdfDir, 'stream-table.pdf'));
     printPdf(separateBorders(), join(pdfDir, 'separate-borders.pdf'));
+    printPdf(splitRow(), join(pdfDir, 'split-row.pdf'));
   }
   if (want('manuals')) {
     const manuals = join(root, 'seeds', 'manuals');
