@@ -1,0 +1,270 @@
+import type { Segmenter } from '../segmenter.js';
+import { type Csr, randomizedSvd } from './linalg.js';
+import { type CorpusFit, type FittedEmbedder, l2normalize } from './types.js';
+
+/** Bump when the features or the fit change what a stored fit means. */
+const FIT_VERSION = 1;
+/** Buckets of the hashed n-gram idf table (collisions only blur the idf of rare n-grams). */
+const IDF_TABLE = 1 << 16;
+/** Documents the SVD is fitted on at most; the rest are projected (an evenly spaced, deterministic sample). */
+const MAX_FIT_DOCS = 3000;
+const MAX_VOCAB = 50_000;
+
+export interface LocalEmbedderOptions {
+  /** LSA dimensions (at most; fewer when the corpus has fewer documents). */
+  rank?: number;
+  /** Hashed character n-gram dimensions. */
+  hashDims?: number;
+  /** Share of the cosine that comes from the LSA part (the rest from the n-grams). */
+  lsaShare?: number;
+  /** Identifies the segmenter, whose words are LSA features. */
+  segmenterId: string;
+}
+
+interface FitHeader {
+  v: number;
+  segmenterId: string;
+  rank: number;
+  hashDims: number;
+  lsaShare: number;
+  docs: number;
+  terms: string[];
+}
+
+/**
+ * The offline default: fitted on the loaded records at ingest, pure TypeScript, no download.
+ * - LSA: TF-IDF over segmenter words and character bigrams, reduced by a randomized SVD, so words that
+ *   share contexts in the manuals (报销 / 费用 / 核算) land near each other.
+ * - Hashed character 1–3-grams weighted by their idf over the corpus, so unseen words still match.
+ * The two parts are L2-normalised and concatenated with weights √share and √(1 − share).
+ */
+export class LocalEmbedderFit implements CorpusFit {
+  readonly kind = 'corpus-fit';
+  readonly rank: number;
+  readonly hashDims: number;
+  readonly lsaShare: number;
+
+  constructor(
+    private readonly segmenter: Segmenter,
+    private readonly o: LocalEmbedderOptions,
+  ) {
+    this.rank = o.rank ?? 128;
+    this.hashDims = o.hashDims ?? 256;
+    this.lsaShare = o.lsaShare ?? 0.5;
+  }
+
+  get configId(): string {
+    return `local:lsa${this.rank}+ngram${this.hashDims}:share${this.lsaShare}:seg=${this.o.segmenterId}:v${FIT_VERSION}`;
+  }
+
+  fit(texts: readonly string[]): FittedEmbedder {
+    const docs = texts.map((t) => termCounts(t, this.segmenter));
+    const step = Math.max(1, docs.length / MAX_FIT_DOCS);
+    const sample: Map<string, number>[] = [];
+    for (let i = 0; i < docs.length && sample.length < MAX_FIT_DOCS; i++) sample.push(docs[Math.floor(i * step)]!);
+    // Terms seen in at least two documents carry co-occurrence; the rest are left to the n-grams.
+    const df = new Map<string, number>();
+    for (const d of sample) for (const t of d.keys()) df.set(t, (df.get(t) ?? 0) + 1);
+    const minDf = sample.length >= 20 ? 2 : 1;
+    const terms = [...df]
+      .filter(([, n]) => n >= minDf)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .slice(0, MAX_VOCAB)
+      .map(([t]) => t);
+    const col = new Map(terms.map((t, i) => [t, i]));
+    const idf = new Float32Array(terms.length);
+    terms.forEach((t, i) => (idf[i] = Math.log((sample.length + 1) / df.get(t)!)));
+
+    const ptr = new Int32Array(sample.length + 1);
+    const idx: number[] = [];
+    const val: number[] = [];
+    sample.forEach((d, r) => {
+      const row = weigh(d, col, idf);
+      for (const [c, w] of row) {
+        idx.push(c);
+        val.push(w);
+      }
+      ptr[r + 1] = idx.length;
+    });
+    const a: Csr = { rows: sample.length, cols: terms.length, ptr, idx: Int32Array.from(idx), val: Float64Array.from(val) };
+    // Half as many dimensions as documents at most: a small corpus gains nothing from a near-full rank.
+    const rank = Math.min(this.rank, Math.max(1, Math.floor(sample.length / 2)));
+    const svd = randomizedSvd(a, rank, { seed: 1, powerIterations: 2 });
+    const termVectors = new Float32Array(svd.v.length);
+    for (let i = 0; i < svd.v.length; i++) termVectors[i] = svd.v[i]!;
+
+    const hashIdf = ngramIdf(texts);
+    const header: FitHeader = {
+      v: FIT_VERSION,
+      segmenterId: this.o.segmenterId,
+      rank: svd.k,
+      hashDims: this.hashDims,
+      lsaShare: this.lsaShare,
+      docs: texts.length,
+      terms,
+    };
+    return new FittedLocalEmbedder(this.segmenter, header, idf, termVectors, hashIdf);
+  }
+
+  restore(bytes: Uint8Array): FittedEmbedder {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const headerLen = view.getUint32(0, true);
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLen))) as FitHeader;
+    if (header.v !== FIT_VERSION || header.segmenterId !== this.o.segmenterId || header.hashDims !== this.hashDims || header.lsaShare !== this.lsaShare) {
+      throw new Error(`stored embedder fit does not match ${this.configId}`);
+    }
+    const floats = (offset: number, n: number) => {
+      const out = new Float32Array(n);
+      for (let i = 0; i < n; i++) out[i] = view.getFloat32(offset + 4 * i, true);
+      return out;
+    };
+    let off = align4(4 + headerLen);
+    const nTerms = header.terms.length;
+    const idf = floats(off, nTerms);
+    off += 4 * nTerms;
+    const termVectors = floats(off, nTerms * header.rank);
+    off += 4 * nTerms * header.rank;
+    const hashIdf = floats(off, IDF_TABLE);
+    return new FittedLocalEmbedder(this.segmenter, header, idf, termVectors, hashIdf);
+  }
+}
+
+class FittedLocalEmbedder implements FittedEmbedder {
+  readonly dimensions: number;
+  readonly id: string;
+  private readonly col: Map<string, number>;
+  private readonly lsaWeight: number;
+  private readonly hashWeight: number;
+
+  constructor(
+    private readonly segmenter: Segmenter,
+    private readonly header: FitHeader,
+    private readonly idf: Float32Array,
+    private readonly termVectors: Float32Array,
+    private readonly hashIdf: Float32Array,
+  ) {
+    this.col = new Map(header.terms.map((t, i) => [t, i]));
+    this.dimensions = header.rank + header.hashDims;
+    this.lsaWeight = Math.sqrt(header.lsaShare);
+    this.hashWeight = Math.sqrt(1 - header.lsaShare);
+    this.id = `local:lsa${header.rank}+ngram${header.hashDims}:share${header.lsaShare}:seg=${header.segmenterId}:v${header.v}:fit=${hashBytes(this.serialize())}`;
+  }
+
+  embedSync(text: string): Float32Array {
+    const { rank, hashDims } = this.header;
+    const out = new Float32Array(rank + hashDims);
+    const lsa = out.subarray(0, rank);
+    for (const [c, w] of weigh(termCounts(text, this.segmenter), this.col, this.idf)) {
+      const o = c * rank;
+      for (let j = 0; j < rank; j++) lsa[j]! += w * this.termVectors[o + j]!;
+    }
+    l2normalize(lsa);
+    const hashed = out.subarray(rank);
+    const chars = ngramChars(text);
+    for (let n = 1; n <= 3; n++) {
+      const weight = n === 1 ? 0.5 : 1;
+      for (let i = 0; i + n <= chars.length; i++) {
+        const h = fnv1a(chars.slice(i, i + n).join(''));
+        hashed[h % hashDims]! += (h & 0x80000000 ? -1 : 1) * weight * this.hashIdf[h % IDF_TABLE]!;
+      }
+    }
+    l2normalize(hashed);
+    for (let j = 0; j < rank; j++) lsa[j]! *= this.lsaWeight;
+    for (let j = 0; j < hashDims; j++) hashed[j]! *= this.hashWeight;
+    return out;
+  }
+
+  async embedDocuments(texts: string[]): Promise<number[][]> {
+    return texts.map((t) => Array.from(this.embedSync(t)));
+  }
+
+  async embedQuery(text: string): Promise<number[]> {
+    return Array.from(this.embedSync(text));
+  }
+
+  private bytes: Uint8Array | undefined;
+
+  serialize(): Uint8Array {
+    if (this.bytes) return this.bytes;
+    const header = new TextEncoder().encode(JSON.stringify(this.header));
+    const start = align4(4 + header.length);
+    const total = start + 4 * (this.idf.length + this.termVectors.length + this.hashIdf.length);
+    const bytes = new Uint8Array(total);
+    const view = new DataView(bytes.buffer);
+    view.setUint32(0, header.length, true);
+    bytes.set(header, 4);
+    let off = start;
+    for (const arr of [this.idf, this.termVectors, this.hashIdf]) {
+      for (let i = 0; i < arr.length; i++, off += 4) view.setFloat32(off, arr[i]!, true);
+    }
+    return (this.bytes = bytes);
+  }
+}
+
+/** LSA features: the segmenter's words of two or more characters, and character bigrams of CJK runs. */
+function termCounts(text: string, seg: Segmenter): Map<string, number> {
+  const counts = new Map<string, number>();
+  const add = (t: string) => counts.set(t, (counts.get(t) ?? 0) + 1);
+  for (const w of seg.index(text)) if ([...w].length >= 2) add(w);
+  for (const run of text.match(/[\u4e00-\u9fa5]+/g) ?? []) for (let i = 0; i + 1 < run.length; i++) add(run.slice(i, i + 2));
+  return counts;
+}
+
+/** Sublinear tf × idf, L2-normalised, over the fitted vocabulary. */
+function weigh(counts: Map<string, number>, col: Map<string, number>, idf: Float32Array): [number, number][] {
+  const row: [number, number][] = [];
+  let norm = 0;
+  for (const [t, n] of counts) {
+    const c = col.get(t);
+    if (c === undefined) continue;
+    const w = (1 + Math.log(n)) * idf[c]!;
+    if (w <= 0) continue;
+    row.push([c, w]);
+    norm += w * w;
+  }
+  norm = Math.sqrt(norm) || 1;
+  for (const r of row) r[1] /= norm;
+  return row.sort((x, y) => x[0] - y[0]);
+}
+
+function ngramChars(text: string): string[] {
+  return [...text.replace(/[\s\p{P}\p{S}]+/gu, '')];
+}
+
+/** idf of character 1–3-grams over the corpus, by hash bucket; unseen n-grams get the highest idf. */
+function ngramIdf(texts: readonly string[]): Float32Array {
+  const df = new Uint32Array(IDF_TABLE);
+  for (const t of texts) {
+    const seen = new Set<number>();
+    const chars = ngramChars(t);
+    for (let n = 1; n <= 3; n++) for (let i = 0; i + n <= chars.length; i++) seen.add(fnv1a(chars.slice(i, i + n).join('')) % IDF_TABLE);
+    for (const b of seen) df[b]!++;
+  }
+  const out = new Float32Array(IDF_TABLE);
+  for (let b = 0; b < IDF_TABLE; b++) out[b] = Math.log((texts.length + 1) / (df[b]! + 0.5));
+  return out;
+}
+
+export function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** A 64-bit FNV-1a of bytes as hex: names a fit (not a security hash). */
+export function hashBytes(bytes: Uint8Array): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x050c5d1f;
+  for (let i = 0; i < bytes.length; i++) {
+    h1 = Math.imul(h1 ^ bytes[i]!, 0x01000193);
+    h2 = Math.imul(h2 ^ bytes[i]!, 0x01000193) ^ (h1 >>> 13);
+  }
+  return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
+}
+
+function align4(n: number): number {
+  return (n + 3) & ~3;
+}
