@@ -46,6 +46,7 @@ export interface WorkerBot extends AssembledBot {
   tasks: Tasks;
   engine: DutyEngine;
   answerer: Answerer;
+  index: MemoryIndex;
 }
 
 /**
@@ -98,7 +99,7 @@ export async function createWorkerBot(seed: WorkerSeed, env: WorkerEnv, o: { clo
     log,
     tasks,
   });
-  return { ...bot, tasks, engine, answerer };
+  return { ...bot, tasks, engine, answerer, index };
 }
 
 /** The Worker module: fetch for the app, scheduled for digests and retries (cron runs in UTC). */

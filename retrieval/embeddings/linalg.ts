@@ -251,16 +251,17 @@ export function randomizedSvd(a: Csr, k: number, o: { oversample?: number; power
     y = mulDense(a, mulTransposeDense(a, y, l), l);
   }
   orthonormalize(y, a.rows, l);
-  // Bᵀ = Aᵀ Q (terms × l); B Bᵀ = (Bᵀ)ᵀ Bᵀ is l × l.
+  // Bᵀ = Aᵀ Q (terms × l). B Bᵀ = Qᵀ (A Bᵀ) is l × l: cheaper through the documents than through the terms.
   const bt = mulTransposeDense(a, y, l);
+  const abt = mulDense(a, bt, l);
   const c = new Float64Array(l * l);
-  for (let t = 0; t < a.cols; t++) {
-    const row = bt.subarray(t * l, t * l + l);
+  for (let r = 0; r < a.rows; r++) {
+    const o = r * l;
     for (let i = 0; i < l; i++) {
-      const bi = row[i]!;
-      if (bi === 0) continue;
+      const qi = y[o + i]!;
+      if (qi === 0) continue;
       const ci = i * l;
-      for (let j = i; j < l; j++) c[ci + j]! += bi * row[j]!;
+      for (let j = i; j < l; j++) c[ci + j]! += qi * abt[o + j]!;
     }
   }
   for (let i = 0; i < l; i++) for (let j = 0; j < i; j++) c[i * l + j] = c[j * l + i]!;

@@ -3,12 +3,12 @@ import { type Csr, randomizedSvd } from './linalg.js';
 import { type CorpusFit, type FittedEmbedder, l2normalize } from './types.js';
 
 /** Bump when the features or the fit change what a stored fit means. */
-const FIT_VERSION = 1;
+const FIT_VERSION = 2;
 /** Buckets of the hashed n-gram idf table (collisions only blur the idf of rare n-grams). */
 const IDF_TABLE = 1 << 16;
 /** Documents the SVD is fitted on at most; the rest are projected (an evenly spaced, deterministic sample). */
-const MAX_FIT_DOCS = 3000;
-const MAX_VOCAB = 50_000;
+const MAX_FIT_DOCS = 2000;
+const MAX_VOCAB = 20_000;
 
 export interface LocalEmbedderOptions {
   /** LSA dimensions (at most; fewer when the corpus has fewer documents). */
@@ -58,14 +58,14 @@ export class LocalEmbedderFit implements CorpusFit {
   }
 
   fit(texts: readonly string[]): FittedEmbedder {
-    const docs = texts.map((t) => termCounts(t, this.segmenter));
-    const step = Math.max(1, docs.length / MAX_FIT_DOCS);
-    const sample: Map<string, number>[] = [];
-    for (let i = 0; i < docs.length && sample.length < MAX_FIT_DOCS; i++) sample.push(docs[Math.floor(i * step)]!);
+    const step = Math.max(1, texts.length / MAX_FIT_DOCS);
+    const sampled: string[] = [];
+    for (let i = 0; i < texts.length && sampled.length < MAX_FIT_DOCS; i++) sampled.push(texts[Math.floor(i * step)]!);
+    const sample = sampled.map((t) => termCounts(t, this.segmenter));
     // Terms seen in at least two documents carry co-occurrence; the rest are left to the n-grams.
     const df = new Map<string, number>();
     for (const d of sample) for (const t of d.keys()) df.set(t, (df.get(t) ?? 0) + 1);
-    const minDf = sample.length >= 20 ? 2 : 1;
+    const minDf = 1;
     const terms = [...df]
       .filter(([, n]) => n >= minDf)
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
@@ -89,7 +89,7 @@ export class LocalEmbedderFit implements CorpusFit {
     const a: Csr = { rows: sample.length, cols: terms.length, ptr, idx: Int32Array.from(idx), val: Float64Array.from(val) };
     // Half as many dimensions as documents at most: a small corpus gains nothing from a near-full rank.
     const rank = Math.min(this.rank, Math.max(1, Math.floor(sample.length / 2)));
-    const svd = randomizedSvd(a, rank, { seed: 1, powerIterations: 2 });
+    const svd = randomizedSvd(a, rank, { seed: 1, powerIterations: 1 });
     const termVectors = new Float32Array(svd.v.length);
     for (let i = 0; i < svd.v.length; i++) termVectors[i] = svd.v[i]!;
 
@@ -103,7 +103,10 @@ export class LocalEmbedderFit implements CorpusFit {
       docs: texts.length,
       terms,
     };
-    return new FittedLocalEmbedder(this.segmenter, header, idf, termVectors, hashIdf);
+    const fitted = new FittedLocalEmbedder(this.segmenter, header, idf, termVectors, hashIdf);
+    // The records are embedded right after the fit: their words need not be segmented twice.
+    sampled.forEach((t, i) => fitted.segmented.set(t, sample[i]!));
+    return fitted;
   }
 
   restore(bytes: Uint8Array): FittedEmbedder {
@@ -135,6 +138,8 @@ class FittedLocalEmbedder implements FittedEmbedder {
   private readonly col: Map<string, number>;
   private readonly lsaWeight: number;
   private readonly hashWeight: number;
+  /** Words of the texts just fitted on, used once by embedSync and dropped. */
+  readonly segmented = new Map<string, Map<string, number>>();
 
   constructor(
     private readonly segmenter: Segmenter,
@@ -154,20 +159,17 @@ class FittedLocalEmbedder implements FittedEmbedder {
     const { rank, hashDims } = this.header;
     const out = new Float32Array(rank + hashDims);
     const lsa = out.subarray(0, rank);
-    for (const [c, w] of weigh(termCounts(text, this.segmenter), this.col, this.idf)) {
+    const counts = this.segmented.get(text) ?? termCounts(text, this.segmenter);
+    this.segmented.delete(text);
+    for (const [c, w] of weigh(counts, this.col, this.idf)) {
       const o = c * rank;
       for (let j = 0; j < rank; j++) lsa[j]! += w * this.termVectors[o + j]!;
     }
     l2normalize(lsa);
     const hashed = out.subarray(rank);
-    const chars = ngramChars(text);
-    for (let n = 1; n <= 3; n++) {
-      const weight = n === 1 ? 0.5 : 1;
-      for (let i = 0; i + n <= chars.length; i++) {
-        const h = fnv1a(chars.slice(i, i + n).join(''));
-        hashed[h % hashDims]! += (h & 0x80000000 ? -1 : 1) * weight * this.hashIdf[h % IDF_TABLE]!;
-      }
-    }
+    forEachNgram(text, (h, n) => {
+      hashed[h % hashDims]! += (h & 0x80000000 ? -1 : 1) * (n === 1 ? 0.5 : 1) * this.hashIdf[h % IDF_TABLE]!;
+    });
     l2normalize(hashed);
     for (let j = 0; j < rank; j++) lsa[j]! *= this.lsaWeight;
     for (let j = 0; j < hashDims; j++) hashed[j]! *= this.hashWeight;
@@ -227,8 +229,19 @@ function weigh(counts: Map<string, number>, col: Map<string, number>, idf: Float
   return row.sort((x, y) => x[0] - y[0]);
 }
 
-function ngramChars(text: string): string[] {
-  return [...text.replace(/[\s\p{P}\p{S}]+/gu, '')];
+const SKIP = /[\s\p{P}\p{S}]/u;
+
+/** Calls back with the FNV-1a hash of every character 1-, 2- and 3-gram (punctuation and spaces skipped). */
+function forEachNgram(text: string, f: (hash: number, n: number) => void): void {
+  const cps: number[] = [];
+  for (const ch of text) if (!SKIP.test(ch)) cps.push(ch.codePointAt(0)!);
+  for (let i = 0; i < cps.length; i++) {
+    let h = 0x811c9dc5;
+    for (let n = 1; n <= 3 && i + n <= cps.length; n++) {
+      h = Math.imul(h ^ cps[i + n - 1]!, 0x01000193);
+      f(h >>> 0, n);
+    }
+  }
 }
 
 /** idf of character 1–3-grams over the corpus, by hash bucket; unseen n-grams get the highest idf. */
@@ -236,22 +249,12 @@ function ngramIdf(texts: readonly string[]): Float32Array {
   const df = new Uint32Array(IDF_TABLE);
   for (const t of texts) {
     const seen = new Set<number>();
-    const chars = ngramChars(t);
-    for (let n = 1; n <= 3; n++) for (let i = 0; i + n <= chars.length; i++) seen.add(fnv1a(chars.slice(i, i + n).join('')) % IDF_TABLE);
+    forEachNgram(t, (h) => seen.add(h % IDF_TABLE));
     for (const b of seen) df[b]!++;
   }
   const out = new Float32Array(IDF_TABLE);
   for (let b = 0; b < IDF_TABLE; b++) out[b] = Math.log((texts.length + 1) / (df[b]! + 0.5));
   return out;
-}
-
-export function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }
 
 /** A 64-bit FNV-1a of bytes as hex: names a fit (not a security hash). */
