@@ -7,7 +7,7 @@ const FIT_VERSION = 2;
 /** Buckets of the hashed n-gram idf table (collisions only blur the idf of rare n-grams). */
 const IDF_TABLE = 1 << 16;
 /** Documents the SVD is fitted on at most; the rest are projected (an evenly spaced, deterministic sample). */
-const MAX_FIT_DOCS = 2000;
+const MAX_FIT_DOCS = 1500;
 const MAX_VOCAB = 20_000;
 
 export interface LocalEmbedderOptions {
@@ -61,13 +61,14 @@ export class LocalEmbedderFit implements CorpusFit {
     const step = Math.max(1, texts.length / MAX_FIT_DOCS);
     const sampled: string[] = [];
     for (let i = 0; i < texts.length && sampled.length < MAX_FIT_DOCS; i++) sampled.push(texts[Math.floor(i * step)]!);
-    const sample = sampled.map((t) => termCounts(t, this.segmenter));
-    // Terms seen in at least two documents carry co-occurrence; the rest are left to the n-grams.
+    const words = new Set<string>();
+    const sample = sampled.map((t) => termCounts(t, this.segmenter, words));
     const df = new Map<string, number>();
     for (const d of sample) for (const t of d.keys()) df.set(t, (df.get(t) ?? 0) + 1);
-    const minDf = 1;
+    // A word in one record still gets that record's direction (报销 near 费用); a bigram seen once is
+    // mostly a cut across two words, and is left to the n-grams.
     const terms = [...df]
-      .filter(([, n]) => n >= minDf)
+      .filter(([t, n]) => n >= 2 || words.has(t))
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
       .slice(0, MAX_VOCAB)
       .map(([t]) => t);
@@ -89,7 +90,7 @@ export class LocalEmbedderFit implements CorpusFit {
     const a: Csr = { rows: sample.length, cols: terms.length, ptr, idx: Int32Array.from(idx), val: Float64Array.from(val) };
     // Half as many dimensions as documents at most: a small corpus gains nothing from a near-full rank.
     const rank = Math.min(this.rank, Math.max(1, Math.floor(sample.length / 2)));
-    const svd = randomizedSvd(a, rank, { seed: 1, powerIterations: 1 });
+    const svd = a.rows > 0 && a.cols > 0 ? randomizedSvd(a, rank, { seed: 1, powerIterations: 1 }) : { k: 0, v: new Float64Array(0) };
     const termVectors = new Float32Array(svd.v.length);
     for (let i = 0; i < svd.v.length; i++) termVectors[i] = svd.v[i]!;
 
@@ -150,8 +151,9 @@ class FittedLocalEmbedder implements FittedEmbedder {
   ) {
     this.col = new Map(header.terms.map((t, i) => [t, i]));
     this.dimensions = header.rank + header.hashDims;
-    this.lsaWeight = Math.sqrt(header.lsaShare);
-    this.hashWeight = Math.sqrt(1 - header.lsaShare);
+    // With nothing to fit on (no records) the n-grams carry the whole vector.
+    this.lsaWeight = header.rank > 0 ? Math.sqrt(header.lsaShare) : 0;
+    this.hashWeight = header.rank > 0 ? Math.sqrt(1 - header.lsaShare) : 1;
     this.id = `local:lsa${header.rank}+ngram${header.hashDims}:share${header.lsaShare}:seg=${header.segmenterId}:v${header.v}:fit=${hashBytes(this.serialize())}`;
   }
 
@@ -204,10 +206,14 @@ class FittedLocalEmbedder implements FittedEmbedder {
 }
 
 /** LSA features: the segmenter's words of two or more characters, and character bigrams of CJK runs. */
-function termCounts(text: string, seg: Segmenter): Map<string, number> {
+function termCounts(text: string, seg: Segmenter, words?: Set<string>): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (t: string) => counts.set(t, (counts.get(t) ?? 0) + 1);
-  for (const w of seg.index(text)) if ([...w].length >= 2) add(w);
+  for (const w of seg.index(text)) {
+    if ([...w].length < 2) continue;
+    add(w);
+    words?.add(w);
+  }
   for (const run of text.match(/[\u4e00-\u9fa5]+/g) ?? []) for (let i = 0; i + 1 < run.length; i++) add(run.slice(i, i + 2));
   return counts;
 }
