@@ -175,7 +175,8 @@ class FittedLocalEmbedder implements FittedEmbedder {
     l2normalize(hashed);
     for (let j = 0; j < rank; j++) lsa[j]! *= this.lsaWeight;
     for (let j = 0; j < hashDims; j++) hashed[j]! *= this.hashWeight;
-    return out;
+    // Unit length even when one part is empty (no fitted word in the text): cosine is a dot product.
+    return l2normalize(out);
   }
 
   async embedDocuments(texts: string[]): Promise<number[][]> {

@@ -6,6 +6,7 @@ export interface RemoteEmbedderOptions {
   model: string;
   apiKey: string;
   dimensions?: number | null;
+  /** Per question; document batches at ingest may take up to max(timeoutMs, 60 s) each (a CPU-only server is slow). */
   timeoutMs: number;
   /** Texts per request at ingest. */
   batchSize?: number;
@@ -28,13 +29,18 @@ export class RemoteEmbedder implements Embedder {
       model: o.model,
       apiKey: o.apiKey || 'none',
       configuration: { baseURL: o.baseURL },
-      timeout: o.timeoutMs,
       // Float arrays are what every compatible server supports; base64 is not universal.
       encodingFormat: 'float' as const,
       ...(o.dimensions ? { dimensions: o.dimensions } : {}),
     };
-    this.documents = new OpenAIEmbeddings({ ...base, batchSize: o.batchSize ?? 64, maxRetries: o.documentRetries ?? 3, maxConcurrency: 2 });
-    this.queries = new OpenAIEmbeddings({ ...base, maxRetries: 0 });
+    this.documents = new OpenAIEmbeddings({
+      ...base,
+      timeout: Math.max(o.timeoutMs, 60_000),
+      batchSize: o.batchSize ?? 32,
+      maxRetries: o.documentRetries ?? 3,
+      maxConcurrency: 2,
+    });
+    this.queries = new OpenAIEmbeddings({ ...base, timeout: o.timeoutMs, maxRetries: 0 });
     this.dims = o.dimensions ?? 0;
     this.id = `openai:${o.baseURL.replace(/\/+$/, '')}:${o.model}:${o.dimensions ?? 'default'}`;
   }
