@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readManuals } from '../ingest/node/readManuals.js';
@@ -313,7 +314,7 @@ describe('a local ONNX model through transformers.js (injected module)', () => {
   afterAll(() => dirs.cleanup());
 
   function fakeTransformers() {
-    const seen: { env?: TransformersModule['env']; model?: string; options?: Record<string, unknown>; calls: string[][] } = { calls: [] };
+    const seen: { env?: TransformersModule['env']; model?: string; options?: Record<string, unknown>; pooling?: string; calls: string[][] } = { calls: [] };
     const mod: TransformersModule = {
       env: { allowRemoteModels: true, localModelPath: '/nowhere/' },
       async pipeline(task, model, options) {
@@ -322,7 +323,8 @@ describe('a local ONNX model through transformers.js (injected module)', () => {
         seen.model = model;
         seen.options = options;
         return async (input, o) => {
-          expect(o).toEqual({ pooling: 'mean', normalize: true });
+          seen.pooling = o.pooling;
+          expect(o.normalize).toBe(true);
           const list = Array.isArray(input) ? input : [input];
           seen.calls.push(list);
           return { tolist: () => list.map((t) => stubVector(t, 24)) };
@@ -340,12 +342,26 @@ describe('a local ONNX model through transformers.js (injected module)', () => {
     expect(seen.env).toEqual({ allowRemoteModels: false, allowLocalModels: true, localModelPath: `${join(dirs.root, 'models')}/` });
     expect(seen.model).toBe('bge-small-zh');
     expect(seen.options).toMatchObject({ local_files_only: true });
-    expect(report.embedder).toBe(`transformers:${join(dirs.root, 'models', 'bge-small-zh')}`);
+    expect(report.embedder).toBe(`transformers:${join(dirs.root, 'models', 'bge-small-zh')}:mean`);
+    expect(seen.pooling).toBe('mean');
     expect(index.vectorDims()).toBe(24);
     expect(seen.calls.flat()).toHaveLength(corpus.records.length);
     const a = await answerer.ask('测绘作业证初审归谁管');
     expect(a.answers[0]?.lead).toEqual(['王金峰']);
     expect(seen.calls.at(-1)).toEqual([engine.parse('测绘作业证初审归谁管').topic]);
+    index.close();
+  });
+
+  it('uses the CLS token when the model folder says so (bge), and rebuilds for the change', async () => {
+    const dir = join(dirs.root, 'models', 'bge-small-zh');
+    mkdirSync(join(dir, '1_Pooling'), { recursive: true });
+    writeFileSync(join(dir, '1_Pooling', 'config.json'), JSON.stringify({ word_embedding_dimension: 24, pooling_mode_cls_token: true, pooling_mode_mean_tokens: false }));
+    const { mod, seen } = fakeTransformers();
+    const config = loadConfig({ SEEDS_DIR: dirs.seedsDir, DATA_DIR: dirs.dataDir, EMBEDDINGS_MODEL_DIR: dir });
+    const { index, report } = await openEngineAsync(config, { loadTransformers: async () => mod });
+    expect(seen.pooling).toBe('cls');
+    expect(report.embedder).toBe(`transformers:${dir}:cls`);
+    expect(report.rebuilt).toBe(true);
     index.close();
   });
 

@@ -20,6 +20,17 @@ export function loadSynonyms(seedsDir: string): Synonyms {
 
 const SEGMENTER_ID = 'jieba-2';
 
+/** The pooling a sentence-transformers model folder declares (bge: the CLS token); mean when it says nothing. */
+export function poolingOf(modelDir: string): 'mean' | 'cls' {
+  const path = join(modelDir, '1_Pooling', 'config.json');
+  if (!existsSync(path)) return 'mean';
+  try {
+    return (JSON.parse(readFileSync(path, 'utf8')) as { pooling_mode_cls_token?: boolean }).pooling_mode_cls_token ? 'cls' : 'mean';
+  } catch {
+    return 'mean';
+  }
+}
+
 function indexOptions(config: Config, force: boolean | undefined): Omit<OpenIndexOptions, 'embedder'> & { synonyms: Synonyms } {
   if (!existsSync(config.manualsDir)) throw new Error(`找不到手册目录：${config.manualsDir}`);
   const synonyms = loadSynonyms(config.seedsDir);
@@ -56,7 +67,8 @@ export async function openEngineAsync(
   opts: { force?: boolean; log?: (event: 'down' | 'up', detail: string) => void; loadTransformers?: () => Promise<TransformersModule> } = {},
 ): Promise<{ engine: DutyEngine; index: SqliteIndex; report: IngestReport; answerer: Answerer }> {
   const { synonyms, ...o } = indexOptions(config, opts.force);
-  const source = await embedderFor(config.embeddings, { segmenter: o.segmenter, id: SEGMENTER_ID }, { loadTransformers: opts.loadTransformers });
+  const pooling = config.embeddings.provider === 'transformers' ? poolingOf(config.embeddings.modelDir) : undefined;
+  const source = await embedderFor(config.embeddings, { segmenter: o.segmenter, id: SEGMENTER_ID }, { loadTransformers: opts.loadTransformers, pooling });
   const { index, report } = await SqliteIndex.openAsync({ ...o, embedder: source });
   const engine = new DutyEngine({ index, segmenter: o.segmenter, embedder: index.embedder, synonyms });
   const s = config.embeddings;

@@ -8,7 +8,7 @@ import type { EmbedderSource } from './types.js';
 export async function embedderFor(
   settings: EmbeddingsSettings,
   segmenter: { segmenter: Segmenter; id: string },
-  o: { loadTransformers?: () => Promise<TransformersModule> } = {},
+  o: { loadTransformers?: () => Promise<TransformersModule>; pooling?: 'mean' | 'cls' } = {},
 ): Promise<EmbedderSource> {
   switch (settings.provider) {
     case 'local':
@@ -19,7 +19,7 @@ export async function embedderFor(
       return new RemoteEmbedder(settings);
     }
     case 'transformers':
-      return TransformersEmbedder.open(settings.modelDir, { load: o.loadTransformers });
+      return TransformersEmbedder.open(settings.modelDir, { load: o.loadTransformers, pooling: o.pooling });
   }
 }
 

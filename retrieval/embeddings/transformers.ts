@@ -42,11 +42,15 @@ export class TransformersEmbedder implements Embedder {
   private constructor(
     private readonly extract: Awaited<ReturnType<TransformersModule['pipeline']>>,
     readonly modelDir: string,
+    private readonly pooling: 'mean' | 'cls',
   ) {
-    this.id = `transformers:${modelDir}`;
+    this.id = `transformers:${modelDir}:${pooling}`;
   }
 
-  /** Loads the model; `load` is the package import, injectable for tests. */
+  /**
+   * Loads the model; `load` is the package import, injectable for tests. `pooling`: how token vectors
+   * become one (bge models use the CLS token; sentence-transformers folders say so in 1_Pooling/config.json).
+   */
   static async open(
     modelDir: string,
     o: { load?: () => Promise<TransformersModule>; pooling?: 'mean' | 'cls' } = {},
@@ -64,12 +68,8 @@ export class TransformersEmbedder implements Embedder {
     } catch (e) {
       throw new Error(`无法从 EMBEDDINGS_MODEL_DIR 加载模型（${modelDir}）：${(e as Error).message} / cannot load the model in ${modelDir}`);
     }
-    const embedder = new TransformersEmbedder(extract, clean);
-    embedder.pooling = o.pooling ?? 'mean';
-    return embedder;
+    return new TransformersEmbedder(extract, clean, o.pooling ?? 'mean');
   }
-
-  private pooling: 'mean' | 'cls' = 'mean';
 
   get dimensions(): number {
     return this.dims;
