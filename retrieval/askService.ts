@@ -23,6 +23,10 @@ export interface RemoteAnswererOptions {
   log?: (event: 'down' | 'up', detail: string) => void;
   /** Recently embedded topics kept (questions repeat). */
   cacheSize?: number;
+  /** After a failure the embedder is left alone this long, so an outage does not slow every answer. */
+  retryAfterMs?: number;
+  /** Milliseconds since the epoch; injectable for tests. */
+  now?: () => number;
 }
 
 const realAfter = (ms: number) =>
@@ -34,11 +38,13 @@ const realAfter = (ms: number) =>
 /**
  * Embeds each question's topic with the index's asynchronous embedder, with a time limit, then asks the
  * engine with that vector. When the embedder fails or is too slow the question is answered without the
- * vector signal (full-text and field matching only): the answer is late by at most the time limit.
+ * vector signal (full-text and field matching only): the answer is late by at most the time limit, and
+ * for the next retryAfterMs the embedder is not asked at all.
  */
 export class RemoteAnswerer implements Answerer {
   private readonly cache = new Map<string, Float32Array>();
   private down = false;
+  private quietUntil = 0;
 
   constructor(
     private readonly engine: DutyEngine,
@@ -60,6 +66,8 @@ export class RemoteAnswerer implements Answerer {
       this.cache.set(topic, hit);
       return hit;
     }
+    const now = this.o.now ?? Date.now;
+    if (this.down && now() < this.quietUntil) return null;
     const timeout = Symbol('timeout');
     try {
       const raw = await Promise.race([this.o.embedder.embedQuery(topic), (this.o.after ?? realAfter)(this.o.timeoutMs).then(() => timeout)]);
@@ -77,6 +85,7 @@ export class RemoteAnswerer implements Answerer {
         this.down = true;
         this.o.log?.('down', `${this.o.embedder.id}: ${(e as Error)?.message ?? e}`);
       }
+      this.quietUntil = now() + (this.o.retryAfterMs ?? 30_000);
       return null;
     }
   }

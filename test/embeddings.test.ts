@@ -231,10 +231,11 @@ describe('an OpenAI-compatible embeddings server (stub on 127.0.0.1, real OpenAI
   const stub = new EmbeddingsStub(48);
   let opened: Awaited<ReturnType<typeof openEngineAsync>>;
   const events: string[] = [];
+  let now = Date.parse('2026-11-23T02:00:00Z');
   beforeAll(async () => {
     await stub.start();
     const config = loadConfig({ SEEDS_DIR: dirs.seedsDir, DATA_DIR: dirs.dataDir, EMBEDDINGS_BASE_URL: stub.url, EMBEDDINGS_MODEL: 'stub-m3', EMBEDDINGS_API_KEY: 'sk-test' });
-    opened = await openEngineAsync(config, { log: (event) => events.push(event) });
+    opened = await openEngineAsync(config, { log: (event) => events.push(event), now: () => now });
   });
   afterAll(async () => {
     opened.index.close();
@@ -263,19 +264,29 @@ describe('an OpenAI-compatible embeddings server (stub on 127.0.0.1, real OpenAI
     expect(stub.requests.length).toBe(before + 1);
   });
 
-  it('answers without the vector signal when the server fails (500, 429), logging once, and recovers', async () => {
+  it('answers without the vector signal when the server fails (500, 429), logging once, pausing, and recovers', async () => {
     const expected = opened.engine.ask('政府采购申请找哪个岗位');
     stub.mode = 'fail500';
+    const sent = stub.requests.length;
     const a = await opened.answerer.ask('政府采购申请找哪个岗位');
-    stub.mode = 'fail429';
+    expect(stub.requests.length).toBe(sent + 1);
+    // Within the pause the server is not asked; the answer comes from full-text and field matching.
     const b = await opened.answerer.ask('预算编制找谁');
-    expect(a.found && b.found).toBe(true);
+    expect(stub.requests.length).toBe(sent + 1);
+    now += 31_000;
+    stub.mode = 'fail429';
+    const c = await opened.answerer.ask('违法建设认定的办理流程');
+    expect(stub.requests.length).toBe(sent + 2);
+    expect(a.found && b.found && c.found).toBe(true);
     expect(a.answers[0]?.id).toBe(expected.answers[0]?.id);
     expect(b.answers[0]?.lead).toEqual(['李秀文']);
+    expect(c.answers[0]?.lead).toEqual(['韩山']);
     expect(events).toEqual(['down']);
+    now += 31_000;
     stub.mode = 'ok';
     await opened.answerer.ask('森林防火由谁负责');
     expect(events).toEqual(['down', 'up']);
+    expect(stub.requests.length).toBe(sent + 3);
   });
 
   it('does not wait past the time limit when the server hangs', async () => {

@@ -51,6 +51,7 @@ export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Pro
   const clock = o.clock ?? systemClock;
   const log = o.log ?? jsonLogger();
   const { engine, report, index, answerer } = await openEngineAsync(config, {
+    now: () => clock.now(),
     log: (event, detail) => (event === 'down' ? log.warn('向量服务不可用，暂用全文检索作答', { detail }) : log.info('向量服务已恢复', { detail })),
   });
   const state = await openSqliteState(config.statePath);

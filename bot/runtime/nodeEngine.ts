@@ -64,7 +64,13 @@ export function openEngine(config: Config, opts: { force?: boolean } = {}): {
  */
 export async function openEngineAsync(
   config: Config,
-  opts: { force?: boolean; log?: (event: 'down' | 'up', detail: string) => void; loadTransformers?: () => Promise<TransformersModule> } = {},
+  opts: {
+    force?: boolean;
+    log?: (event: 'down' | 'up', detail: string) => void;
+    loadTransformers?: () => Promise<TransformersModule>;
+    /** For the answerer's pause after a failure. */
+    now?: () => number;
+  } = {},
 ): Promise<{ engine: DutyEngine; index: SqliteIndex; report: IngestReport; answerer: Answerer }> {
   const { synonyms, ...o } = indexOptions(config, opts.force);
   const pooling = config.embeddings.provider === 'transformers' ? poolingOf(config.embeddings.modelDir) : undefined;
@@ -75,6 +81,6 @@ export async function openEngineAsync(
   const answerer =
     isSync(index.embedder) || s.provider === 'local'
       ? engineAnswerer(engine)
-      : new RemoteAnswerer(engine, { embedder: index.embedder, timeoutMs: s.timeoutMs, log: opts.log });
+      : new RemoteAnswerer(engine, { embedder: index.embedder, timeoutMs: s.timeoutMs, log: opts.log, now: opts.now });
   return { engine, index, report, answerer };
 }

@@ -71,6 +71,7 @@ export async function createWorkerBot(seed: WorkerSeed, env: WorkerEnv, o: { clo
       : new RemoteAnswerer(engine, {
           embedder: index.embedder,
           timeoutMs: s.timeoutMs,
+          now: () => clock.now(),
           log: (event, detail) => (event === 'down' ? log.warn('向量服务不可用，暂用全文检索作答', { detail }) : log.info('向量服务已恢复', { detail })),
         });
   const tasks = trackedTasks((e) => log.error('后台任务出错', { error: String((e as Error)?.stack ?? e) }));
