@@ -3,7 +3,7 @@ import { type Csr, randomizedSvd } from './linalg.js';
 import { type CorpusFit, type FittedEmbedder, l2normalize } from './types.js';
 
 /** Bump when the features or the fit change what a stored fit means. */
-const FIT_VERSION = 2;
+const FIT_VERSION = 3;
 /** Buckets of the hashed n-gram idf table (collisions only blur the idf of rare n-grams). */
 const IDF_TABLE = 1 << 16;
 /** Documents the SVD is fitted on at most; the rest are projected (an evenly spaced, deterministic sample). */
@@ -29,6 +29,37 @@ interface FitHeader {
   lsaShare: number;
   docs: number;
   terms: string[];
+  /** The n-gram idf table is stored as bytes times this step. */
+  hashStep: number;
+}
+
+/**
+ * The fitted numbers as stored: term vectors as int8 with a scale per term, the n-gram idf as bytes.
+ * The embedder computes with exactly these (dequantised), so a restored fit embeds like the fresh one.
+ */
+interface FitModel {
+  idf: Float32Array;
+  scales: Float32Array;
+  codes: Int8Array;
+  hashCodes: Uint8Array;
+}
+
+function quantize(termVectors: Float64Array, terms: number, rank: number, hashIdf: Float32Array): { model: Omit<FitModel, 'idf'>; hashStep: number } {
+  const scales = new Float32Array(terms);
+  const codes = new Int8Array(terms * rank);
+  for (let t = 0; t < terms; t++) {
+    let max = 0;
+    for (let j = 0; j < rank; j++) max = Math.max(max, Math.abs(termVectors[t * rank + j]!));
+    const scale = Math.fround(max / 127);
+    scales[t] = scale;
+    if (scale > 0) for (let j = 0; j < rank; j++) codes[t * rank + j] = Math.round(termVectors[t * rank + j]! / scale);
+  }
+  let maxIdf = 0;
+  for (const x of hashIdf) maxIdf = Math.max(maxIdf, x);
+  const hashStep = Math.fround(maxIdf / 255) || 1;
+  const hashCodes = new Uint8Array(hashIdf.length);
+  for (let i = 0; i < hashIdf.length; i++) hashCodes[i] = Math.max(0, Math.min(255, Math.round(hashIdf[i]! / hashStep)));
+  return { model: { scales, codes, hashCodes }, hashStep };
 }
 
 /**
@@ -92,10 +123,7 @@ export class LocalEmbedderFit implements CorpusFit {
     // rank paraphrases as well as 74 or 128, at a fraction of the fit time.
     const rank = Math.min(this.rank, Math.max(1, Math.floor(sample.length / 3)));
     const svd = a.rows > 0 && a.cols > 0 ? randomizedSvd(a, rank, { seed: 1, powerIterations: 1 }) : { k: 0, v: new Float64Array(0) };
-    const termVectors = new Float32Array(svd.v.length);
-    for (let i = 0; i < svd.v.length; i++) termVectors[i] = svd.v[i]!;
-
-    const hashIdf = ngramIdf(texts);
+    const { model, hashStep } = quantize(svd.v, terms.length, svd.k, ngramIdf(texts));
     const header: FitHeader = {
       v: FIT_VERSION,
       segmenterId: this.o.segmenterId,
@@ -104,8 +132,9 @@ export class LocalEmbedderFit implements CorpusFit {
       lsaShare: this.lsaShare,
       docs: texts.length,
       terms,
+      hashStep,
     };
-    const fitted = new FittedLocalEmbedder(this.segmenter, header, idf, termVectors, hashIdf);
+    const fitted = new FittedLocalEmbedder(this.segmenter, header, { idf, ...model });
     // The records are embedded right after the fit: their words need not be segmented twice.
     sampled.forEach((t, i) => fitted.segmented.set(t, sample[i]!));
     return fitted;
@@ -118,19 +147,17 @@ export class LocalEmbedderFit implements CorpusFit {
     if (header.v !== FIT_VERSION || header.segmenterId !== this.o.segmenterId || header.hashDims !== this.hashDims || header.lsaShare !== this.lsaShare) {
       throw new Error(`stored embedder fit does not match ${this.configId}`);
     }
-    const floats = (offset: number, n: number) => {
-      const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getFloat32(offset + 4 * i, true);
-      return out;
-    };
+    const n = header.terms.length;
     let off = align4(4 + headerLen);
-    const nTerms = header.terms.length;
-    const idf = floats(off, nTerms);
-    off += 4 * nTerms;
-    const termVectors = floats(off, nTerms * header.rank);
-    off += 4 * nTerms * header.rank;
-    const hashIdf = floats(off, IDF_TABLE);
-    return new FittedLocalEmbedder(this.segmenter, header, idf, termVectors, hashIdf);
+    const idf = new Float32Array(n);
+    const scales = new Float32Array(n);
+    for (let i = 0; i < n; i++, off += 4) idf[i] = view.getFloat32(off, true);
+    for (let i = 0; i < n; i++, off += 4) scales[i] = view.getFloat32(off, true);
+    const codes = new Int8Array(bytes.slice(off, off + n * header.rank).buffer);
+    off += n * header.rank;
+    const hashCodes = bytes.slice(off, off + IDF_TABLE);
+    if (hashCodes.length !== IDF_TABLE) throw new Error('stored embedder fit is truncated');
+    return new FittedLocalEmbedder(this.segmenter, header, { idf, scales, codes, hashCodes });
   }
 }
 
@@ -140,16 +167,24 @@ class FittedLocalEmbedder implements FittedEmbedder {
   private readonly col: Map<string, number>;
   private readonly lsaWeight: number;
   private readonly hashWeight: number;
+  private readonly idf: Float32Array;
+  private readonly termVectors: Float32Array;
+  private readonly hashIdf: Float32Array;
   /** Words of the texts just fitted on, used once by embedSync and dropped. */
   readonly segmented = new Map<string, Map<string, number>>();
 
   constructor(
     private readonly segmenter: Segmenter,
     private readonly header: FitHeader,
-    private readonly idf: Float32Array,
-    private readonly termVectors: Float32Array,
-    private readonly hashIdf: Float32Array,
+    private readonly model: FitModel,
   ) {
+    this.idf = model.idf;
+    this.termVectors = new Float32Array(model.codes.length);
+    for (let t = 0; t < model.scales.length; t++) {
+      for (let j = 0; j < header.rank; j++) this.termVectors[t * header.rank + j] = model.codes[t * header.rank + j]! * model.scales[t]!;
+    }
+    this.hashIdf = new Float32Array(model.hashCodes.length);
+    for (let i = 0; i < model.hashCodes.length; i++) this.hashIdf[i] = model.hashCodes[i]! * header.hashStep;
     this.col = new Map(header.terms.map((t, i) => [t, i]));
     this.dimensions = header.rank + header.hashDims;
     // With nothing to fit on (no records) the n-grams carry the whole vector.
@@ -192,17 +227,18 @@ class FittedLocalEmbedder implements FittedEmbedder {
 
   serialize(): Uint8Array {
     if (this.bytes) return this.bytes;
+    const m = this.model;
     const header = new TextEncoder().encode(JSON.stringify(this.header));
     const start = align4(4 + header.length);
-    const total = start + 4 * (this.idf.length + this.termVectors.length + this.hashIdf.length);
-    const bytes = new Uint8Array(total);
+    const bytes = new Uint8Array(start + 8 * m.idf.length + m.codes.length + m.hashCodes.length);
     const view = new DataView(bytes.buffer);
     view.setUint32(0, header.length, true);
     bytes.set(header, 4);
     let off = start;
-    for (const arr of [this.idf, this.termVectors, this.hashIdf]) {
-      for (let i = 0; i < arr.length; i++, off += 4) view.setFloat32(off, arr[i]!, true);
-    }
+    for (const arr of [m.idf, m.scales]) for (let i = 0; i < arr.length; i++, off += 4) view.setFloat32(off, arr[i]!, true);
+    bytes.set(new Uint8Array(m.codes.buffer, m.codes.byteOffset, m.codes.length), off);
+    off += m.codes.length;
+    bytes.set(m.hashCodes, off);
     return (this.bytes = bytes);
   }
 }
