@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import type { Answer } from '../retrieval/answer.js';
 import type { DutyEngine } from '../retrieval/engine.js';
 import { consolePage } from './console/page.js';
 import { openWebhook, type WebhookSecrets } from './feishu/webhook.js';
@@ -13,6 +14,8 @@ export interface EventSink {
 export interface AppDeps {
   /** The engine once the index is loaded; undefined while it is being built. */
   engine: () => DutyEngine | undefined;
+  /** Answers through the configured embedder (remote: embedded asynchronously); defaults to engine.ask. */
+  answer?: (question: string) => Promise<Answer>;
   /** Null when Feishu is not configured: the console and the API still work. */
   feishu: { secrets: WebhookSecrets; events: EventSink } | null;
   log: Logger;
@@ -58,7 +61,7 @@ export function createApp(deps: AppDeps): Hono {
       if ([...question].length > MAX_QUESTION_CHARS) return c.json({ error: `问题过长（上限 ${MAX_QUESTION_CHARS} 字）` }, 400);
       const engine = deps.engine();
       if (!engine) return c.json({ error: '索引正在加载，请稍后再试' }, 503);
-      return c.json(engine.ask(question));
+      return c.json(deps.answer ? await deps.answer(question) : engine.ask(question));
     },
   );
 

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import type { UnitInfo } from '../ingest/record.js';
+import { type Answerer, engineAnswerer } from '../retrieval/askService.js';
 import type { DutyEngine } from '../retrieval/engine.js';
 import { Organisation } from '../retrieval/organisation.js';
 import { createApp } from './app.js';
@@ -29,6 +30,8 @@ import type { Tasks } from './tasks.js';
 /** Everything a runtime provides: Node (SQLite, SDK) and Workers (D1, fetch) differ only here. */
 export interface BotParts {
   engine: DutyEngine;
+  /** How questions are answered; defaults to the engine itself (local embedders are synchronous). */
+  answerer?: Answerer;
   units: readonly UnitInfo[];
   state: SqlState;
   /** Null when Feishu is off. */
@@ -65,6 +68,7 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
   const rosterProblems = p.rosterFile ? await roster.importFile(p.rosterFile, api, clock.now(), log) : [];
   const services: BotServices = {
     engine,
+    answerer: p.answerer ?? engineAnswerer(engine),
     mention: (name) => roster.openIdOf(name),
     namesOf: (openId) => roster.namesOf(openId),
     reminders,
@@ -107,6 +111,7 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
 
   const app = createApp({
     engine: () => engine,
+    answer: (question) => services.answerer.ask(question),
     feishu: feishu && config.feishu ? { secrets: config.feishu, events: feishu.bot } : null,
     log,
     status: async () => (feishu ? { outbox: await state.outbox.counts() } : {}),

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { Cron } from 'croner';
+import { DEFAULT_EMBEDDINGS_TIMEOUT_MS, type EmbeddingsSettings } from '../retrieval/embeddings/settings.js';
 
 export interface FeishuConfig {
   appId: string;
@@ -27,6 +28,8 @@ export interface Config {
   adminOpenIds: string[];
   /** When the daily digest goes out: cron expression and its time zone. */
   digest: { cron: string; timezone: string };
+  /** Which embedder builds the vectors: the local fit (default), an OpenAI-compatible server, or a local ONNX model. */
+  embeddings: EmbeddingsSettings;
 }
 
 export class ConfigError extends Error {
@@ -66,6 +69,46 @@ function digestConfig(env: Record<string, string | undefined>): Config['digest']
   return { cron, timezone };
 }
 
+function positiveInt(env: Record<string, string | undefined>, name: string): number | null {
+  const raw = env[name]?.trim();
+  if (!raw) return null;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${name} 应为正整数，而不是“${raw}”`);
+  return n;
+}
+
+function embeddingsConfig(env: Record<string, string | undefined>): EmbeddingsSettings {
+  const get = (name: string) => env[name]?.trim() || '';
+  const baseURL = get('EMBEDDINGS_BASE_URL').replace(/\/+$/, '');
+  const model = get('EMBEDDINGS_MODEL');
+  const modelDir = get('EMBEDDINGS_MODEL_DIR');
+  const said = get('EMBEDDINGS_PROVIDER').toLowerCase();
+  if (said && said !== 'local' && said !== 'openai' && said !== 'transformers') {
+    throw new ConfigError(`EMBEDDINGS_PROVIDER 只能是 local、openai 或 transformers，而不是“${env.EMBEDDINGS_PROVIDER}”`);
+  }
+  if (!said && baseURL && modelDir) {
+    throw new ConfigError('同时设置了 EMBEDDINGS_BASE_URL 和 EMBEDDINGS_MODEL_DIR：请只留一个，或用 EMBEDDINGS_PROVIDER 指定');
+  }
+  const provider = said || (modelDir ? 'transformers' : baseURL || model ? 'openai' : 'local');
+  const timeoutMs = positiveInt(env, 'EMBEDDINGS_TIMEOUT_MS') ?? DEFAULT_EMBEDDINGS_TIMEOUT_MS;
+  const dimensions = positiveInt(env, 'EMBEDDINGS_DIMENSIONS');
+  if (provider === 'local') {
+    const stray = ['EMBEDDINGS_BASE_URL', 'EMBEDDINGS_MODEL', 'EMBEDDINGS_MODEL_DIR', 'EMBEDDINGS_DIMENSIONS'].filter((n) => get(n));
+    if (stray.length > 0) throw new ConfigError(`EMBEDDINGS_PROVIDER=local 用内置向量，不读 ${stray.join('、')}：请删去它们或改选 openai / transformers`);
+    return { provider: 'local' };
+  }
+  if (provider === 'openai') {
+    if (!baseURL) throw new ConfigError('向量服务缺少 EMBEDDINGS_BASE_URL（OpenAI 兼容地址，如 http://127.0.0.1:11434/v1）');
+    if (!/^https?:\/\/[^/\s]+/.test(baseURL)) throw new ConfigError(`EMBEDDINGS_BASE_URL 不是有效网址：${env.EMBEDDINGS_BASE_URL}`);
+    if (!model) throw new ConfigError('向量服务缺少 EMBEDDINGS_MODEL（如 bge-m3、text-embedding-v3、embedding-3）');
+    if (modelDir) throw new ConfigError('EMBEDDINGS_PROVIDER=openai 时不读 EMBEDDINGS_MODEL_DIR：请删去它');
+    return { provider, baseURL, model, apiKey: get('EMBEDDINGS_API_KEY') || 'none', dimensions, timeoutMs };
+  }
+  if (!modelDir) throw new ConfigError('EMBEDDINGS_PROVIDER=transformers 需要 EMBEDDINGS_MODEL_DIR（本地 ONNX 模型目录）');
+  if (baseURL) throw new ConfigError('EMBEDDINGS_PROVIDER=transformers 时不读 EMBEDDINGS_BASE_URL：请删去它');
+  return { provider: 'transformers', modelDir: resolve(modelDir), timeoutMs };
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const dataDir = resolve(env.DATA_DIR || 'data');
   const seedsDir = resolve(env.SEEDS_DIR || 'seeds');
@@ -82,5 +125,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     feishu: feishuConfig(env),
     adminOpenIds: (env.ADMIN_OPEN_IDS ?? '').split(/[,，\s]+/).filter(Boolean),
     digest: digestConfig(env),
+    embeddings: embeddingsConfig(env),
   };
 }

@@ -1,10 +1,11 @@
 import { Embeddings, type EmbeddingsParams } from '@langchain/core/embeddings';
+import type { SyncEmbedder } from './embeddings/types.js';
 
 /**
- * Local, download-free embeddings: FNV-hashed character 1–3-grams, signed, L2-normalised. Behind
- * LangChain's Embeddings interface so that a remote provider can take its place.
+ * Fixed (unfitted) hashed character 1–3-grams, signed, L2-normalised: the previous default, kept for
+ * tests and comparisons. The default is now the corpus fit in embeddings/local.ts.
  */
-export class HashingNgramEmbeddings extends Embeddings {
+export class HashingNgramEmbeddings extends Embeddings implements SyncEmbedder {
   readonly dimensions: number;
 
   constructor(params: EmbeddingsParams & { dimensions?: number } = {}) {
@@ -32,6 +33,10 @@ export class HashingNgramEmbeddings extends Embeddings {
     norm = Math.sqrt(norm) || 1;
     for (let i = 0; i < v.length; i++) v[i]! /= norm;
     return v;
+  }
+
+  embedSync(text: string): Float32Array {
+    return this.embed(text);
   }
 
   async embedDocuments(texts: string[]): Promise<number[][]> {

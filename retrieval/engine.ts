@@ -1,6 +1,6 @@
 import type { DutyRecord } from '../ingest/record.js';
 import { type Answer, type AnswerItem, answersText, notFoundText, personText, toItem } from './answer.js';
-import type { HashingNgramEmbeddings } from './embeddings.js';
+import type { Embedder } from './embeddings/types.js';
 import { Lexicon, type Synonyms } from './lexicon.js';
 import { type ParsedQuery, parseQuery } from './query.js';
 import { candidates, overseers, rank, type Scored } from './rank.js';
@@ -16,7 +16,8 @@ const MAX_ANSWERS = 3;
 export interface EngineDeps {
   index: SearchIndex;
   segmenter: Segmenter;
-  embedder: HashingNgramEmbeddings;
+  /** The index's embedder; without a synchronous path (remote) ask() uses a given vector or none. */
+  embedder: Embedder;
   synonyms: Synonyms;
 }
 
@@ -36,7 +37,8 @@ export class DutyEngine {
     return parseQuery(question, this.lexicon, this.deps.segmenter);
   }
 
-  ask(question: string): Answer {
+  /** `vector`: the question's topic already embedded (by a remote embedder); else embedded here. */
+  ask(question: string, opts: { vector?: Float32Array | number[] } = {}): Answer {
     const q = this.parse(question);
     if (!question.trim()) return this.notFound(q, []);
     if (q.unknownPerson) return this.notFound(q, []);
@@ -46,9 +48,11 @@ export class DutyEngine {
       if (leaders.length > 0) return this.found(q, leaders.slice(0, MAX_ANSWERS));
     }
     const pool = candidates(q, this.records);
+    const given = opts.vector && (opts.vector instanceof Float32Array ? opts.vector : Float32Array.from(opts.vector));
+    const vector = given ?? this.deps.embedder.embedSync?.(q.topic || q.question);
     const signals = {
       lexical: this.deps.index.lexical(q.indexTokens, 200),
-      vector: this.deps.index.nearest(this.deps.embedder.embed(q.topic || q.question), 64),
+      vector: vector ? this.deps.index.nearest(vector, 64) : new Map<string, number>(),
     };
     const scored = rank(q, pool, this.lexicon, signals);
     const best = scored[0];

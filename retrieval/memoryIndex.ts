@@ -1,5 +1,6 @@
 import type { DutyRecord, UnitInfo } from '../ingest/record.js';
-import type { HashingNgramEmbeddings } from './embeddings.js';
+import { type EmbeddedCorpus, embedCorpus, embedCorpusSync, embedText } from './embeddings/corpus.js';
+import type { Embedder, EmbedderSource } from './embeddings/types.js';
 import { indexText } from './recordText.js';
 import type { SearchIndex } from './searchIndex.js';
 import type { Segmenter } from './segmenter.js';
@@ -28,14 +29,23 @@ export class MemoryIndex implements SearchIndex {
   private readonly avgBody: number;
   private readonly vectors: Float32Array;
   private readonly dims: number;
+  /** The embedder the vectors come from: queries must be embedded with it. */
+  readonly embedder: Embedder;
 
+  /**
+   * Builds from the records; `vectors` is a local embedder or fit (embedded here, synchronously) or
+   * the records' vectors already computed (see MemoryIndex.build for remote embedders).
+   */
   constructor(
     readonly records: readonly DutyRecord[],
     readonly units: readonly UnitInfo[],
     private readonly segmenter: Segmenter,
-    embedder: HashingNgramEmbeddings,
+    vectors: EmbedderSource | EmbeddedCorpus,
   ) {
-    this.dims = embedder.dimensions;
+    const embedded = 'vectors' in vectors ? vectors : embedCorpusSync(vectors, records.map(embedText));
+    if (embedded.vectors.length !== records.length) throw new Error('one vector per record expected');
+    this.embedder = embedded.embedder;
+    this.dims = embedded.dimensions;
     this.vectors = new Float32Array(records.length * this.dims);
     records.forEach((r, doc) => {
       const { key, body } = indexText(r);
@@ -56,11 +66,16 @@ export class MemoryIndex implements SearchIndex {
         if (list) list.push(p);
         else this.postings.set(t, [p]);
       }
-      this.vectors.set(embedder.embed(`${key} ${key} ${body}`), doc * this.dims);
+      this.vectors.set(embedded.vectors[doc]!, doc * this.dims);
     });
     const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 1);
     this.avgKey = avg(this.keyLen) || 1;
     this.avgBody = avg(this.bodyLen) || 1;
+  }
+
+  /** Any embedder: a remote one embeds the records in batches first. */
+  static async build(records: readonly DutyRecord[], units: readonly UnitInfo[], segmenter: Segmenter, source: EmbedderSource): Promise<MemoryIndex> {
+    return new MemoryIndex(records, units, segmenter, await embedCorpus(source, records.map(embedText)));
   }
 
   lexical(tokens: string[], limit: number): Map<string, number> {
@@ -85,6 +100,7 @@ export class MemoryIndex implements SearchIndex {
   }
 
   nearest(vector: Float32Array, k: number): Map<string, number> {
+    if (vector.length !== this.dims) return new Map();
     const scores: [number, number][] = [];
     for (let doc = 0; doc < this.records.length; doc++) {
       let dot = 0;

@@ -22,7 +22,7 @@ export function askFallback(): Composer<ChatContext> {
       await ctx.reply(helpCard());
       return;
     }
-    await ctx.reply(...answerCards(ctx.services.engine.ask(ctx.text), ctx.services.mention));
+    await ctx.reply(...answerCards(await ctx.services.answerer.ask(ctx.text), ctx.services.mention));
   });
 }
 

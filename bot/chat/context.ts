@@ -1,3 +1,4 @@
+import type { Answerer } from '../../retrieval/askService.js';
 import type { DutyEngine } from '../../retrieval/engine.js';
 import type { Card, MentionLookup } from '../cards.js';
 import type { Mention } from '../feishu/message.js';
@@ -9,6 +10,8 @@ import type { Roster } from '../roster/roster.js';
 /** What commands may use; features add their services here. */
 export interface BotServices {
   engine: DutyEngine;
+  /** Questions go through here: with a remote embedder the question is embedded first. */
+  answerer: Answerer;
   /** A bound person's open_id, for @-mentions in cards. */
   mention: MentionLookup;
   reminders: ReminderService;

@@ -1,13 +1,13 @@
 import { createInterface } from 'node:readline';
 import { corpusExamples } from '../../retrieval/examples.js';
 import { loadConfig } from '../config.js';
-import { openEngine } from '../runtime/nodeEngine.js';
+import { openEngineAsync } from '../runtime/nodeEngine.js';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const jsonl = args.includes('--jsonl');
 const question = args.filter((a) => !a.startsWith('--')).join(' ');
-const { engine } = await openEngine(loadConfig());
+const { answerer, engine } = await openEngineAsync(loadConfig(), { log: (event, detail) => console.error(event === 'down' ? `⚠ 向量服务不可用，暂用全文检索：${detail}` : `向量服务已恢复：${detail}`) });
 
 if (jsonl) {
   const rl = createInterface({ input: process.stdin });
@@ -22,10 +22,10 @@ if (jsonl) {
     } catch {
       // a plain question per line
     }
-    process.stdout.write(`${JSON.stringify(engine.ask(q))}\n`);
+    process.stdout.write(`${JSON.stringify(await answerer.ask(q))}\n`);
   }
 } else if (question) {
-  const answer = engine.ask(question);
+  const answer = await answerer.ask(question);
   process.stdout.write(json ? `${JSON.stringify(answer, null, 2)}\n` : `${answer.text}\n`);
 } else {
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: '问> ' });
@@ -33,7 +33,7 @@ if (jsonl) {
   rl.prompt();
   for await (const line of rl) {
     if (!line.trim()) break;
-    console.log(`${engine.ask(line).text}\n`);
+    console.log(`${(await answerer.ask(line)).text}\n`);
     rl.prompt();
   }
   rl.close();

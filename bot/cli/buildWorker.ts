@@ -1,9 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listManualFiles, readCorpus } from '../../ingest/node/readManuals.js';
+import { embedText, toBase64 } from '../../retrieval/embeddings/corpus.js';
+import { localEmbedder } from '../../retrieval/embeddings/select.js';
+import { BigramSegmenter } from '../../retrieval/segmenter.js';
 import { loadConfig } from '../config.js';
 import { loadSynonyms } from '../runtime/nodeEngine.js';
-import type { WorkerSeed } from '../runtime/worker.js';
+import { WORKER_SEGMENTER_ID, type WorkerSeed } from '../runtime/worker.js';
 import { loadExtraYears } from '../runtime/seedFiles.js';
 
 // `npm run build:worker`: parses the manuals here (jieba and SQLite stay on Node) and writes what the
@@ -31,6 +34,8 @@ const seed: WorkerSeed = {
   synonyms: loadSynonyms(config.seedsDir),
   deadlines: existsSync(deadlinesPath) ? readFileSync(deadlinesPath, 'utf8') : null,
   holidays: loadExtraYears(config.seedsDir),
+  // The default embedder fitted here, with the Worker's segmenter, so the Worker does not fit at start.
+  embedderFit: toBase64(localEmbedder({ segmenter: new BigramSegmenter(), id: WORKER_SEGMENTER_ID }).fit(corpus.records.map(embedText)).serialize()),
 };
 const out = join('dist', 'worker');
 mkdirSync(out, { recursive: true });

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { checkAnswer, parseEvalFile } from '../../retrieval/evaluate.js';
+import type { Answer } from '../../retrieval/answer.js';
 import type { DutyEngine } from '../../retrieval/engine.js';
 import { loadConfig } from '../config.js';
 import { openEngine } from '../runtime/nodeEngine.js';
@@ -18,11 +19,12 @@ const named = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const files = named.length > 0 ? named : DEFAULT_FILES.filter((f) => existsSync(f));
 for (const f of named) if (!existsSync(f)) throw new Error(`找不到评测文件：${f}`);
 
-let shipped: DutyEngine | undefined;
+type Opened = { engine: DutyEngine; ask: (q: string) => Promise<Answer> };
+let shipped: Opened | undefined;
 const opened: { close: () => void }[] = [];
 const scratchDirs: string[] = [];
 /** The shipped seeds' engine, or one over a file's own manuals folder with a throwaway index. */
-async function engineFor(manuals: string | null): Promise<DutyEngine> {
+async function engineFor(manuals: string | null): Promise<Opened> {
   if (manuals === null && shipped) return shipped;
   let config = loadConfig();
   if (manuals !== null) {
@@ -30,10 +32,14 @@ async function engineFor(manuals: string | null): Promise<DutyEngine> {
     scratchDirs.push(dir);
     config = loadConfig({ ...process.env, MANUALS_DIR: resolve(manuals), DATA_DIR: dir });
   }
-  const { engine, index } = await openEngine(config, { force: manuals !== null });
+  const { engine, index, answerer } = await openEngine(config, {
+    force: manuals !== null,
+    log: (event, detail) => console.error(`${event === 'down' ? '⚠ 向量服务不可用' : '向量服务已恢复'}：${detail}`),
+  });
   opened.push(index);
-  if (manuals === null) shipped = engine;
-  return engine;
+  const out = { engine, ask: (q: string) => answerer.ask(q) };
+  if (manuals === null) shipped = out;
+  return out;
 }
 
 let passed = 0;
@@ -42,11 +48,11 @@ const perFile: string[] = [];
 try {
   for (const file of files) {
     const { manuals, cases } = parseEvalFile(readFileSync(file, 'utf8'));
-    const engine = await engineFor(manuals);
+    const { engine, ask } = await engineFor(manuals);
     let ok = 0;
     let bad = 0;
     for (const c of cases) {
-      const fails = checkAnswer(c, engine.ask(c.q), engine.lexicon.persons);
+      const fails = checkAnswer(c, await ask(c.q), engine.lexicon.persons);
       if (fails.length === 0) ok++;
       else {
         bad++;

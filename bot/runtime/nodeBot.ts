@@ -13,7 +13,7 @@ import { WorkCalendar } from '../reminders/workCalendar.js';
 import { parseRosterFile, RosterFileError } from '../roster/roster.js';
 import type { SqlState } from '../sqlState.js';
 import { type Tasks, trackedTasks } from '../tasks.js';
-import { openEngine } from './nodeEngine.js';
+import { openEngineAsync } from './nodeEngine.js';
 import { loadDeadlines, loadExtraYears } from './seedFiles.js';
 
 export interface NodeBotOptions {
@@ -50,7 +50,10 @@ function readRosterFile(config: Config, log: Logger): { entries: ReturnType<type
 export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Promise<NodeBot> {
   const clock = o.clock ?? systemClock;
   const log = o.log ?? jsonLogger();
-  const { engine, report, index } = await openEngine(config);
+  const { engine, report, index, answerer } = await openEngineAsync(config, {
+    now: () => clock.now(),
+    log: (event, detail) => (event === 'down' ? log.warn('向量服务不可用，暂用全文检索作答', { detail }) : log.info('向量服务已恢复', { detail })),
+  });
   const state = await openSqliteState(config.statePath);
   const tasks = trackedTasks((e) => log.error('后台任务出错', { error: String((e as Error)?.stack ?? e) }));
   const loaded = loadDeadlines(config.seedsDir, engine.records);
@@ -59,6 +62,7 @@ export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Pro
   const rosterFile = readRosterFile(config, log);
   const bot = await assembleBot({
     engine,
+    answerer,
     units: index.units,
     state,
     api: config.feishu ? (o.api ?? new LarkApi({ ...config.feishu, logger: log })) : null,

@@ -1,11 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listManualFiles, readCorpus } from '../../ingest/node/readManuals.js';
-import { HashingNgramEmbeddings } from '../../retrieval/embeddings.js';
+import { type Answerer, engineAnswerer, RemoteAnswerer } from '../../retrieval/askService.js';
+import { embedderFor } from '../../retrieval/embeddings/select.js';
+import type { TransformersModule } from '../../retrieval/embeddings/transformers.js';
+import { isSync } from '../../retrieval/embeddings/types.js';
 import { DutyEngine } from '../../retrieval/engine.js';
 import type { Synonyms } from '../../retrieval/lexicon.js';
 import { JiebaSegmenter } from '../../retrieval/node/jiebaSegmenter.js';
-import { type IngestReport, SqliteIndex } from '../../retrieval/node/sqliteIndex.js';
+import { type IngestReport, type OpenIndexOptions, SqliteIndex } from '../../retrieval/node/sqliteIndex.js';
 import type { Config } from '../config.js';
 
 export function loadSynonyms(seedsDir: string): Synonyms {
@@ -15,25 +18,67 @@ export function loadSynonyms(seedsDir: string): Synonyms {
   return data.synonyms ?? {};
 }
 
-/** Opens the engine on Node: manuals from disk (any supported format), jieba, SQLite + sqlite-vec. */
-export async function openEngine(
+const SEGMENTER_ID = 'jieba-2';
+
+/** The pooling a sentence-transformers model folder declares (bge: the CLS token); mean when it says nothing. */
+export function poolingOf(modelDir: string): 'mean' | 'cls' {
+  const path = join(modelDir, '1_Pooling', 'config.json');
+  if (!existsSync(path)) return 'mean';
+  try {
+    return (JSON.parse(readFileSync(path, 'utf8')) as { pooling_mode_cls_token?: boolean }).pooling_mode_cls_token ? 'cls' : 'mean';
+  } catch {
+    return 'mean';
+  }
+}
+
+function indexOptions(
   config: Config,
-  opts: { force?: boolean; strict?: boolean } = {},
-): Promise<{ engine: DutyEngine; index: SqliteIndex; report: IngestReport }> {
+  opts: { force?: boolean; strict?: boolean },
+): Omit<OpenIndexOptions, 'embedder'> & { synonyms: Synonyms } {
   if (!existsSync(config.manualsDir)) throw new Error(`找不到手册目录：${config.manualsDir}`);
   const synonyms = loadSynonyms(config.seedsDir);
-  const segmenter = new JiebaSegmenter(Object.keys(synonyms));
-  const embedder = new HashingNgramEmbeddings({ dimensions: 256 });
   const { files, skipped } = listManualFiles(config.manualsDir);
-  const { index, report } = await SqliteIndex.open({
+  return {
     path: config.indexPath,
+    // A skipped file still counts, so adding or fixing one rebuilds the index.
     sources: [...files.map((f) => ({ file: f.file, sha256: f.sha256 })), ...skipped.map((s) => ({ file: s.file, sha256: 'skipped' }))],
     corpus: () => readCorpus(files, skipped),
-    segmenter,
-    segmenterId: 'jieba-2',
-    embedder,
+    segmenter: new JiebaSegmenter(Object.keys(synonyms)),
+    segmenterId: SEGMENTER_ID,
     force: opts.force,
     strict: opts.strict,
-  });
-  return { engine: new DutyEngine({ index, segmenter, embedder, synonyms }), index, report };
+    synonyms,
+  };
 }
+
+/**
+ * Opens the engine with the configured embedder (EMBEDDINGS_*) and the answerer to ask it through:
+ * with a remote or transformers.js embedder the question is embedded asynchronously, with a time limit.
+ */
+export async function openEngine(
+  config: Config,
+  opts: {
+    force?: boolean;
+    /** Keep the working index when any file fails to read. */
+    strict?: boolean;
+    log?: (event: 'down' | 'up', detail: string) => void;
+    loadTransformers?: () => Promise<TransformersModule>;
+    /** For the answerer's pause after a failure. */
+    now?: () => number;
+  } = {},
+): Promise<{ engine: DutyEngine; index: SqliteIndex; report: IngestReport; answerer: Answerer }> {
+  const { synonyms, ...o } = indexOptions(config, opts);
+  const pooling = config.embeddings.provider === 'transformers' ? poolingOf(config.embeddings.modelDir) : undefined;
+  const source = await embedderFor(config.embeddings, { segmenter: o.segmenter, id: SEGMENTER_ID }, { loadTransformers: opts.loadTransformers, pooling });
+  const { index, report } = await SqliteIndex.open({ ...o, embedder: source });
+  const engine = new DutyEngine({ index, segmenter: o.segmenter, embedder: index.embedder, synonyms });
+  const s = config.embeddings;
+  const answerer =
+    isSync(index.embedder) || s.provider === 'local'
+      ? engineAnswerer(engine)
+      : new RemoteAnswerer(engine, { embedder: index.embedder, timeoutMs: s.timeoutMs, log: opts.log, now: opts.now });
+  return { engine, index, report, answerer };
+}
+
+/** The same as openEngine (the name the embeddings code was written against). */
+export const openEngineAsync = openEngine;

@@ -1,12 +1,15 @@
 import type { DutyRecord, UnitInfo } from '../../ingest/record.js';
-import { HashingNgramEmbeddings } from '../../retrieval/embeddings.js';
+import { type Answerer, engineAnswerer, RemoteAnswerer } from '../../retrieval/askService.js';
+import { embedCorpusFromFit, embedText, fromBase64 } from '../../retrieval/embeddings/corpus.js';
+import { embedderFor } from '../../retrieval/embeddings/select.js';
+import { isCorpusFit, isSync } from '../../retrieval/embeddings/types.js';
 import { DutyEngine } from '../../retrieval/engine.js';
 import type { Synonyms } from '../../retrieval/lexicon.js';
 import { MemoryIndex } from '../../retrieval/memoryIndex.js';
 import { BigramSegmenter } from '../../retrieval/segmenter.js';
 import { type AssembledBot, assembleBot } from '../assemble.js';
 import { type Clock, systemClock } from '../clock.js';
-import { loadConfig } from '../config.js';
+import { ConfigError, loadConfig } from '../config.js';
 import { FetchFeishuApi } from '../feishu/fetchApi.js';
 import { jsonLogger, type Logger } from '../log.js';
 import { DeadlineFileError, parseDeadlines } from '../reminders/deadlines.js';
@@ -23,7 +26,12 @@ export interface WorkerSeed {
   /** seeds/deadlines.json as text, or null. */
   deadlines: string | null;
   holidays: ExtraYears;
+  /** The local embedder fitted on these records at build time (base64), so the Worker starts without fitting. */
+  embedderFit?: string;
 }
+
+/** The Worker segments with character bigrams (no jieba); the bundled fit must be made with the same. */
+export const WORKER_SEGMENTER_ID = 'bigram-1';
 
 export interface WorkerEnv {
   DB: D1Database;
@@ -37,6 +45,8 @@ interface ExecutionContext {
 export interface WorkerBot extends AssembledBot {
   tasks: Tasks;
   engine: DutyEngine;
+  answerer: Answerer;
+  index: MemoryIndex;
 }
 
 /**
@@ -49,9 +59,21 @@ export async function createWorkerBot(seed: WorkerSeed, env: WorkerEnv, o: { clo
   const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
   const config = loadConfig(vars);
   const segmenter = new BigramSegmenter();
-  const embedder = new HashingNgramEmbeddings({ dimensions: 256 });
-  const index = new MemoryIndex(seed.records, seed.units, segmenter, embedder);
-  const engine = new DutyEngine({ index, segmenter, embedder, synonyms: seed.synonyms });
+  if (config.embeddings.provider === 'transformers') throw new ConfigError('Workers 上不能用 EMBEDDINGS_MODEL_DIR（本地模型目录只在 Node 上可用）');
+  const source = await embedderFor(config.embeddings, { segmenter, id: WORKER_SEGMENTER_ID });
+  const bundled = isCorpusFit(source) && seed.embedderFit ? embedCorpusFromFit(source, fromBase64(seed.embedderFit), seed.records.map(embedText)) : null;
+  const index = bundled ? new MemoryIndex(seed.records, seed.units, segmenter, bundled) : await MemoryIndex.build(seed.records, seed.units, segmenter, source);
+  const engine = new DutyEngine({ index, segmenter, embedder: index.embedder, synonyms: seed.synonyms });
+  const s = config.embeddings;
+  const answerer: Answerer =
+    isSync(index.embedder) || s.provider === 'local'
+      ? engineAnswerer(engine)
+      : new RemoteAnswerer(engine, {
+          embedder: index.embedder,
+          timeoutMs: s.timeoutMs,
+          now: () => clock.now(),
+          log: (event, detail) => (event === 'down' ? log.warn('向量服务不可用，暂用全文检索作答', { detail }) : log.info('向量服务已恢复', { detail })),
+        });
   const tasks = trackedTasks((e) => log.error('后台任务出错', { error: String((e as Error)?.stack ?? e) }));
   let deadlines: ReturnType<typeof parseDeadlines>['deadlines'] = [];
   if (seed.deadlines) {
@@ -66,6 +88,7 @@ export async function createWorkerBot(seed: WorkerSeed, env: WorkerEnv, o: { clo
   }
   const bot = await assembleBot({
     engine,
+    answerer,
     units: seed.units,
     state: await SqlState.open(new D1Db(env.DB)),
     api: config.feishu ? new FetchFeishuApi({ ...config.feishu, clock, fetch: o.fetch }) : null,
@@ -77,7 +100,7 @@ export async function createWorkerBot(seed: WorkerSeed, env: WorkerEnv, o: { clo
     log,
     tasks,
   });
-  return { ...bot, tasks, engine };
+  return { ...bot, tasks, engine, answerer, index };
 }
 
 /** The Worker module: fetch for the app, scheduled for digests and retries (cron runs in UTC). */

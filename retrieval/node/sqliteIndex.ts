@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import type { CorpusLoad, ManualSource } from '../../ingest/parseManual.js';
 import type { DutyRecord, UnitInfo } from '../../ingest/record.js';
-import type { HashingNgramEmbeddings } from '../embeddings.js';
+import { type EmbeddedCorpus, embedCorpus, embedText } from '../embeddings/corpus.js';
+import { type Embedder, type EmbedderSource, isCorpusFit, sourceId } from '../embeddings/types.js';
 import { indexText } from '../recordText.js';
 import type { SearchIndex } from '../searchIndex.js';
 import type { Segmenter } from '../segmenter.js';
@@ -14,7 +15,7 @@ import type { Segmenter } from '../segmenter.js';
 const IN_MEMORY_VECTORS = 20_000;
 
 /** Bump when the parser or the schema changes what an index holds. */
-const INDEX_VERSION = '5';
+const INDEX_VERSION = '6';
 
 export interface IngestReport {
   rebuilt: boolean;
@@ -25,6 +26,8 @@ export interface IngestReport {
   kept: string | null;
   records: number;
   millis: number;
+  /** The embedder the vectors come from (with the fit's hash for the local default). */
+  embedder: string;
 }
 
 /** A source file as the fingerprint sees it. */
@@ -41,7 +44,8 @@ export interface OpenIndexOptions {
   corpus: () => CorpusLoad | Promise<CorpusLoad>;
   segmenter: Segmenter;
   segmenterId: string;
-  embedder: HashingNgramEmbeddings;
+  /** The local fit (default), or a ready embedder; the index records which one built it. */
+  embedder: EmbedderSource;
   /** Rebuild even when the fingerprint matches. */
   force?: boolean;
   /** Keep the previous index when any file fails (not only when a loaded one stops loading). */
@@ -50,7 +54,7 @@ export interface OpenIndexOptions {
 
 export function fingerprint(o: Pick<OpenIndexOptions, 'sources' | 'embedder' | 'segmenterId'>): string {
   const h = createHash('sha256');
-  h.update(`v${INDEX_VERSION}|${o.embedder.id}|${o.segmenterId}\n`);
+  h.update(`v${INDEX_VERSION}|${sourceId(o.embedder)}|${o.segmenterId}\n`);
   for (const s of [...o.sources].sort((a, b) => a.file.localeCompare(b.file))) h.update(`${s.file}\u0000${s.sha256}\n`);
   return h.digest('hex');
 }
@@ -91,11 +95,47 @@ export class SqliteIndex implements SearchIndex {
     private readonly segmenter: Segmenter,
   ) {}
 
+  /** The embedder the stored vectors come from: queries must be embedded with it. */
+  embedder!: Embedder;
+
   /**
-   * Opens (or creates) the index; re-ingests when the manuals, parser or embedder changed. A reading that
-   * fails (see refuseReason) leaves the working index as it was and says why in `report.kept`.
+   * Opens (or creates) the index; re-ingests when the manuals, parser or embedder changed; record vectors of a
+   * remote model are fetched in batches. A reading that fails (see refuseReason) leaves the working index as it
+   * was and says why in `report.kept`.
    */
   static async open(o: OpenIndexOptions): Promise<{ index: SqliteIndex; report: IngestReport }> {
+    const s = SqliteIndex.start(o);
+    let skipped: { file: string; reason: string }[] = JSON.parse(s.index.meta('skipped') ?? '[]');
+    if (!s.rebuild) return s.index.finish(false, s.started, { skipped, kept: null });
+    const corpus = await o.corpus();
+    const previous = s.index.db.prepare('select file, records from ingest_log').all() as { file: string; records: number }[];
+    const count = (s.index.db.prepare('select count(*) as n from records').get() as { n: number }).n;
+    const kept = refuseReason(corpus, previous, o.strict === true, count > 0);
+    const restored = kept ? s.index.restoreEmbedder(o.embedder) : null;
+    if (kept && restored) {
+      // Show what the new reading found without switching to it.
+      s.index.embedder = restored;
+      const failed = corpus.errors.map((e) => ({ file: e.file, records: 0, warnings: [], error: e.reason }));
+      return s.index.finish(false, s.started, { skipped: corpus.skipped ?? [], kept, manuals: failed });
+    }
+    let embedded: EmbeddedCorpus;
+    try {
+      embedded = await embedCorpus(o.embedder, corpus.records.map(embedText));
+    } catch (e) {
+      s.index.close();
+      throw new Error(`建索引时无法取得向量（${sourceId(o.embedder)}）：${(e as Error).message}`, { cause: e });
+    }
+    s.index.rebuild(corpus, embedded, s.print);
+    skipped = corpus.skipped ?? [];
+    return s.index.finish(true, s.started, { skipped, kept: null });
+  }
+
+  /** Same as open (kept for callers written against the async name). */
+  static openAsync(o: OpenIndexOptions): Promise<{ index: SqliteIndex; report: IngestReport }> {
+    return SqliteIndex.open(o);
+  }
+
+  private static start(o: OpenIndexOptions): { index: SqliteIndex; rebuild: boolean; print: string; started: number } {
     const started = performance.now();
     if (o.path !== ':memory:') mkdirSync(dirname(o.path), { recursive: true });
     const db = new Database(o.path);
@@ -107,39 +147,47 @@ export class SqliteIndex implements SearchIndex {
       create table if not exists records (rid integer primary key, id text unique not null, file text not null, json text not null);
       create table if not exists units (unit text not null, json text not null);
       create table if not exists ingest_log (file text primary key, records integer not null, error text, warnings text not null);
+      create table if not exists embedder_fit (id text not null, state blob not null);
       create virtual table if not exists records_fts using fts5(key_seg, body_seg, tokenize = 'unicode61 remove_diacritics 2');
     `);
     const index = new SqliteIndex(db, o.segmenter);
     const print = fingerprint(o);
-    const stored = db.prepare(`select value from meta where key = 'fingerprint'`).get() as { value: string } | undefined;
-    let rebuilt = o.force === true || stored?.value !== print;
-    let kept: string | null = null;
-    let skipped: { file: string; reason: string }[] = JSON.parse(
-      (db.prepare(`select value from meta where key = 'skipped'`).get() as { value: string } | undefined)?.value ?? '[]',
-    );
-    if (rebuilt) {
-      const corpus = await o.corpus();
-      const previous = db.prepare('select file, records from ingest_log').all() as { file: string; records: number }[];
-      const count = (db.prepare('select count(*) as n from records').get() as { n: number }).n;
-      kept = refuseReason(corpus, previous, o.strict === true, count > 0);
-      if (kept) rebuilt = false;
-      else {
-        index.rebuild(corpus, o.embedder, print);
-        skipped = corpus.skipped ?? [];
-      }
-      if (kept) {
-        // Show what the new reading found without switching to it.
-        const failed = corpus.errors.map((e) => ({ file: e.file, records: 0, warnings: [], error: e.reason }));
-        index.load();
-        return {
-          index,
-          report: { rebuilt: false, manuals: failed, skipped: corpus.skipped ?? [], kept, records: index.records.length, millis: performance.now() - started },
-        };
-      }
+    const stored = index.meta('fingerprint');
+    let rebuild = o.force === true || stored !== print;
+    if (!rebuild) {
+      const restored = index.restoreEmbedder(o.embedder);
+      if (restored) index.embedder = restored;
+      else rebuild = true;
     }
-    index.load();
+    return { index, rebuild, print, started };
+  }
+
+  meta(key: string): string | undefined {
+    return (this.db.prepare('select value from meta where key = ?').get(key) as { value: string } | undefined)?.value;
+  }
+
+  /** The embedder that built the stored vectors, or null when it cannot be restored (then the index is rebuilt). */
+  restoreEmbedder(source: EmbedderSource): Embedder | null {
+    const builtBy = this.meta('embedder');
+    if (!isCorpusFit(source)) return builtBy === source.id ? source : null;
+    const row = this.db.prepare('select id, state from embedder_fit').get() as { id: string; state: Buffer } | undefined;
+    if (!row || row.id !== builtBy) return null;
+    try {
+      const fitted = source.restore(new Uint8Array(row.state.buffer, row.state.byteOffset, row.state.byteLength));
+      return fitted.id === builtBy ? fitted : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private finish(
+    rebuilt: boolean,
+    started: number,
+    o: { skipped: { file: string; reason: string }[]; kept: string | null; manuals?: IngestReport['manuals'] },
+  ): { index: SqliteIndex; report: IngestReport } {
+    this.load();
     const manuals = (
-      db.prepare('select file, records, error, warnings from ingest_log order by file').all() as {
+      this.db.prepare('select file, records, error, warnings from ingest_log order by file').all() as {
         file: string;
         records: number;
         error: string | null;
@@ -147,16 +195,24 @@ export class SqliteIndex implements SearchIndex {
       }[]
     ).map((m) => ({ ...m, warnings: JSON.parse(m.warnings) as string[] }));
     return {
-      index,
-      report: { rebuilt, manuals, skipped, kept, records: index.records.length, millis: performance.now() - started },
+      index: this,
+      report: {
+        rebuilt,
+        manuals: o.manuals ?? manuals,
+        skipped: o.skipped,
+        kept: o.kept,
+        records: this.records.length,
+        millis: performance.now() - started,
+        embedder: this.embedder.id,
+      },
     };
   }
 
-  private rebuild(corpus: CorpusLoad, embedder: HashingNgramEmbeddings, print: string): void {
+  private rebuild(corpus: CorpusLoad, embedded: EmbeddedCorpus, print: string): void {
     const db = this.db;
-    const dims = embedder.dimensions;
+    const dims = embedded.dimensions || 1;
     db.transaction(() => {
-      db.exec(`delete from records; delete from units; delete from ingest_log; delete from records_fts;
+      db.exec(`delete from records; delete from units; delete from ingest_log; delete from records_fts; delete from embedder_fit;
                drop table if exists records_vec;
                create virtual table records_vec using vec0(embedding float[${dims}] distance_metric=cosine);`);
       const insRecord = db.prepare('insert into records (rid, id, file, json) values (?, ?, ?, ?)');
@@ -167,19 +223,22 @@ export class SqliteIndex implements SearchIndex {
         const { key, body } = indexText(r);
         insRecord.run(rid, r.id, r.source.file, JSON.stringify(r));
         insFts.run(rid, this.segmenter.index(key).join(' '), this.segmenter.index(body).join(' '));
-        insVec.run(rid, embedder.embed(`${key} ${key} ${body}`));
+        insVec.run(rid, embedded.vectors[i]!);
       });
       const insUnit = db.prepare('insert into units (unit, json) values (?, ?)');
       for (const u of corpus.units) insUnit.run(u.unit, JSON.stringify(u));
       const insLog = db.prepare('insert into ingest_log (file, records, error, warnings) values (?, ?, ?, ?)');
       for (const m of corpus.manuals) insLog.run(m.file, m.records, null, JSON.stringify(m.warnings));
       for (const e of corpus.errors) insLog.run(e.file, 0, e.reason, '[]');
-      db.prepare(`insert or replace into meta (key, value) values ('fingerprint', ?), ('built_at', ?), ('skipped', ?)`).run(
+      if (embedded.fitted) db.prepare('insert into embedder_fit (id, state) values (?, ?)').run(embedded.fitted.id, Buffer.from(embedded.fitted.serialize()));
+      db.prepare(`insert or replace into meta (key, value) values ('fingerprint', ?), ('built_at', ?), ('embedder', ?), ('skipped', ?)`).run(
         print,
         new Date().toISOString(),
+        embedded.embedder.id,
         JSON.stringify(corpus.skipped ?? []),
       );
     })();
+    this.embedder = embedded.embedder;
   }
 
   private load(): void {
@@ -195,6 +254,7 @@ export class SqliteIndex implements SearchIndex {
     }
     this.units = [...seen.values()];
     this.matrix = null;
+    this.dims = undefined;
     if (this.records.length <= IN_MEMORY_VECTORS) {
       const vecs = this.db.prepare('select rowid as rid, embedding from records_vec order by rowid').all() as { rid: number; embedding: Buffer }[];
       const dims = vecs[0] ? vecs[0].embedding.byteLength / 4 : 0;
@@ -226,6 +286,7 @@ export class SqliteIndex implements SearchIndex {
 
   nearest(vector: Float32Array, k: number): Map<string, number> {
     if (this.matrix && this.matrix.dims === vector.length) return this.scan(vector, k);
+    if (this.matrix || this.vectorDims() !== vector.length) return new Map();
     this.nearestStmt ??= this.db.prepare('select rowid as rid, distance from records_vec where embedding match ? and k = ?');
     const rows = this.nearestStmt.all(vector, Math.min(k, 4096)) as { rid: number; distance: number }[];
     const out = new Map<string, number>();
@@ -251,6 +312,17 @@ export class SqliteIndex implements SearchIndex {
     }
     scores.sort((a, b) => b.s - a.s);
     return new Map(scores.slice(0, k).map((x) => [x.id, x.s]));
+  }
+
+  private dims: number | undefined;
+
+  /** Length of the stored vectors; a vector of another length (another embedder's) finds nothing. */
+  vectorDims(): number {
+    if (this.dims === undefined) {
+      const row = this.db.prepare('select embedding from records_vec limit 1').get() as { embedding: Buffer } | undefined;
+      this.dims = row ? row.embedding.byteLength / 4 : 0;
+    }
+    return this.dims;
   }
 
   /** Uses the vec0 table for every query (what indexes above IN_MEMORY_VECTORS records do). */
