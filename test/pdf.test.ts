@@ -187,6 +187,20 @@ describe('readPdf: unruled table', () => {
   });
 });
 
+describe('readPdf: unruled table over three pages', () => {
+  it('keeps the repeated header out of the page furniture, stitches the pages and drops the repeats', async () => {
+    const doc = await load(fixture('stream-pages.pdf'));
+    expect(tables(doc)).toHaveLength(1);
+    const t = tables(doc)[0]!;
+    expect([t.rows, t.cols, t.headerRows]).toEqual([101, 4, 1]);
+    const grid = tableGrid(t).text;
+    expect(grid[0]).toEqual(['序号', '岗位名称', '工作事项', '办理时限']);
+    expect(grid.slice(1).map((r) => r[0])).toEqual(Array.from({ length: 100 }, (_, i) => String(i + 1)));
+    expect(grid[100]).toEqual(['100', '窗口岗100', '第100项业务受理', '2个工作日']);
+    expect(new Set(t.rowProv.map((p) => p.page))).toEqual(new Set([1, 2, 3]));
+  });
+});
+
 describe('readPdf: non-embedded Chinese font, scans, broken files', () => {
   it('reads STSong-Light through the predefined UniGB-UCS2-H CMap', async () => {
     const doc = await load(fixture('stsong-cmap.pdf'));

@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import type { Block, Cell, DocModel, Prov, TableBlock, TextBlock } from '../document.js';
 import { ManualParseError } from '../record.js';
 import { type Grid, type Matrix, type OpCodes, apply, collectRulings, findGrids, multiply } from './pdfLattice.js';
-import { type Line, type Run, centreY, joinPieces, lineText, linesText, splitAcross, toLines, unifyIdeographs } from './pdfRuns.js';
+import { type Line, type Run, centreY, joinPieces, lineText, linesText, runRight, splitAcross, toLines, unifyIdeographs } from './pdfRuns.js';
 import { findStreamTables } from './pdfStream.js';
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
@@ -279,6 +279,10 @@ function bandLines(scan: PageScan): Line[] {
   return [...new Set([...top, ...bottom])];
 }
 
+function hasColumnGap(line: Line): boolean {
+  return line.runs.some((r, i) => i > 0 && r.x - runRight(line.runs[i - 1]!) >= 1.2 * r.size);
+}
+
 function dropFurniture(scans: PageScan[]): void {
   const pagesOf = new Map<string, Set<number>>();
   const bands = scans.map(bandLines);
@@ -296,7 +300,9 @@ function dropFurniture(scans: PageScan[]): void {
     for (const l of lines) {
       const text = lineText(l).replace(/\s+/g, '');
       const repeats = pagesOf.get(furnitureKey(text))?.size ?? 0;
-      if (PAGE_NUMBER.some((re) => re.test(text)) || (repeats >= 2 && repeats * 2 >= textPages)) drop.add(l);
+      // A repeated line with wide gaps is more likely an unruled table's repeated header than a running head.
+      const repeated = repeats >= 2 && repeats * 2 >= textPages && !hasColumnGap(l);
+      if (PAGE_NUMBER.some((re) => re.test(text)) || repeated) drop.add(l);
     }
     scans[i]!.lines = scans[i]!.lines.filter((l) => !drop.has(l));
   });

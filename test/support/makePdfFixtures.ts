@@ -115,6 +115,21 @@ p.h { text-indent: 0; }`;
   );
 }
 
+/** An unruled table over three pages, its header repeated at the top of each. */
+function streamPages(): string {
+  const rows: string[] = [];
+  for (let i = 1; i <= 100; i++) {
+    rows.push(`<tr><td>${i}</td><td>窗口岗${i}</td><td>第${i}项业务受理</td><td>${(i % 3) + 1}个工作日</td></tr>`);
+  }
+  const cell = 'style="border: none; padding: 2pt 36pt 2pt 0; text-align: left"';
+  return page(`
+<p>五、窗口业务清单</p>
+<table style="width: auto; border-collapse: separate; border-spacing: 0">
+<thead><tr>${['序号', '岗位名称', '工作事项', '办理时限'].map((h) => `<th ${cell}>${h}</th>`).join('')}</tr></thead>
+<tbody>${rows.join('\n').replace(/<td>/g, `<td ${cell}>`)}</tbody>
+</table>`);
+}
+
 /** The text of the long cell in `split-row.pdf`. */
 export const SPLIT_ROW_TEXT = Array.from({ length: 150 }, (_, i) => `第${i + 1}条：按规定办理相关审批事项并及时归档。`).join('');
 
@@ -298,6 +313,7 @@ function main(): void {
     printPdf(streamTable(), join(pdfDir, 'stream-table.pdf'));
     printPdf(separateBorders(), join(pdfDir, 'separate-borders.pdf'));
     printPdf(splitRow(), join(pdfDir, 'split-row.pdf'));
+    printPdf(streamPages(), join(pdfDir, 'stream-pages.pdf'));
   }
   if (want('manuals')) {
     const manuals = join(root, 'seeds', 'manuals');
