@@ -79,7 +79,7 @@ export function parseNoticeManual(file: string, input: DocLine[]): ParsedManual 
       lastRole = name;
       return;
     }
-    if (lastRole && /^[\u4e00-\u9fa5](?:\s*[\u4e00-\u9fa5]){1,3}\s{2,}\S+$/.test(trimmed)) {
+    if (lastRole && /^[\u4e00-\u9fa5](?:\s*[\u4e00-\u9fa5]){1,3}\s+\S+$/.test(trimmed)) {
       const { names, position } = namesAndPosition(trimmed);
       const r = roleOf(lastRole)!;
       r.names.push(...names);

@@ -106,13 +106,13 @@ export const FLOW_CODE = /^\d{1,2}(?:-\d{1,2})+$/;
 /** "详见 07-2-1 07-2-2" → ["07-2-1", "07-2-2"]. */
 export function flowCodes(cell: string | undefined): string[] {
   // A code wrapped at its hyphen ("09-" / "2-1" on two lines of a cell) is one code.
-  const text = cleanCell(cell).replace(/详见/g, ' ').replace(/(\d)\s*-\s+(?=\d)/g, '$1-');
+  const text = cleanCell(cell).replace(/详见/g, ' ').replace(/(\d)\s*-\s*(?=\d)/g, '$1-');
   return text.split(/[\s,，、;；]+/).filter((t) => FLOW_CODE.test(t));
 }
 
 /** True where the cell holds nothing but flow codes. */
 export function isFlowCodeCell(cell: string | undefined): boolean {
-  const text = cleanCell(cell).replace(/详见/g, ' ').replace(/(\d)\s*-\s+(?=\d)/g, '$1-').trim();
+  const text = cleanCell(cell).replace(/详见/g, ' ').replace(/(\d)\s*-\s*(?=\d)/g, '$1-').trim();
   return text.length > 0 && text.split(/\s+/).every((t) => FLOW_CODE.test(t));
 }
 

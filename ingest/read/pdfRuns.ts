@@ -72,6 +72,8 @@ export function joinPieces(a: string, b: string): string {
   if (!b) return a;
   const last = [...a].pop();
   const first = [...b][0];
+  // Two codes on two lines ("4-1-2-2" / "4-1-2-3") stay two codes.
+  if (/\d-\s*\d+$/.test(a) && /^\d+\s*-/.test(b)) return `${a} ${b}`;
   if (/\s$/.test(a) || /^\s/.test(b) || isCjk(last) || isCjk(first) || (/\d/.test(last!) && /\d/.test(first!))) return a + b;
   return `${a} ${b}`;
 }
@@ -130,7 +132,9 @@ export function lineText(line: Line | Run[]): string {
     else {
       const gap = r.x - runRight(prev);
       const cjk = isCjk([...out].pop()) || isCjk([...r.text][0]);
-      out += !cjk && gap > 0.18 * Math.max(r.size, prev.size) && !/\s$/.test(out) ? ` ${r.text}` : r.text;
+      // A space between CJK words shows only as a gap (an eighth of an em or more); runs split by a font change touch.
+      const spaced = gap > (cjk ? 0.12 : 0.18) * Math.max(r.size, prev.size);
+      out += spaced && !/\s$/.test(out) ? ` ${r.text}` : r.text;
     }
     prev = r;
   }
@@ -139,7 +143,16 @@ export function lineText(line: Line | Run[]): string {
 
 /** The text of stacked lines (a wrapped cell or paragraph): CJK joined directly, Latin with a space. */
 export function linesText(lines: Line[]): string {
-  return lines.reduce((acc, l) => joinPieces(acc, lineText(l)), '');
+  // A line that stops a character or more short of the widest one broke at a space or ended an entry (a
+  // name, a list item): keep its words apart ("李瑞杰" / "王妍" → "李瑞杰 王妍", not one five-character word).
+  const widest = Math.max(...lines.map((l) => l.right));
+  return lines.reduce((acc, l, i) => {
+    const prev = lines[i - 1];
+    const text = lineText(l);
+    if (prev && acc && text && !/\s$/.test(acc) && widest - prev.right > prev.size * 0.9 && /[\p{L}\p{N}]$/u.test(acc) && /^[\p{L}\p{N}]/u.test(text))
+      return `${acc} ${text}`;
+    return joinPieces(acc, text);
+  }, '');
 }
 
 /**
