@@ -427,9 +427,6 @@ describe('EMBEDDINGS_* configuration', () => {
     expect(() => loadConfig({ ...base, EMBEDDINGS_PROVIDER: 'bert' })).toThrow(ConfigError);
   });
 
-  it('the synchronous opener is for the local embedder only', () => {
-    expect(() => openEngine(loadConfig({ ...base, EMBEDDINGS_BASE_URL: 'http://127.0.0.1:9/v1', EMBEDDINGS_MODEL: 'm' }))).toThrow(/openEngineAsync/);
-  });
 });
 
 /** Polls a condition on the event loop (no wall-clock sleeps): for a request to reach the stub. */
