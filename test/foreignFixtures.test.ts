@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as XLSX from '@e965/xlsx';
 import { strFromU8, unzipSync } from 'fflate';
+import { parseEvalFile } from '../retrieval/evaluate.js';
 import { describe, expect, it } from 'vitest';
 
 const dir = join(import.meta.dirname, 'fixtures', 'foreign');
@@ -80,10 +81,7 @@ interface Case {
   q: string;
   expect: Record<string, unknown>;
 }
-const cases: Case[] = readFileSync(join(import.meta.dirname, 'questions-foreign.jsonl'), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim())
-  .map((l) => JSON.parse(l) as Case);
+const cases: Case[] = parseEvalFile(readFileSync(join(import.meta.dirname, 'questions-foreign.jsonl'), 'utf8')).cases as unknown as Case[];
 
 describe('foreign fixtures', () => {
   it('has at least 13 documents in at least 5 formats', () => {

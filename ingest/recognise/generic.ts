@@ -173,7 +173,13 @@ function table(w: Walk, t: TableBlock, vocab: HeaderVocab): void {
     return;
   }
   const rows = rowSentences(t, w.ctx, layout?.caption ?? t.caption ?? w.ctx.heading);
-  if (rows.length > 0) w.warnings.push(`第${t.prov.line}行起的表格没有认出岗位/事项列，已按“列名：值”作为文字段落收录`);
+  if (rows.length > 0) {
+    const first = tableGrid(t).text[layout?.headerRows ? layout.headerRows - 1 : 0]!.map((c) => c.trim()).filter(Boolean).slice(0, 8);
+    const where = t.rowProv[0]?.ref ?? `第${t.prov.line}行`;
+    w.warnings.push(
+      `${where}起的表格找不到“岗位”或“工作事项”列（表头是“${first.join('｜')}”），已按“列名：值”作为文字段落收录；如是职责表，请把列名改为“岗位”“工作事项”“职责”“负责人”等（见 seeds/header-vocab.json）`,
+    );
+  }
   w.records.push(...rows);
 }
 
