@@ -1,17 +1,38 @@
 import type { DutyRecord } from '../ingest/record.js';
-import { type Answer, type AnswerItem, answersText, notFoundText, personText, toItem } from './answer.js';
+import {
+  type Alternative,
+  type Answer,
+  type AnswerItem,
+  type Band,
+  answersText,
+  capabilitiesText,
+  notFoundText,
+  personText,
+  plausibleText,
+  toItem,
+} from './answer.js';
 import type { HashingNgramEmbeddings } from './embeddings.js';
+import { pickExamples, questionFor } from './examples.js';
+import { FieldIndex } from './fieldIndex.js';
 import { Lexicon, type Synonyms } from './lexicon.js';
 import { type ParsedQuery, parseQuery } from './query.js';
 import { candidates, overseers, rank, type Scored } from './rank.js';
+import { roleHolders } from './roles.js';
 import type { SearchIndex } from './searchIndex.js';
 import type { Segmenter } from './segmenter.js';
 
-/** A question is covered when this share of its (idf-weighted) words is found in one record. */
-const MIN_COVERAGE = 0.55;
+/**
+ * Confidence bands over the best row. Sure: the row holds nearly all of the topic and holds it where
+ * the row says what it is about. Plausible: it holds most of it. Below that, nothing relevant.
+ */
+export const BANDS = {
+  sure: { coverage: 0.75, focus: 0.5 },
+  plausible: { coverage: 0.5, focus: 0.3 },
+};
 /** Other rows are shown next to the best one when they score at least this share of it. */
 const KEEP_RATIO = 0.85;
 const MAX_ANSWERS = 3;
+const MAX_ALTERNATIVES = 2;
 
 export interface EngineDeps {
   index: SearchIndex;
@@ -20,12 +41,21 @@ export interface EngineDeps {
   synonyms: Synonyms;
 }
 
+export interface AskOptions {
+  /** The question's vector, computed elsewhere (a remote embedder); the local embedder is used otherwise. */
+  vector?: Float32Array | number[];
+}
+
 /** The duty-manual engine: question in, the JSON answer contract out. Deterministic and offline. */
 export class DutyEngine {
   readonly lexicon: Lexicon;
+  private readonly fields: FieldIndex;
+  private exampleCache: string[] | null = null;
+  private pickingExamples = false;
 
   constructor(private readonly deps: EngineDeps) {
     this.lexicon = new Lexicon(deps.index.records, deps.synonyms);
+    this.fields = new FieldIndex(deps.index.records, deps.segmenter);
   }
 
   get records(): readonly DutyRecord[] {
@@ -36,28 +66,70 @@ export class DutyEngine {
     return parseQuery(question, this.lexicon, this.deps.segmenter);
   }
 
-  ask(question: string): Answer {
+  /** Example questions drawn from the loaded manuals, each one the engine answers with confidence. */
+  examples(): string[] {
+    if (this.exampleCache) return this.exampleCache;
+    if (this.pickingExamples) return [];
+    this.pickingExamples = true;
+    try {
+      this.exampleCache = pickExamples(this.records, (q) => this.ask(q).band === 'sure');
+    } finally {
+      this.pickingExamples = false;
+    }
+    return this.exampleCache;
+  }
+
+  /** What the bot can answer, with examples from the loaded manuals. */
+  capabilities(): string {
+    return capabilitiesText(this.examples());
+  }
+
+  ask(question: string, opts: AskOptions = {}): Answer {
     const q = this.parse(question);
     if (!question.trim()) return this.notFound(q, []);
     if (q.unknownPerson) return this.notFound(q, []);
     if (q.intent === 'person' && q.persons.length > 0) return this.person(q);
     if (q.intent === 'leadership') {
-      const leaders = overseers(q, this.records);
+      if (q.unknownOffice) return this.notFound(q, []);
+      const pool = candidates(q, this.records);
+      if (q.persons.length > 0) {
+        const own = pool.filter((r) => r.oversees.length > 0 && q.persons.some((p) => r.lead.includes(p)));
+        if (own.length > 0) return this.found(q, own.map((record) => ({ record, score: 1, coverage: 1, focus: 1, phrase: 1 })));
+        return this.person(q);
+      }
+      const leaders = q.terms.length > 0 ? overseers(q, this.records) : [];
       if (leaders.length > 0) return this.found(q, leaders.slice(0, MAX_ANSWERS));
+      if (q.role || q.terms.length === 0 || /主持|全面工作/.test(q.question)) {
+        const holders = roleHolders(q, pool);
+        if (holders.length > 0) return this.found(q, holders.slice(0, 4));
+        // A role the manuals do not hold here: say so rather than name someone else.
+        if (q.role) return this.notFound(q, []);
+      }
+      // "某某工作哪个领导负责": the leader whose own duties name the topic.
+      if (q.terms.length > 0) {
+        const leaderRows = pool.filter((r) => r.kind === 'leader' || r.kind === 'taskforce-role');
+        const scored = rank(q, leaderRows, this.lexicon, this.fields, { vector: new Map() });
+        const best = scored[0];
+        if (best && best.record.lead.length > 0 && bandOf(best) === 'sure') return this.found(q, [best]);
+      }
     }
+    if (q.terms.length === 0) return this.notFound(q, []);
     const pool = candidates(q, this.records);
-    const signals = {
-      lexical: this.deps.index.lexical(q.indexTokens, 200),
-      vector: this.deps.index.nearest(this.deps.embedder.embed(q.topic || q.question), 64),
-    };
-    const scored = rank(q, pool, this.lexicon, signals);
+    const vector = opts.vector
+      ? opts.vector instanceof Float32Array
+        ? opts.vector
+        : Float32Array.from(opts.vector)
+      : this.deps.embedder.embed(q.topic || q.question);
+    const scored = rank(q, pool, this.lexicon, this.fields, { vector: this.deps.index.nearest(vector, 64) });
     const best = scored[0];
-    if (!best || q.terms.length === 0 || best.coverage < MIN_COVERAGE) return this.notFound(q, scored);
-    const kept = scored.filter((s) => s.coverage >= MIN_COVERAGE && s.score >= best.score * KEEP_RATIO);
+    const band = best ? bandOf(best) : 'none';
+    if (!best || band === 'none') return this.notFound(q, scored);
+    if (band === 'plausible') return this.plausible(q, scored);
+    const kept = scored.filter((s) => bandOf(s) === 'sure' && s.score >= best.score * KEEP_RATIO);
     if (!q.scope) {
       // The same work often exists in the city and the district manuals: show the other one, labelled.
       const other = scored.find(
-        (s) => s.record.scope !== best.record.scope && s.coverage >= 0.7 && s.score >= best.score * 0.7,
+        (s) => s.record.scope !== best.record.scope && s.coverage >= 0.7 && s.score >= best.score * 0.7 && bandOf(s) === 'sure',
       );
       if (other && !kept.includes(other)) kept.splice(Math.min(kept.length, MAX_ANSWERS - 1), 0, other);
     }
@@ -68,18 +140,46 @@ export class DutyEngine {
     const answers = scored.map((s) => toItem(s.record, s.score, q));
     let text = answersText(answers, q.intent);
     let summary: string | null = null;
-    if (q.intent === 'leadership' && scored[0]?.record.oversees.length) {
-      const lead = answers[0]!;
-      summary = `${lead.lead.join('、')}（${lead.post}，${lead.unit}）分管：${scored[0].record.oversees.join('、')}。`;
+    const leaders = scored.filter((s) => s.record.oversees.length > 0);
+    if (q.intent === 'leadership' && leaders.length > 0) {
+      summary = leaders
+        .map((s) => `${s.record.lead.join('、') || '手册未列姓名'}（${s.record.post}，${s.record.unit}）分管：${s.record.oversees.join('、')}。`)
+        .join('\n');
       text = `${summary}\n\n${text}`;
     }
-    return { question: q.question, intent: q.intent, found: true, answers, summary, person: null, nearTopics: [], text };
+    return { question: q.question, intent: q.intent, found: true, answers, summary, person: null, nearTopics: [], band: 'sure', alternatives: [], text };
+  }
+
+  /** The best match labelled as a guess, and up to two other rows to re-ask. */
+  private plausible(q: ParsedQuery, scored: Scored[]): Answer {
+    const best = scored[0]!;
+    const item = toItem(best.record, best.score, q);
+    const alternatives: Alternative[] = [];
+    const seen = new Set([best.record.item]);
+    for (const s of scored.slice(1)) {
+      if (alternatives.length >= MAX_ALTERNATIVES || s.coverage < BANDS.plausible.coverage * 0.7) break;
+      if (seen.has(s.record.item)) continue;
+      seen.add(s.record.item);
+      alternatives.push({ item: s.record.item, unit: s.record.unit, question: questionFor(s.record, q.intent, { level: s.record.scope !== best.record.scope }) });
+    }
+    return {
+      question: q.question,
+      intent: q.intent,
+      found: true,
+      answers: [item],
+      summary: null,
+      person: null,
+      nearTopics: [],
+      band: 'plausible',
+      alternatives,
+      text: plausibleText(item, q.intent, alternatives),
+    };
   }
 
   /** Every row the person leads or assists: complete, never a top-k cut. Leading rows first. */
   private person(q: ParsedQuery): Answer {
     const person = q.persons[0]!;
-    const rows = this.records.filter((r) => r.lead.includes(person) || r.assistants.includes(person));
+    const rows = this.records.filter((r) => r.kind !== 'passage' && (r.lead.includes(person) || r.assistants.includes(person)));
     const items: AnswerItem[] = [
       ...rows.filter((r) => r.lead.includes(person)),
       ...rows.filter((r) => !r.lead.includes(person)),
@@ -92,6 +192,8 @@ export class DutyEngine {
       summary: null,
       person,
       nearTopics: [],
+      band: 'sure',
+      alternatives: [],
       text: personText(person, items),
     };
   }
@@ -103,6 +205,7 @@ export class DutyEngine {
       const topic = s.record.item.replace(/^[一二三四五六七八九十]+、/, '');
       if (!topics.includes(topic) && !this.lexicon.persons.some((p) => topic.includes(p))) topics.push(topic);
     }
+    const examples = this.examples();
     return {
       question: q.question,
       intent: q.intent,
@@ -111,7 +214,20 @@ export class DutyEngine {
       summary: null,
       person: q.unknownPerson,
       nearTopics: topics,
-      text: notFoundText(q.question, topics, q.unknownPerson),
+      band: 'none',
+      alternatives: [],
+      text: notFoundText(q.question, topics, { unknownPerson: q.unknownPerson, unknownOffice: q.unknownOffice, examples }),
     };
   }
+}
+
+function bandOf(s: Scored): Band {
+  if (s.coverage >= BANDS.sure.coverage && s.focus >= BANDS.sure.focus) return 'sure';
+  if (s.coverage >= BANDS.plausible.coverage && s.focus >= BANDS.plausible.focus) return 'plausible';
+  return 'none';
+}
+
+/** Example questions for help, not-found and console pages, taken from the engine's loaded manuals. */
+export function exampleQuestions(engine: DutyEngine): string[] {
+  return engine.examples();
 }

@@ -168,7 +168,7 @@ export class FeishuBot {
     if (msg.chatType === 'group' && !msg.mentionsBot) return '群消息未@本机器人';
     const reply = (...cards: Card[]) => this.sendCards(msg.chatId, msg.messageId, cards, `reply:${msg.messageId}`, 'answer');
     if (msg.text === null) {
-      await reply(noticeCard('暂不支持这类消息', `我目前只读文字和富文本消息（收到的是 ${msg.msgType}）。请直接用文字提问，例如“谁负责测绘作业证初审?”。`));
+      await reply(noticeCard('暂不支持这类消息', `我目前只读文字和富文本消息（收到的是 ${msg.msgType}）。请直接用文字提问，例如“谁负责某项工作”“某项工作的流程”。`));
       return 'handled';
     }
     await this.o.router.run(this.chatContext(msg, reply));

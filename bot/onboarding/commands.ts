@@ -45,7 +45,7 @@ export function onboardingCommands(): Composer<ChatContext> {
     if (!text) {
       const mine = myPosts(ctx);
       if (!('posts' in mine) || mine.posts.length === 0) {
-        return ctx.reply(noticeCard('你在哪个岗位？', '请告诉我岗位，例如“入职 测绘管理岗”“入职 业务岗6”“入职 王金峰的岗位”。发送“山亭区自然资源局有哪些岗位”可查看全部岗位。', 'wathet'));
+        return ctx.reply(noticeCard('你在哪个岗位？', '请告诉我岗位，例如“入职 岗位名称”“入职 某某的岗位”。发送“单位名称+有哪些岗位”可查看全部岗位。', 'wathet'));
       }
       if (mine.posts.length === 1) return ctx.reply(...packFor(ctx.services, mine.posts[0]!, ctx.now));
       return ctx.reply(choose('选择你的岗位', mine.posts, 'onboard.pack'));
@@ -53,7 +53,7 @@ export function onboardingCommands(): Composer<ChatContext> {
     const found = org.findPosts(text, engine.lexicon.persons);
     if (found.post) return ctx.reply(...packFor(ctx.services, found.post, ctx.now));
     if (found.candidates.length > 0) return ctx.reply(choose(`“${text}”对应多个岗位`, found.candidates, 'onboard.pack'));
-    await ctx.reply(noticeCard('没有找到这个岗位', `手册中没有与“${text}”对应的岗位。可以写岗位编号或名称，例如“入职 业务岗6”“入职 测绘管理岗”，或发送“山亭区自然资源局有哪些岗位”查看全部。`, 'orange'));
+    await ctx.reply(noticeCard('没有找到这个岗位', `手册中没有与“${text}”对应的岗位。可以写岗位编号或名称，或发送“单位名称+有哪些岗位”查看全部。`, 'orange'));
   }, '入职 测绘管理岗 / 入职 业务岗6：新同事的入职指南（职责、流程、同事、截止事项、第一周清单）');
 
   c.hears(/^(?:我的岗位|我在哪个岗位|我负责什么|我的职责)[？?]?$/, async (ctx) => {
