@@ -40,7 +40,8 @@ export interface WeightedToken {
  * pool with it, the same on Node and on Workers.
  */
 export class FieldIndex {
-  private readonly postings = new Map<string, { doc: number; tf: Float32Array }[]>();
+  /** Per token, packed rows of [doc, tf in each field]: small enough for tens of thousands of records. */
+  private readonly postings = new Map<string, Uint32Array>();
   private readonly lens: Float32Array[] = [];
   private readonly avg = new Float32Array(FIELDS.length);
   readonly ids: string[] = [];
@@ -48,6 +49,7 @@ export class FieldIndex {
 
   constructor(records: readonly DutyRecord[], private readonly segmenter: Segmenter) {
     const sums = new Float32Array(FIELDS.length);
+    const lists = new Map<string, number[]>();
     records.forEach((r, doc) => {
       this.ids.push(r.id);
       this.docOf.set(r.id, doc);
@@ -66,11 +68,12 @@ export class FieldIndex {
       });
       this.lens.push(lens);
       for (const [t, tf] of counts) {
-        const list = this.postings.get(t);
-        if (list) list.push({ doc, tf });
-        else this.postings.set(t, [{ doc, tf }]);
+        let list = lists.get(t);
+        if (!list) lists.set(t, (list = []));
+        list.push(doc, ...Array.from(tf, (x) => x));
       }
     });
+    for (const [t, list] of lists) this.postings.set(t, Uint32Array.from(list));
     FIELDS.forEach((_, fi) => (this.avg[fi] = records.length ? sums[fi]! / records.length || 1 : 1));
   }
 
@@ -100,18 +103,21 @@ export class FieldIndex {
       if (weight <= 0) continue;
       const list = this.postings.get(token);
       if (!list) continue;
-      const idf = Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5));
-      for (const p of list) {
-        const lens = this.lens[p.doc]!;
+      const stride = FIELDS.length + 1;
+      const df = list.length / stride;
+      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      for (let at = 0; at < list.length; at += stride) {
+        const doc = list[at]!;
+        const lens = this.lens[doc]!;
         let tf = 0;
-        FIELDS.forEach((f, fi) => {
-          const raw = p.tf[fi]!;
-          if (raw === 0) return;
-          const { w, b } = FIELD_WEIGHTS[f];
+        for (let fi = 0; fi < FIELDS.length; fi++) {
+          const raw = list[at + 1 + fi]!;
+          if (raw === 0) continue;
+          const { w, b } = FIELD_WEIGHTS[FIELDS[fi]!];
           tf += (w * raw) / (1 - b + (b * lens[fi]!) / this.avg[fi]!);
-        });
+        }
         const s = weight * idf * (tf / (K1 + tf));
-        scores.set(p.doc, (scores.get(p.doc) ?? 0) + s);
+        scores.set(doc, (scores.get(doc) ?? 0) + s);
       }
     }
     const out = new Map<string, number>();

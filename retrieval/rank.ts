@@ -33,13 +33,27 @@ const FIELD_FOCUS: Record<FieldName, number> = {
   steps: 0.5,
 };
 const FOCUS_FIELDS = Object.keys(FIELD_FOCUS) as FieldName[];
+/** How many rows, by full-text and vector score, are scored in full. */
+const FULL_ROWS = 48;
+/** How many leading rows are checked for the longest verbatim stretch of the topic. */
+const PHRASE_ROWS = 24;
 
-function bigramShare(word: string, text: string): number {
-  const chars = [...word];
-  if (chars.length < 3) return 0;
-  let hit = 0;
-  for (let i = 0; i + 1 < chars.length; i++) if (text.includes(chars[i]! + chars[i + 1]!)) hit++;
-  return hit / (chars.length - 1);
+/** Each form's character bigrams (forms of three characters or more), computed once per term. */
+const formGrams = new WeakMap<Term, string[][]>();
+
+function gramsOf(term: Term): string[][] {
+  let g = formGrams.get(term);
+  if (!g) {
+    g = term.forms.map((form) => {
+      const chars = [...form];
+      if (chars.length < 3) return [];
+      const out: string[] = [];
+      for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!);
+      return out;
+    });
+    formGrams.set(term, g);
+  }
+  return g;
 }
 
 /**
@@ -48,14 +62,21 @@ function bigramShare(word: string, text: string): number {
  */
 export function termMatch(term: Term, text: string): number {
   let best = 0;
-  term.forms.forEach((form, i) => {
+  const grams = gramsOf(term);
+  for (let i = 0; i < term.forms.length; i++) {
     const full = i === 0 ? 1 : 0.85;
-    if (text.includes(form)) best = Math.max(best, full);
-    else {
-      const share = bigramShare(form, text);
-      if (share >= 0.5) best = Math.max(best, share * 0.7 * full);
+    if (full <= best) continue;
+    if (text.includes(term.forms[i]!)) {
+      best = full;
+      continue;
     }
-  });
+    const g = grams[i]!;
+    if (g.length === 0) continue;
+    let hit = 0;
+    for (const b of g) if (text.includes(b)) hit++;
+    const share = hit / g.length;
+    if (share >= 0.5) best = Math.max(best, share * 0.7 * full);
+  }
   if (best === 0 && term.part && text.includes(term.part.text)) best = term.part.credit;
   return best;
 }
@@ -102,13 +123,15 @@ export function queryTokens(q: ParsedQuery, fields: FieldIndex): WeightedToken[]
 /** The longest stretch of the topic (speech removed, word order kept) that a text holds verbatim. */
 function longestShared(topic: string, text: string): string {
   const chars = [...topic];
-  for (let len = chars.length; len >= 3; len--) {
-    for (let i = 0; i + len <= chars.length; i++) {
-      const sub = chars.slice(i, i + len).join('');
-      if (text.includes(sub)) return sub;
-    }
+  let best = '';
+  for (let i = 0; i + Math.max(3, best.length + 1) <= chars.length; i++) {
+    // A stretch not in the text cannot be in it longer: grow from each start until it falls out.
+    let len = Math.max(3, best.length + 1);
+    if (!text.includes(chars.slice(i, i + len).join(''))) continue;
+    while (i + len < chars.length && text.includes(chars.slice(i, i + len + 1).join(''))) len++;
+    best = chars.slice(i, i + len).join('');
   }
-  return '';
+  return best;
 }
 
 /**
@@ -121,14 +144,19 @@ export function rank(q: ParsedQuery, pool: DutyRecord[], lex: Lexicon, fields: F
   const topicLen = [...topic].length;
   // A flow question is about the steps: a match in them says as much as one in the item.
   const focusOf = (f: FieldName) => (q.intent === 'flow' && f === 'steps' ? 0.95 : FIELD_FOCUS[f]);
-  const inPool = pool.filter((r) => bm25.has(r.id) || signals.vector.has(r.id));
-  const maxBm = Math.max(0, ...inPool.map((r) => bm25.get(r.id) ?? 0));
+  const maxBm = Math.max(0, ...pool.map((r) => bm25.get(r.id) ?? 0));
+  // Full scoring for the rows full-text or vector search put in front; the rest cannot catch up.
+  const pre = (r: DutyRecord) => (maxBm > 0 ? (bm25.get(r.id) ?? 0) / maxBm : 0) + 0.5 * Math.max(0, signals.vector.get(r.id) ?? 0);
+  const inPool = pool
+    .filter((r) => bm25.has(r.id) || signals.vector.has(r.id))
+    .sort((a, b) => pre(b) - pre(a))
+    .slice(0, FULL_ROWS);
   const scored = inPool.map((record) => {
     const t = lex.texts.get(record.id)!;
     const coverage = weighted(q.terms, t.full);
     let focus = 0;
     let total = 0;
-    for (const term of q.terms) {
+    if (coverage > 0) for (const term of q.terms) {
       total += term.weight;
       let best = 0;
       for (const f of FOCUS_FIELDS) {
@@ -139,23 +167,31 @@ export function rank(q: ParsedQuery, pool: DutyRecord[], lex: Lexicon, fields: F
       focus += term.weight * best;
     }
     focus = total > 0 ? focus / total : 0;
-    let phrase = 0;
-    if (topicLen >= 3 && coverage > 0) {
-      const shared = longestShared(topic, t.full);
-      if (shared) {
-        const field = FOCUS_FIELDS.find((f) => t.fields[f].includes(shared)) ?? 'steps';
-        phrase = ([...shared].length / topicLen) ** 2 * (0.7 + 0.3 * focusOf(field));
-      }
-    }
     const lexical = maxBm > 0 ? (bm25.get(record.id) ?? 0) / maxBm : 0;
     const vector = Math.max(0, signals.vector.get(record.id) ?? 0);
-    let score = 0.25 * lexical + 0.25 * focus + 0.25 * coverage + 0.15 * phrase + 0.1 * vector;
+    let score = 0.25 * lexical + 0.25 * focus + 0.25 * coverage + 0.1 * vector;
     // What the question asks for must be in the row to answer it: a time limit, a flow.
     if (q.intent === 'timeLimit' && record.timeLimit) score += 0.08;
     if (q.intent === 'flow' && record.flow && record.flow.steps.length > 0) score += 0.05;
-    return { record, score: Math.min(1, score), coverage, focus, phrase };
+    return { record, score, coverage, focus, phrase: 0 };
   });
-  return scored.sort((a, b) => b.score - a.score || a.record.source.line - b.record.source.line);
+  const order = (a: Scored, b: Scored) => b.score - a.score || a.record.source.line - b.record.source.line;
+  scored.sort(order);
+  // The verbatim stretch is looked for in the leading rows only: it reorders them, it does not find new ones.
+  if (topicLen >= 3) {
+    for (const s of scored.slice(0, PHRASE_ROWS)) {
+      if (s.coverage === 0) continue;
+      const t = lex.texts.get(s.record.id)!;
+      const shared = longestShared(topic, t.full);
+      if (!shared) continue;
+      const field = FOCUS_FIELDS.find((f) => t.fields[f].includes(shared)) ?? 'steps';
+      s.phrase = ([...shared].length / topicLen) ** 2 * (0.7 + 0.3 * focusOf(field));
+      s.score += 0.15 * s.phrase;
+    }
+    scored.sort(order);
+  }
+  for (const s of scored) s.score = Math.min(1, s.score);
+  return scored;
 }
 
 /** Leaders whose 分管 list names what the question asks about. */
