@@ -28,9 +28,9 @@ export function pickExamples(records: readonly DutyRecord[], check: (q: string) 
   const kinds: (() => string[])[] = [
     () => items.filter((r) => r.lead.length > 0 && r.flow?.codes.length).map((r) => `谁负责${title(r.item)}`),
     () => items.filter((r) => (r.flow?.steps.length ?? 0) >= 3).map((r) => `${title(r.item)}的流程`),
+    () => items.filter((r) => r.lead.length === 0).map((r) => `${LEVEL[r.scope] ?? ''}${title(r.item)}由哪个岗位负责`),
     () => records.filter((r) => r.oversees.length > 0).flatMap((r) => r.oversees.map((o) => `谁分管${o}`)),
     () => items.filter((r) => r.timeLimit && /\d/.test(r.timeLimit)).map((r) => `${title(r.item)}的办理时限`),
-    () => items.filter((r) => r.lead.length === 0).map((r) => `${LEVEL[r.scope] ?? ''}${title(r.item)}由哪个岗位负责`),
   ];
   const out: string[] = [];
   for (const kind of kinds) {

@@ -32,6 +32,8 @@ export class Lexicon {
     if (n === undefined) {
       n = 0;
       for (const t of this.texts.values()) if (t.full.includes(w)) n++;
+      // Questions bring new words without end: keep the cache bounded.
+      if (this.dfCache.size > 50_000) this.dfCache.clear();
       this.dfCache.set(w, n);
     }
     return n;
