@@ -4,7 +4,7 @@ import type { Lexicon } from './lexicon.js';
 import { isLevelWord, levelOf, type Place, placesIn } from './places.js';
 import { fold } from './recordText.js';
 import type { Segmenter, TaggedWord } from './segmenter.js';
-import { isFiller, unknownWeight } from './speech.js';
+import { isFiller, stripSpeech, unknownWeight } from './speech.js';
 
 export type Intent = 'duty' | 'flow' | 'timeLimit' | 'person' | 'leadership';
 
@@ -62,9 +62,37 @@ const SURNAMES =
 /** Words ending like the name of a body: "某某局", "某某科", "某某中心". */
 const OFFICE = /^[\u4e00-\u9fa5]{1,8}(?:局|厅|委|办|科|股|室|中心|大队|支队|所|站|院|部)$/;
 
-function tagged(text: string, seg: Segmenter): TaggedWord[] {
+function tagged(text: string, seg: Segmenter, lex?: Lexicon): TaggedWord[] {
   if (seg.tag) return seg.tag(text);
+  if (lex) return corpusWords(text, lex).map((word) => ({ word, tag: '' }));
   return seg.words(text).map((word) => ({ word, tag: '' }));
+}
+
+/**
+ * Without a dictionary segmenter: the manuals are the dictionary. Longest stretch (up to six
+ * characters) the manuals use, left to right; characters they never use together stay one word.
+ */
+function corpusWords(text: string, lex: Lexicon): string[] {
+  const out: string[] = [];
+  for (const run of text.match(/[\u4e00-\u9fa5]+|[A-Za-z0-9]+/g) ?? []) {
+    const chars = [...run];
+    let pending = '';
+    for (let i = 0; i < chars.length; ) {
+      let len = Math.min(6, chars.length - i);
+      while (len >= 2 && !lex.known(chars.slice(i, i + len).join(''))) len--;
+      if (len >= 2) {
+        if (pending) out.push(pending);
+        pending = '';
+        out.push(chars.slice(i, i + len).join(''));
+        i += len;
+      } else {
+        pending += chars[i];
+        i++;
+      }
+    }
+    if (pending) out.push(pending);
+  }
+  return out;
 }
 
 /** Splits off synonym phrases first (so "盖章" survives segmentation), then segments the rest and drops speech. */
@@ -78,8 +106,9 @@ function extractTerms(text: string, lex: Lexicon, seg: Segmenter): Term[] {
     terms.push({ text: key, forms: [key, ...(lex.synonyms[key] ?? [])].map(fold), weight: 0, unknown: false, part: null });
   }
   const tags = new Map<string, string | null>();
+  if (!seg.tag) rest = stripSpeech(rest);
   for (const run of rest.split(/\s+/).filter(Boolean)) {
-    for (const { word, tag } of tagged(run, seg)) {
+    for (const { word, tag } of tagged(run, seg, lex)) {
       const w = fold(word);
       if (!w || FRAME.has(w) || isLevelWord(w)) continue;
       if (isFiller(w, tag || null, lex.known(w))) continue;
@@ -162,7 +191,8 @@ export function parseQuery(question: string, lex: Lexicon, seg: Segmenter): Pars
   // Place names narrow the search; they are not what a person question asks about.
   let bare = topic;
   for (const h of placeHits) bare = bare.split(h.alias).join(' ');
-  const topicLeft = persons.length > 0 && extractTerms(bare, lex, seg).length > 0;
+  // Words the manuals never use cannot narrow a person's rows: what is left of the topic is only what they use.
+  const topicLeft = persons.length > 0 && extractTerms(bare, lex, seg).some((t) => !t.unknown);
   const intent = classify({ ...cues, role: role ? cues.role : 0 }, { person: persons.length > 0, topicLeft });
 
   return {

@@ -46,3 +46,17 @@ export function unknownWeight(tag: string | null): number {
   if (tag && SPEECH_TAGS.test(tag)) return 0.5;
   return 0.7;
 }
+
+/** Single characters that are speech wherever they stand (particles, pronouns, "谁"/"啥"). */
+const SPEECH_CHARS = /[啊呀吧呢吗嘛么哈哦啦咯呗嗯我你您他她咱俺这那啥谁咋]/g;
+const LONG_FILLERS = [...FILLER_WORDS].filter((w) => [...w].length >= 2).sort((a, b) => b.length - a.length);
+
+/**
+ * Speech removed by string matching, for segmenters without part-of-speech tags (the character
+ * bigram fallback on Workers): multi-character fillers first, then speech characters.
+ */
+export function stripSpeech(text: string): string {
+  let out = text;
+  for (const w of LONG_FILLERS) if (out.includes(w)) out = out.split(w).join(' ');
+  return out.replace(SPEECH_CHARS, ' ');
+}
