@@ -85,6 +85,10 @@ export class DutyEngine {
   }
 
   ask(question: string, opts: AskOptions = {}): Answer {
+    return this.answer(question, opts, true);
+  }
+
+  private answer(question: string, opts: AskOptions, withAlternatives: boolean): Answer {
     const q = this.parse(question);
     if (!question.trim()) return this.notFound(q, []);
     if (q.unknownPerson) return this.notFound(q, []);
@@ -124,7 +128,7 @@ export class DutyEngine {
     const best = scored[0];
     const band = best ? bandOf(best) : 'none';
     if (!best || band === 'none') return this.notFound(q, scored);
-    if (band === 'plausible') return this.plausible(q, scored);
+    if (band === 'plausible') return this.plausible(q, scored, withAlternatives);
     const kept = scored.filter((s) => bandOf(s) === 'sure' && s.score >= best.score * KEEP_RATIO);
     if (!q.scope) {
       // The same work often exists in the city and the district manuals: show the other one, labelled.
@@ -151,16 +155,19 @@ export class DutyEngine {
   }
 
   /** The best match labelled as a guess, and up to two other rows to re-ask. */
-  private plausible(q: ParsedQuery, scored: Scored[]): Answer {
+  private plausible(q: ParsedQuery, scored: Scored[], withAlternatives: boolean): Answer {
     const best = scored[0]!;
     const item = toItem(best.record, best.score, q);
     const alternatives: Alternative[] = [];
     const seen = new Set([best.record.item]);
-    for (const s of scored.slice(1)) {
+    for (const s of withAlternatives ? scored.slice(1, 8) : []) {
       if (alternatives.length >= MAX_ALTERNATIVES || s.coverage < BANDS.plausible.coverage * 0.7) break;
       if (seen.has(s.record.item)) continue;
       seen.add(s.record.item);
-      alternatives.push({ item: s.record.item, unit: s.record.unit, question: questionFor(s.record, q.intent, { level: s.record.scope !== best.record.scope }) });
+      const question = questionFor(s.record, q.intent, { level: s.record.scope !== best.record.scope });
+      // A button must lead to its row: kept only where asking it answers that row with confidence.
+      const check = this.answer(question, {}, false);
+      if (check.band === 'sure' && check.answers.some((a) => a.id === s.record.id)) alternatives.push({ item: s.record.item, unit: s.record.unit, question });
     }
     return {
       question: q.question,

@@ -12,6 +12,9 @@ export function questionFor(r: DutyRecord, intent: Intent, o: { level?: boolean 
   const t = title(r.item);
   const level = o.level ? (LEVEL[r.scope] ?? '') : '';
   if (r.kind === 'passage') return `${level}${t}是怎么规定的`;
+  // Rows that are a post or a body's share of the work: ask who holds it, naming where.
+  if (r.kind === 'centre-post') return `${r.unit}${t}是谁`;
+  if (r.kind === 'taskforce-duty' || r.kind === 'taskforce-role') return `${r.unit}${t}是什么`;
   if (intent === 'flow' && r.flow) return `${level}${t}的流程`;
   if (intent === 'timeLimit' && r.timeLimit) return `${level}${t}的办理时限`;
   if (r.lead.length === 0) return `${level}${t}由哪个岗位负责`;
