@@ -166,13 +166,15 @@ export function capabilitiesText(examples: readonly string[]): string {
 export function notFoundText(
   question: string,
   nearTopics: string[],
-  o: { unknownPerson?: string | null; unknownOffice?: string | null; examples?: readonly string[] } = {},
+  o: { unknownPerson?: string | null; unknownOffice?: string | null; role?: string | null; examples?: readonly string[] } = {},
 ): string {
   const lines = o.unknownPerson
     ? [`手册中没有名为“${o.unknownPerson}”的人员，请核对姓名，或直接问工作事项。`]
     : o.unknownOffice
       ? [`现有手册里没有“${o.unknownOffice}”的岗位和人员信息。`]
-      : [`抱歉，现有手册里没有找到与“${question.trim()}”相关的岗位职责。`];
+      : o.role
+        ? [`现有手册没有写明这个${o.role}由谁担任，无法回答“${question.trim()}”。`]
+        : [`抱歉，现有手册里没有找到与“${question.trim()}”相关的岗位职责。`];
   lines.push(capabilitiesText(o.examples ?? []));
   if (nearTopics.length > 0) lines.push(`相近的主题：${nearTopics.join('、')}`);
   return lines.join('\n');

@@ -16,7 +16,7 @@ import { pickExamples, questionFor } from './examples.js';
 import { FieldIndex } from './fieldIndex.js';
 import { Lexicon, type Synonyms } from './lexicon.js';
 import { type ParsedQuery, parseQuery } from './query.js';
-import { candidates, overseers, rank, type Scored } from './rank.js';
+import { candidates, overseen, overseers, rank, type Scored } from './rank.js';
 import { roleHolders } from './roles.js';
 import type { SearchIndex } from './searchIndex.js';
 import type { Segmenter } from './segmenter.js';
@@ -101,13 +101,18 @@ export class DutyEngine {
         if (own.length > 0) return this.found(q, own.map((record) => ({ record, score: 1, coverage: 1, focus: 1, phrase: 1 })));
         return this.person(q);
       }
+      if (q.role) {
+        // A role asked about by name: its holders, narrowed by the topic (what they oversee or do) when one is given.
+        const holders = roleHolders(q, pool);
+        if (holders.length === 0) return this.notFound(q, [], { role: q.role });
+        const topical = q.terms.length > 0 ? holders.filter((h) => overseen(q, h.record) >= 0.5) : [];
+        return this.found(q, (topical.length > 0 ? topical : holders).slice(0, 4));
+      }
       const leaders = q.terms.length > 0 ? overseers(q, this.records) : [];
       if (leaders.length > 0) return this.found(q, leaders.slice(0, MAX_ANSWERS));
-      if (q.role || q.terms.length === 0 || /主持|全面工作/.test(q.question)) {
+      if (q.terms.length === 0 || /主持|全面工作/.test(q.question)) {
         const holders = roleHolders(q, pool);
         if (holders.length > 0) return this.found(q, holders.slice(0, 4));
-        // A role the manuals do not hold here: say so rather than name someone else.
-        if (q.role) return this.notFound(q, []);
       }
       // "某某工作哪个领导负责": the leader whose own duties name the topic.
       if (q.terms.length > 0) {
@@ -205,7 +210,7 @@ export class DutyEngine {
     };
   }
 
-  private notFound(q: ParsedQuery, scored: Scored[]): Answer {
+  private notFound(q: ParsedQuery, scored: Scored[], o: { role?: string } = {}): Answer {
     const topics: string[] = [];
     for (const s of scored) {
       if (topics.length >= 3 || s.coverage < 0.25) break;
@@ -223,7 +228,7 @@ export class DutyEngine {
       nearTopics: topics,
       band: 'none',
       alternatives: [],
-      text: notFoundText(q.question, topics, { unknownPerson: q.unknownPerson, unknownOffice: q.unknownOffice, examples }),
+      text: notFoundText(q.question, topics, { unknownPerson: q.unknownPerson, unknownOffice: q.unknownOffice, role: o.role, examples }),
     };
   }
 }

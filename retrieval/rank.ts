@@ -194,6 +194,11 @@ export function rank(q: ParsedQuery, pool: DutyRecord[], lex: Lexicon, fields: F
   return scored;
 }
 
+/** How much of the topic a leader's row says they oversee or do. */
+export function overseen(q: ParsedQuery, r: DutyRecord): number {
+  return weighted(q.terms, `${r.oversees.join('|')}|${r.duties.join('|')}`);
+}
+
 /** Leaders whose 分管 list names what the question asks about. */
 export function overseers(q: ParsedQuery, records: readonly DutyRecord[]): Scored[] {
   const out: Scored[] = [];

@@ -40,6 +40,8 @@ export function roleHolders(q: ParsedQuery, pool: readonly DutyRecord[]): Scored
   if (bare && !/局长|科长|股长|一把手/.test(bare)) {
     const printed = printedRole(question, role!, pool);
     if (printed.length > 0) return printed.map((record) => ({ record, score: 0.9, coverage: 1, focus: 1, phrase: 1 }));
+    // A role the rows never print (主任, 队长 of a body the manual only names) has no holder to stand behind.
+    if (!/组长|书记/.test(bare)) return [];
   }
   rows = rows.filter((r) => (principal ? rankOf(r) === 'principal' : rankOf(r) === 'deputy') || (bare === '组长' && r.post === role));
   if (level === 'unit') rows = rows.filter((r) => r.kind === 'leader' && r.department === null);

@@ -241,3 +241,18 @@ describe('an invented bureau: unit words from its records, passages, examples', 
     expect(a.answers.length).toBeGreaterThan(0);
   });
 });
+
+describe('a role the manuals print for no one', () => {
+  it('is not found rather than answered with the leader who oversees the body', () => {
+    for (const q of ['执法大队队长是谁', '生态修复中心主任是谁']) {
+      const a = engine().ask(q);
+      expect(a.found).toBe(false);
+      expect(named(a.text)).toEqual([]);
+    }
+    expect(engine().ask('执法大队队长是谁').text).toContain('没有写明这个队长由谁担任');
+  });
+
+  it('a deputy asked about with a topic is the deputy who oversees it', () => {
+    expect(engine().ask('信访这块归哪个副局长').answers.map((a) => a.lead[0])).toEqual(['吕奉华']);
+  });
+});
