@@ -8,6 +8,8 @@
 export const FILLER_WORDS = new Set([
   // politeness and asking
   '请问', '请教', '麻烦', '麻烦问', '问下', '问一下', '想问', '想问下', '想问问', '打听', '咨询', '了解', '知道', '请', '您好', '你好', '谢谢', '多谢', '劳驾', '帮忙', '帮我', '告诉', '说说', '讲讲', '查查', '查一下', '看看', '看一下',
+  // forms of address
+  '老哥', '大哥', '大姐', '姐', '哥', '老师', '师傅', '同志', '各位', '大家', '亲', '兄弟', '领导您',
   // particles and interjections
   '啊', '呀', '吧', '呢', '吗', '嘛', '么', '哈', '哦', '噢', '喔', '呗', '啦', '咯', '哎', '诶', '嗯', '的话', '来着',
   // pronouns and deictics
@@ -29,9 +31,13 @@ const FILLER_TAGS = /^(?:r|rr|rz|ry|d|dg|p|c|u|uj|ul|uz|ug|ud|uv|y|e|o|zg|q|m|mq
 /** Tags of words that, when the manuals never use them, are ways of saying rather than topics: verbs, idioms, adjectives. */
 const SPEECH_TAGS = /^(?:v|vd|vg|vi|l|i|a|ad|ag|z)$/;
 
+/** Characters of light verbs and their complements: a word of only these that the manuals never use is speech ("办完", "问问"). */
+const LIGHT = /^[办弄搞做干完好了过来去下上出问看找要想能会把给让交送拿跑]+$/;
+
 /** True when a question word carries no topic at all. */
 export function isFiller(word: string, tag: string | null, knownInManuals: boolean): boolean {
   if (FILLER_WORDS.has(word)) return true;
+  if (!knownInManuals && LIGHT.test(word)) return true;
   if (/^[\d\s]+$/.test(word)) return true;
   if (tag && FILLER_TAGS.test(tag)) return !knownInManuals || /^(?:r\w?|p|c|u\w?|y|e|o|f|t|tg)$/.test(tag);
   return false;
