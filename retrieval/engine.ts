@@ -15,6 +15,7 @@ import type { HashingNgramEmbeddings } from './embeddings.js';
 import { pickExamples, questionFor } from './examples.js';
 import { FieldIndex } from './fieldIndex.js';
 import { Lexicon, type Synonyms } from './lexicon.js';
+import { Organisation } from './organisation.js';
 import { type ParsedQuery, parseQuery } from './query.js';
 import { candidates, overseen, overseers, rank, type Scored } from './rank.js';
 import { roleHolders } from './roles.js';
@@ -51,6 +52,7 @@ export class DutyEngine {
   readonly lexicon: Lexicon;
   private readonly fields: FieldIndex;
   private exampleCache: string[] | null = null;
+  private org: Organisation | null = null;
   private pickingExamples = false;
 
   constructor(private readonly deps: EngineDeps) {
@@ -99,6 +101,14 @@ export class DutyEngine {
       if (q.persons.length > 0) {
         const own = pool.filter((r) => r.oversees.length > 0 && q.persons.some((p) => r.lead.includes(p)));
         if (own.length > 0) return this.found(q, own.map((record) => ({ record, score: 1, coverage: 1, focus: 1, phrase: 1 })));
+        // "某某的领导是谁": who leads the posts the person works in.
+        const org = (this.org ??= new Organisation(this.records, this.deps.index.units));
+        const leaders = new Map<string, DutyRecord>();
+        const person = q.persons[0]!;
+        const posts = org.postsOfPerson(person);
+        const leading = posts.filter((p) => p.records.some((r) => r.lead.includes(person)));
+        for (const post of leading.length > 0 ? leading : posts) for (const l of org.leadersOf(post)) if (l.names.length > 0) leaders.set(l.record.id, l.record);
+        if (leaders.size > 0) return this.found(q, [...leaders.values()].map((record) => ({ record, score: 1, coverage: 1, focus: 1, phrase: 1 })));
         return this.person(q);
       }
       if (q.role) {

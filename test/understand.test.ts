@@ -256,3 +256,11 @@ describe('a role the manuals print for no one', () => {
     expect(engine().ask('信访这块归哪个副局长').answers.map((a) => a.lead[0])).toEqual(['吕奉华']);
   });
 });
+
+describe("a person's leader", () => {
+  it('某某的领导是谁 → the leader of the posts the person leads, from the manual', () => {
+    const a = engine().ask('王金峰归哪个领导分管');
+    expect(a.intent).toBe('leadership');
+    expect(a.answers[0]?.lead).toEqual(['裴忠孝']);
+  });
+});
