@@ -26,6 +26,9 @@ export const LEVEL_WORDS: Record<Scope, string[]> = {
 const GENERIC_SUFFIX = /(?:自然资源和规划局|自然资源局|规划和自然资源局|国土资源局|自然资源和规划分局|自然资源分局|分局|局|发展中心|中心|街道办事处|办事处|工作专班|专班)$/;
 /** A region name at the front of a unit name: "某某区", "某某县", "某某路街道". */
 const REGION = /^([\u4e00-\u9fa5]{2,6}?(?:省|自治区|市|自治州|地区|盟|区|县|旗|街道|镇|乡))/;
+/** Kinds of bureau: no tail of these names one bureau, however few bureaus a corpus holds. */
+const BUREAU_KINDS = ['自然资源和规划局', '规划和自然资源局', '自然资源局', '国土资源局', '自然资源和规划分局', '自然资源分局'];
+const bureauTail = (a: string) => BUREAU_KINDS.some((k) => k.endsWith(a));
 /** Parts too generic to name one place on their own. */
 const TOO_GENERIC = /^(?:中心|局|科|股|室|工作专班|专班办公室|办公室|岗位?|单位|部门|发展中心|资源|自然资源)$/;
 
@@ -69,7 +72,9 @@ export function buildPlaces(records: readonly DutyRecord[]): Place[] {
       const prefix = chars.slice(0, chars.length - i).join('');
       if (place.kind === 'unit' && prefix.length >= 3 && !shared(prefix, place)) aliases.add(prefix);
     }
-    place.aliases = [...aliases].filter((a) => [...a].length >= 2 && !isLevelWord(a)).sort((a, b) => b.length - a.length);
+    place.aliases = [...aliases]
+      .filter((a) => a === place.name || ([...a].length >= 2 && !isLevelWord(a) && !bureauTail(a)))
+      .sort((a, b) => b.length - a.length);
   }
   for (const r of regions.values()) {
     const bare = r.name.replace(/(?:省|自治区|市|自治州|地区|盟|区|县|旗|街道|镇|乡)$/, '');

@@ -93,7 +93,7 @@ export function onboardingCommands(): Composer<ChatContext> {
     const m = ctx.text.match(/^(.+?)(?:都|一共|共|总共)?(?:有|包括|包含|负责)(?:哪些|什么)(?:事项|工作|职责|任务)[？?]?$/);
     if (!m) return next();
     const subject = m[1]!;
-    // "王金峰负责哪些工作" is a person question, answered by the engine in full.
+    // "某某负责哪些工作" is a person question, answered by the engine in full.
     if (ctx.services.engine.lexicon.persons.some((n) => subject.includes(n))) return next();
     const found = ctx.services.org.findPosts(subject, []);
     if (found.post) return ctx.reply(...itemsFor(ctx.services, found.post));
