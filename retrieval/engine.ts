@@ -175,7 +175,7 @@ export class DutyEngine {
     const item = toItem(best.record, best.score, q);
     const alternatives: Alternative[] = [];
     const seen = new Set([best.record.item]);
-    for (const s of withAlternatives ? scored.slice(1, 8) : []) {
+    for (const s of withAlternatives ? scored.slice(1, 6) : []) {
       if (alternatives.length >= MAX_ALTERNATIVES || s.coverage < BANDS.plausible.coverage * 0.7) break;
       if (seen.has(s.record.item)) continue;
       seen.add(s.record.item);

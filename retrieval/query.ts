@@ -202,7 +202,7 @@ export function parseQuery(question: string, lex: Lexicon, seg: Segmenter): Pars
     places,
     persons,
     unknownPerson: persons.length === 0 ? unknownPersonIn(q, lex, seg) : null,
-    unknownOffice: unknownOfficeIn(q, lex, seg),
+    unknownOffice: intent === 'leadership' ? unknownOfficeIn(q, lex, seg) : null,
     terms,
     indexTokens: seg.index(topicText),
     topic: topicText,
