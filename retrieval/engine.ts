@@ -132,7 +132,8 @@ export class DutyEngine {
         if (best && best.record.lead.length > 0 && bandOf(best) === 'sure') return this.found(q, [best]);
       }
     }
-    if (q.terms.length === 0) return this.notFound(q, []);
+    // A topic of single characters only ("开") names nothing.
+    if (!q.terms.some((t) => [...t.text].length >= 2)) return this.notFound(q, []);
     const pool = candidates(q, this.records);
     const vector = opts.vector
       ? opts.vector instanceof Float32Array

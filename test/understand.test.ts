@@ -264,3 +264,9 @@ describe("a person's leader", () => {
     expect(a.answers[0]?.lead).toEqual(['裴忠孝']);
   });
 });
+
+describe('a topic of single characters names nothing', () => {
+  it('下周的会在哪开 → not found', () => {
+    expect(engine().ask('下周的会在哪开').found).toBe(false);
+  });
+});
