@@ -49,7 +49,7 @@ const FRAME = new Set([
 const FRAMES = [
   /是谁|谁是|由谁|找谁|归谁|谁来|谁在|哪位|哪个人|哪些人|什么人|哪个岗位?|什么岗位?|哪个部门|哪个单位|哪个科室?|哪个股室?|哪个领导|哪位领导/g,
   /的?(?:办理)?流程图?(?:编号)?|的?(?:办理)?时限|办理时间|多长时间|几个工作日|多少个?工作日|多少天|几天|多久/g,
-  /负责(?:哪些|什么|啥)(?:工作)?|管(?:哪些|什么|啥)|干(?:什么|啥|嘛)|做(?:什么|啥)|有什么事|有哪些事|忙(?:些)?(?:什么|啥)/g,
+  /负责(?:哪些|什么|啥)(?:工作)?|[分主]管(?:哪些|什么|啥|的)?|管(?:哪些|什么|啥)|干(?:什么|啥|嘛)|做(?:什么|啥)|有什么事|有哪些事|忙(?:些)?(?:什么|啥)/g,
   /[？?！!。，,、；;：:“”"'（）()\s]+/g,
 ];
 
@@ -192,7 +192,7 @@ export function parseQuery(question: string, lex: Lexicon, seg: Segmenter): Pars
   let bare = topic;
   for (const h of placeHits) bare = bare.split(h.alias).join(' ');
   // Words the manuals never use cannot narrow a person's rows: what is left of the topic is only what they use.
-  const topicLeft = persons.length > 0 && extractTerms(bare, lex, seg).some((t) => !t.unknown);
+  const topicLeft = persons.length > 0 && extractTerms(bare, lex, seg).some((t) => !t.unknown && [...t.text].length >= 2);
   const intent = classify({ ...cues, role: role ? cues.role : 0 }, { person: persons.length > 0, topicLeft });
 
   return {
