@@ -30,6 +30,8 @@ export const BANDS = {
   sure: { coverage: 0.75, focus: 0.5 },
   plausible: { coverage: 0.5, focus: 0.3 },
 };
+/** A rival this close to the best row makes the answer a guess. */
+const TIE = 0.97;
 /** Other rows are shown next to the best one when they score at least this share of it. */
 const KEEP_RATIO = 0.85;
 const MAX_ANSWERS = 3;
@@ -142,7 +144,10 @@ export class DutyEngine {
       : this.deps.embedder.embed(q.topic || q.question);
     const scored = rank(q, pool, this.lexicon, this.fields, { vector: this.deps.index.nearest(vector, 64) });
     const best = scored[0];
-    const band = best ? bandOf(best) : 'none';
+    let band = best ? bandOf(best) : 'none';
+    // A near tie in the same manual between rows held by different people: the question does not say which.
+    const rival = scored[1];
+    if (band === 'sure' && rival && rival.record.scope === best!.record.scope && rival.score >= best!.score * TIE && bandOf(rival) === 'sure' && !samePeople(best!.record, rival.record)) band = 'plausible';
     if (!best || band === 'none') return this.notFound(q, scored);
     if (band === 'plausible') return this.plausible(q, scored, withAlternatives);
     const kept = scored.filter((s) => bandOf(s) === 'sure' && s.score >= best.score * KEEP_RATIO);
@@ -243,6 +248,9 @@ export class DutyEngine {
     };
   }
 }
+
+const samePeople = (a: DutyRecord, b: DutyRecord) =>
+  a.lead.join('、') === b.lead.join('、') && (a.lead.length > 0 || a.post === b.post);
 
 function bandOf(s: Scored): Band {
   if (s.coverage >= BANDS.sure.coverage && s.focus >= BANDS.sure.focus) return 'sure';

@@ -270,3 +270,13 @@ describe('a topic of single characters names nothing', () => {
     expect(engine().ask('下周的会在哪开').found).toBe(false);
   });
 });
+
+describe('a near tie between people is a guess', () => {
+  it('档案谁管 → plausible, the other archive row one click away', () => {
+    const a = engine().ask('档案谁管');
+    expect(a.band).toBe('plausible');
+    const other = a.alternatives.find((x) => x.item.includes('档案管理、文件保密'));
+    expect(other).toBeDefined();
+    expect(engine().ask(other!.question).answers[0]?.lead).toEqual(['宁邕']);
+  });
+});
