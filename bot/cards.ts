@@ -122,6 +122,8 @@ function rowButtons(a: AnswerItem): CardElement {
 
 /** One row in full: the single-answer card and the "完整流程" card. */
 export function itemElements(a: AnswerItem, mention: MentionLookup, o: { allSteps?: boolean } = {}): CardElement[] {
+  // A passage no layout recogniser structured: quoted as written, never read as naming who is responsible.
+  if (a.kind === 'passage') return [markdown(`**原文**：${md(o.allSteps ? a.duties.join('') : brief(a.duties.join(''), 400))}`), sourceLine(a)];
   const facts = [
     `**岗位**：${md(a.post)}`,
     `**牵头负责人**：${people(a.lead, mention)}${a.peopleInherited ? '（沿用本岗位人员）' : ''}`,
@@ -143,6 +145,7 @@ export function itemElements(a: AnswerItem, mention: MentionLookup, o: { allStep
 
 /** One row in a few lines, for answers with several rows. */
 function compactElements(a: AnswerItem, mention: MentionLookup): CardElement[] {
+  if (a.kind === 'passage') return [markdown(`**〔${SCOPE_LABEL[a.scope]}〕${md(itemTitle(a.item))}**\n${md(brief(a.duties.join(''), 120))}`), sourceLine(a)];
   const lines = [
     `**〔${SCOPE_LABEL[a.scope]}〕${md(itemTitle(a.item))}**`,
     `${md(place(a))} ｜ 岗位：${md(a.post)}`,

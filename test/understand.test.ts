@@ -280,3 +280,14 @@ describe('a near tie between people is a guess', () => {
     expect(engine().ask(other!.question).answers[0]?.lead).toEqual(['宁邕']);
   });
 });
+
+describe('a passage in a card', () => {
+  it('is quoted, with no people lines', () => {
+    const segmenter = new JiebaSegmenter();
+    const embedder = new HashingNgramEmbeddings({ dimensions: 64 });
+    const e = new DutyEngine({ index: new MemoryIndex(synthetic, [], segmenter, embedder), segmenter, embedder, synonyms: {} });
+    const json = JSON.stringify(answerCards(e.ask('档案室钥匙谁保管')));
+    expect(json).toContain('原文');
+    expect(json).not.toContain('牵头负责人');
+  });
+});
