@@ -8,7 +8,7 @@ import { limitDays } from '../../ingest/text.js';
 import { addDays, beijingDate, WorkCalendar } from './workCalendar.js';
 
 const DATE_EXAMPLES = [
-  '提醒 11月30日前 报送自查报告 @同事',
+  '提醒 11月30日前 报送耕地保护自查报告 @王金峰',
   '提醒我 下周五 交测绘资质年度报告',
   '明天下午3点提醒我开会',
   '受理 征地报卷（按手册时限推算截止日）',

@@ -44,7 +44,7 @@ export function rosterCommands(): Composer<ChatContext> {
     }
     await roster.bind({ name, openId, email, mobile, source: 'chat' }, ctx.now);
     await ctx.reply(noticeCard('已绑定', `${md(name)} → <at id=${openId}></at>\n以后回答和每日提醒里提到${md(name)}时会 @ 这位同事。`, 'green'));
-  }, '绑定 手册里的姓名 @同事 / 邮箱 / 手机号（管理员）：回答里 @ 到真人');
+  }, '绑定 王金峰 @同事 / 邮箱 / 手机号（管理员）：回答里 @ 到真人');
 
   c.hears(/^(?:解绑|解除绑定)\s*(\S+)$/, async (ctx) => {
     if (await refuseNonAdmin(ctx)) return;
