@@ -4,7 +4,7 @@ import type { Lexicon } from './lexicon.js';
 import { isLevelWord, levelOf, type Place, placesIn } from './places.js';
 import { fold } from './recordText.js';
 import type { Segmenter, TaggedWord } from './segmenter.js';
-import { isFiller, stripSpeech, unknownWeight } from './speech.js';
+import { isFiller, leadingSpeech, stripSpeech, unknownWeight } from './speech.js';
 
 export type Intent = 'duty' | 'flow' | 'timeLimit' | 'person' | 'leadership';
 
@@ -145,18 +145,29 @@ function knownPart(word: string, lex: Lexicon): Term['part'] {
 
 /** A name-like word (surname + one or two characters) asked about as a person, that no record holds. */
 function unknownPersonIn(q: string, lex: Lexicon, seg: Segmenter): string | null {
-  const m = /^([\u4e00-\u9fa5]{2,3}?)(?=最近|平时|现在|主要|都|是|在|负责|参与|的|干|做|管|手里|手上|忙|有|分管|目前)/.exec(q);
-  if (!m) return null;
-  const name = m[1]!;
-  if (!SURNAMES.includes(name[0]!) || lex.isPerson(name) || lex.known(name)) return null;
-  if (lex.places.some((p) => p.aliases.includes(name))) return null;
-  if (seg.tag) {
-    // A dictionary word that is not a name ("程序", "高速") is no person.
-    const t = seg.tag(name);
-    if (t.length === 1 && !/^nr/.test(t[0]!.tag)) return null;
+  const nameLike = (name: string) => {
+    if (!SURNAMES.includes(name[0]!) || lex.isPerson(name) || lex.known(name)) return false;
+    if (lex.places.some((p) => p.aliases.includes(name))) return false;
+    if (seg.tag) {
+      // A dictionary word that is not a name ("程序", "高速") is no person.
+      const t = seg.tag(name);
+      if (t.length === 1 && !/^nr/.test(t[0]!.tag)) return false;
+    }
+    return true;
+  };
+  const asked = (rest: string) => {
+    const c = cueScores(rest);
+    return c.personAsk > 0 || c.leadership > 0;
+  };
+  // The name first, once leading speech ("请问", "你知道") is set aside.
+  const from = leadingSpeech(q);
+  const m = /^([\u4e00-\u9fa5]{2,3}?)(?=最近|平时|现在|主要|都|是|在|负责|参与|的|干|做|管|手里|手上|忙|有|分管|目前)/.exec(q.slice(from));
+  if (m && nameLike(m[1]!) && asked(q.slice(from + m[1]!.length))) return m[1]!;
+  // Or anywhere, where the tagger reads a personal name ("刚来的同事某某负责什么").
+  for (const t of seg.tag?.(q) ?? []) {
+    if (/^nr/.test(t.tag) && /^[\u4e00-\u9fa5]{2,3}$/.test(t.word) && nameLike(t.word) && asked(q.slice(q.indexOf(t.word) + t.word.length))) return t.word;
   }
-  const c = cueScores(q.slice(name.length));
-  return c.personAsk > 0 || c.leadership > 0 ? name : null;
+  return null;
 }
 
 /** A body the question names ("某某局局长是谁") that no record, unit or section holds. */

@@ -66,3 +66,17 @@ export function stripSpeech(text: string): string {
   for (const w of LONG_FILLERS) if (out.includes(w)) out = out.split(w).join(' ');
   return out.replace(SPEECH_CHARS, ' ');
 }
+
+const ALL_FILLERS = [...FILLER_WORDS].sort((a, b) => b.length - a.length);
+
+/** How many characters at the start of a question are only speech ("请问", "你知道", "那个"). */
+export function leadingSpeech(text: string): number {
+  let at = 0;
+  for (;;) {
+    const rest = text.slice(at).replace(/^[，,、。！!？?\s]+/, '');
+    const skipped = text.length - at - rest.length;
+    const w = ALL_FILLERS.find((f) => rest.startsWith(f));
+    if (!w) return at + skipped;
+    at += skipped + w.length;
+  }
+}

@@ -291,3 +291,18 @@ describe('a passage in a card', () => {
     expect(json).not.toContain('牵头负责人');
   });
 });
+
+describe('an unknown name anywhere in the question', () => {
+  for (const [q, name] of [
+    ['请问张三负责哪个片区', '张三'],
+    ['刚来的同事刘晓东负责什么', '刘晓东'],
+    ['你知道王大锤是干嘛的吗', '王大锤'],
+  ] as const) {
+    it(q, () => {
+      const a = engine().ask(q);
+      expect(a.found).toBe(false);
+      expect(a.text).toContain(`没有名为“${name}”的人员`);
+      expect(named(a.text)).toEqual([]);
+    });
+  }
+});
