@@ -132,6 +132,18 @@ export class DutyEngine {
         const scored = rank(q, leaderRows, this.lexicon, this.fields, { vector: new Map() });
         const best = scored[0];
         if (best && best.record.lead.length > 0 && bandOf(best) === 'sure') return this.found(q, [best]);
+        // "某项工作归哪个领导管": the leaders of the post that does the work, as the manual lays them out.
+        const work = rank(q, pool, this.lexicon, this.fields, { vector: this.deps.index.nearest(this.deps.embedder.embed(q.topic), 64) })[0];
+        if (work && bandOf(work) === 'sure') {
+          const org = (this.org ??= new Organisation(this.records, this.deps.index.units));
+          const post = org.postOf(work.record.id);
+          const leaders = post ? org.leadersOf(post).filter((l) => l.names.length > 0) : [];
+          if (leaders.length > 0) {
+            const answer = this.found(q, leaders.map((l) => ({ record: l.record, score: 1, coverage: 1, focus: 1, phrase: 1 })));
+            const line = `${work.record.item.replace(/^[一二三四五六七八九十百]+、/, '')}（${work.record.post}）的${leaders[0]!.via === 'oversees' ? '分管领导' : '单位负责人'}：${leaders.map((l) => `${l.names.join('、')}（${l.post}）`).join('；')}。`;
+            return { ...answer, summary: answer.summary ? `${line}\n${answer.summary}` : line, text: `${line}\n\n${answer.text}` };
+          }
+        }
       }
     }
     // A topic of single characters only ("开") names nothing.

@@ -306,3 +306,12 @@ describe('an unknown name anywhere in the question', () => {
     });
   }
 });
+
+describe('the leader of a piece of work', () => {
+  it('某项工作归哪个领导管 → the leader of the post doing it, not the person doing it', () => {
+    const a = engine().ask('测绘作业证初审归哪个领导管');
+    expect(a.intent).toBe('leadership');
+    expect(a.answers[0]?.lead).toEqual(['裴忠孝']);
+    expect(a.text).toContain('的分管领导：裴忠孝');
+  });
+});
