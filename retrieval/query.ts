@@ -32,8 +32,6 @@ export interface ParsedQuery {
   /** An office or body named in the question that no manual holds ("某某局"). */
   unknownOffice: string | null;
   terms: Term[];
-  /** Tokens for the full-text index. */
-  indexTokens: string[];
   /** What the question asks about, speech removed: the text embedded for vector search. */
   topic: string;
   /** The role a leadership question asks about ("局长", "副组长"), if any. */
@@ -215,7 +213,6 @@ export function parseQuery(question: string, lex: Lexicon, seg: Segmenter): Pars
     unknownPerson: persons.length === 0 ? unknownPersonIn(q, lex, seg) : null,
     unknownOffice: intent === 'leadership' ? unknownOfficeIn(q, lex, seg) : null,
     terms,
-    indexTokens: seg.index(topicText),
     topic: topicText,
     role: role ? role[0] : null,
   };
