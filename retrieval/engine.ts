@@ -98,63 +98,13 @@ export class DutyEngine {
     if (q.unknownPerson) return this.notFound(q, []);
     if (q.intent === 'person' && q.persons.length > 0) return this.person(q);
     if (q.intent === 'leadership') {
-      if (q.unknownOffice) return this.notFound(q, []);
-      const pool = candidates(q, this.records);
-      if (q.persons.length > 0) {
-        const own = pool.filter((r) => r.oversees.length > 0 && q.persons.some((p) => r.lead.includes(p)));
-        if (own.length > 0) return this.found(q, own.map((record) => ({ record, score: 1, coverage: 1, focus: 1, phrase: 1 })));
-        // "某某的领导是谁": who leads the posts the person works in.
-        const org = (this.org ??= new Organisation(this.records, this.deps.index.units));
-        const leaders = new Map<string, DutyRecord>();
-        const person = q.persons[0]!;
-        const posts = org.postsOfPerson(person);
-        const leading = posts.filter((p) => p.records.some((r) => r.lead.includes(person)));
-        for (const post of leading.length > 0 ? leading : posts) for (const l of org.leadersOf(post)) if (l.names.length > 0) leaders.set(l.record.id, l.record);
-        if (leaders.size > 0) return this.found(q, [...leaders.values()].map((record) => ({ record, score: 1, coverage: 1, focus: 1, phrase: 1 })));
-        return this.person(q);
-      }
-      if (q.role) {
-        // A role asked about by name: its holders, narrowed by the topic (what they oversee or do) when one is given.
-        const holders = roleHolders(q, pool);
-        if (holders.length === 0) return this.notFound(q, [], { role: q.role });
-        const topical = q.terms.length > 0 ? holders.filter((h) => overseen(q, h.record) >= 0.5) : [];
-        return this.found(q, (topical.length > 0 ? topical : holders).slice(0, 4));
-      }
-      const leaders = q.terms.length > 0 ? overseers(q, this.records) : [];
-      if (leaders.length > 0) return this.found(q, leaders.slice(0, MAX_ANSWERS));
-      if (q.terms.length === 0 || /主持|全面工作/.test(q.question)) {
-        const holders = roleHolders(q, pool);
-        if (holders.length > 0) return this.found(q, holders.slice(0, 4));
-      }
-      // "某某工作哪个领导负责": the leader whose own duties name the topic.
-      if (q.terms.length > 0) {
-        const leaderRows = pool.filter((r) => r.kind === 'leader' || r.kind === 'taskforce-role');
-        const scored = rank(q, leaderRows, this.lexicon, this.fields, { vector: new Map() });
-        const best = scored[0];
-        if (best && best.record.lead.length > 0 && bandOf(best) === 'sure') return this.found(q, [best]);
-        // "某项工作归哪个领导管": the leaders of the post that does the work, as the manual lays them out.
-        const work = rank(q, pool, this.lexicon, this.fields, { vector: this.deps.index.nearest(this.deps.embedder.embed(q.topic), 64) })[0];
-        if (work && bandOf(work) === 'sure') {
-          const org = (this.org ??= new Organisation(this.records, this.deps.index.units));
-          const post = org.postOf(work.record.id);
-          const leaders = post ? org.leadersOf(post).filter((l) => l.names.length > 0) : [];
-          if (leaders.length > 0) {
-            const answer = this.found(q, leaders.map((l) => ({ record: l.record, score: 1, coverage: 1, focus: 1, phrase: 1 })));
-            const line = `${work.record.item.replace(/^[一二三四五六七八九十百]+、/, '')}（${work.record.post}）的${leaders[0]!.via === 'oversees' ? '分管领导' : '单位负责人'}：${leaders.map((l) => `${l.names.join('、')}（${l.post}）`).join('；')}。`;
-            return { ...answer, summary: answer.summary ? `${line}\n${answer.summary}` : line, text: `${line}\n\n${answer.text}` };
-          }
-        }
-      }
+      const led = this.leadership(q, opts);
+      if (led) return led;
     }
     // A topic of single characters only ("开") names nothing.
     if (!q.terms.some((t) => [...t.text].length >= 2)) return this.notFound(q, []);
     const pool = candidates(q, this.records);
-    const vector = opts.vector
-      ? opts.vector instanceof Float32Array
-        ? opts.vector
-        : Float32Array.from(opts.vector)
-      : this.deps.embedder.embed(q.topic || q.question);
-    const scored = rank(q, pool, this.lexicon, this.fields, { vector: this.deps.index.nearest(vector, 64) });
+    const scored = rank(q, pool, this.lexicon, this.fields, { vector: this.nearest(q, opts) });
     const best = scored[0];
     let band = best ? bandOf(best) : 'none';
     // A near tie in the same manual between rows held by different people: the question does not say which.
@@ -171,6 +121,71 @@ export class DutyEngine {
       if (other && !kept.includes(other)) kept.splice(Math.min(kept.length, MAX_ANSWERS - 1), 0, other);
     }
     return this.found(q, kept.slice(0, MAX_ANSWERS));
+  }
+
+  /** Vector neighbours of the question's topic: the caller's vector when given, the local embedder's otherwise. */
+  private nearest(q: ParsedQuery, opts: AskOptions): Map<string, number> {
+    const vector = opts.vector
+      ? opts.vector instanceof Float32Array
+        ? opts.vector
+        : Float32Array.from(opts.vector)
+      : this.deps.embedder.embed(q.topic || q.question);
+    return this.deps.index.nearest(vector, 64);
+  }
+
+  /**
+   * Leadership questions: a leader's own 分管, a person's leaders, a role's holders, the leader whose
+   * duties name the topic, or the leaders of the post doing the work. Null to fall back to ranking.
+   */
+  private leadership(q: ParsedQuery, opts: AskOptions): Answer | null {
+    if (q.unknownOffice) return this.notFound(q, []);
+    const pool = candidates(q, this.records);
+    if (q.persons.length > 0) {
+      const own = pool.filter((r) => r.oversees.length > 0 && q.persons.some((p) => r.lead.includes(p)));
+      if (own.length > 0) return this.found(q, own.map((record) => ({ record, score: 1, coverage: 1, focus: 1, phrase: 1 })));
+      // "某某的领导是谁": who leads the posts the person works in.
+      const org = (this.org ??= new Organisation(this.records, this.deps.index.units));
+      const leaders = new Map<string, DutyRecord>();
+      const person = q.persons[0]!;
+      const posts = org.postsOfPerson(person);
+      const leading = posts.filter((p) => p.records.some((r) => r.lead.includes(person)));
+      for (const post of leading.length > 0 ? leading : posts) for (const l of org.leadersOf(post)) if (l.names.length > 0) leaders.set(l.record.id, l.record);
+      if (leaders.size > 0) return this.found(q, [...leaders.values()].map((record) => ({ record, score: 1, coverage: 1, focus: 1, phrase: 1 })));
+      return this.person(q);
+    }
+    if (q.role) {
+      // A role asked about by name: its holders, narrowed by the topic (what they oversee or do) when one is given.
+      const holders = roleHolders(q, pool);
+      if (holders.length === 0) return this.notFound(q, [], { role: q.role });
+      const topical = q.terms.length > 0 ? holders.filter((h) => overseen(q, h.record) >= 0.5) : [];
+      return this.found(q, (topical.length > 0 ? topical : holders).slice(0, 4));
+    }
+    const leaders = q.terms.length > 0 ? overseers(q, this.records) : [];
+    if (leaders.length > 0) return this.found(q, leaders.slice(0, MAX_ANSWERS));
+    if (q.terms.length === 0 || /主持|全面工作/.test(q.question)) {
+      const holders = roleHolders(q, pool);
+      if (holders.length > 0) return this.found(q, holders.slice(0, 4));
+    }
+    // "某某工作哪个领导负责": the leader whose own duties name the topic.
+    if (q.terms.length > 0) {
+      const leaderRows = pool.filter((r) => r.kind === 'leader' || r.kind === 'taskforce-role');
+      const scored = rank(q, leaderRows, this.lexicon, this.fields, { vector: new Map() });
+      const best = scored[0];
+      if (best && best.record.lead.length > 0 && bandOf(best) === 'sure') return this.found(q, [best]);
+      // "某项工作归哪个领导管": the leaders of the post that does the work, as the manual lays them out.
+      const work = rank(q, pool, this.lexicon, this.fields, { vector: this.nearest(q, opts) })[0];
+      if (work && bandOf(work) === 'sure') {
+        const org = (this.org ??= new Organisation(this.records, this.deps.index.units));
+        const post = org.postOf(work.record.id);
+        const leaders = post ? org.leadersOf(post).filter((l) => l.names.length > 0) : [];
+        if (leaders.length > 0) {
+          const answer = this.found(q, leaders.map((l) => ({ record: l.record, score: 1, coverage: 1, focus: 1, phrase: 1 })));
+          const line = `${work.record.item.replace(/^[一二三四五六七八九十百]+、/, '')}（${work.record.post}）的${leaders[0]!.via === 'oversees' ? '分管领导' : '单位负责人'}：${leaders.map((l) => `${l.names.join('、')}（${l.post}）`).join('；')}。`;
+          return { ...answer, summary: answer.summary ? `${line}\n${answer.summary}` : line, text: `${line}\n\n${answer.text}` };
+        }
+      }
+    }
+    return null;
   }
 
   private found(q: ParsedQuery, scored: Scored[]): Answer {
