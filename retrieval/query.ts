@@ -43,6 +43,8 @@ const FRAME = new Set([
   '负责', '牵头', '承担', '角色', '职务', '身份', '职位', '位置', '办理', '岗位', '岗', '科', '股', '室', '科室', '股室', '部门', '单位', '工作', '职责', '业务', '分工', '人', '人员', '同事', '编号', '流程', '流程图', '步骤', '环节', '程序', '时限', '期限', '多久', '几天', '工作日', '分管', '主管', '领导', '主持', '全面', '手里', '手上', '参与', '具体', '哪方面', '方面',
 ]);
 
+const FRAME_WORDS = [...FRAME].filter((w) => [...w].length >= 2).sort((a, b) => b.length - a.length);
+
 /** Multi-character question frames removed before segmentation, so their pieces do not become topic words. */
 const FRAMES = [
   /是谁|谁是|由谁|找谁|归谁|谁来|谁在|哪位|哪个人|哪些人|什么人|哪个岗位?|什么岗位?|哪个部门|哪个单位|哪个科室?|哪个股室?|哪个领导|哪位领导/g,
@@ -67,7 +69,7 @@ function tagged(text: string, seg: Segmenter, lex?: Lexicon): TaggedWord[] {
 }
 
 /**
- * Without a dictionary segmenter: the manuals are the dictionary. Longest stretch (up to six
+ * Without a dictionary segmenter: the manuals are the dictionary. Longest stretch (up to four
  * characters) the manuals use, left to right; characters they never use together stay one word.
  */
 function corpusWords(text: string, lex: Lexicon): string[] {
@@ -76,7 +78,7 @@ function corpusWords(text: string, lex: Lexicon): string[] {
     const chars = [...run];
     let pending = '';
     for (let i = 0; i < chars.length; ) {
-      let len = Math.min(6, chars.length - i);
+      let len = Math.min(4, chars.length - i);
       while (len >= 2 && !lex.known(chars.slice(i, i + len).join(''))) len--;
       if (len >= 2) {
         if (pending) out.push(pending);
@@ -104,7 +106,11 @@ function extractTerms(text: string, lex: Lexicon, seg: Segmenter): Term[] {
     terms.push({ text: key, forms: [key, ...(lex.synonyms[key] ?? [])].map(fold), weight: 0, unknown: false, part: null });
   }
   const tags = new Map<string, string | null>();
-  if (!seg.tag) rest = stripSpeech(rest);
+  if (!seg.tag) {
+    // No tagger: speech and frame words go by string, so they are not glued to a topic word ("防火工作").
+    rest = stripSpeech(rest);
+    for (const w of FRAME_WORDS) if (rest.includes(w)) rest = rest.split(w).join(' ');
+  }
   for (const run of rest.split(/\s+/).filter(Boolean)) {
     for (const { word, tag } of tagged(run, seg, lex)) {
       const w = fold(word);

@@ -33,6 +33,8 @@ const FIELD_FOCUS: Record<FieldName, number> = {
   steps: 0.5,
 };
 const FOCUS_FIELDS = Object.keys(FIELD_FOCUS) as FieldName[];
+/** Bonus for a row holding every topic word the manuals use, as the asker wrote it. */
+const ALL_WORDS = 0.08;
 /** How many rows, by full-text and vector score, are scored in full. */
 const FULL_ROWS = 48;
 /** How many leading rows are checked for the longest verbatim stretch of the topic. */
@@ -170,6 +172,8 @@ export function rank(q: ParsedQuery, pool: DutyRecord[], lex: Lexicon, fields: F
     const lexical = maxBm > 0 ? (bm25.get(record.id) ?? 0) / maxBm : 0;
     const vector = Math.max(0, signals.vector.get(record.id) ?? 0);
     let score = 0.25 * lexical + 0.25 * focus + 0.25 * coverage + 0.1 * vector;
+    // Every topic word the manuals use, in the asker's own form, in this one row: the strongest single evidence.
+    if (coverage > 0 && q.terms.every((term) => term.unknown || t.full.includes(term.forms[0]!))) score += ALL_WORDS;
     // What the question asks for must be in the row to answer it: a time limit, a flow.
     if (q.intent === 'timeLimit' && record.timeLimit) score += 0.08;
     if (q.intent === 'flow' && record.flow && record.flow.steps.length > 0) score += 0.05;
