@@ -37,7 +37,7 @@ export function createApp(deps: AppDeps): Hono {
     return c.json({ error: '服务器内部错误，已记录日志' }, 500);
   });
 
-  app.get('/', (c) => c.html(consolePage()));
+  app.get('/', (c) => c.html(consolePage(deps.engine()?.examples() ?? [])));
 
   app.get('/healthz', async (c) => {
     const engine = deps.engine();

@@ -92,7 +92,7 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
       log,
       tasks,
       cardActions: { ...answerActions, ...reminderActions, ...onboardingActions },
-      events: welcomeHandlers(state.roster),
+      events: welcomeHandlers(state.roster, () => engine.examples()),
     });
     feishu = { bot, outbox, api };
   }

@@ -3,7 +3,8 @@ import { chartLabels } from '../ingest/flowCharts.js';
 import { joinDuties } from '../ingest/text.js';
 import { EXAMPLE_DEADLINES_NOTE } from './reminders/deadlines.js';
 import { personPosts } from '../retrieval/organisation.js';
-import { type Answer, type AnswerItem, CAPABILITIES, EXAMPLE_QUESTIONS, SCOPE_LABEL } from '../retrieval/answer.js';
+import { type Answer, type AnswerItem, capabilitiesText, SCOPE_LABEL } from '../retrieval/answer.js';
+
 import type { Reminder } from './reminders/store.js';
 
 /** Feishu Card JSON 2.0. Unknown properties are errors in 2.0, so only documented ones are used. */
@@ -124,6 +125,8 @@ function rowButtons(a: AnswerItem): CardElement {
 
 /** One row in full: the single-answer card and the "完整流程" card. */
 export function itemElements(a: AnswerItem, mention: MentionLookup, o: { allSteps?: boolean } = {}): CardElement[] {
+  // A passage no layout recogniser structured: quoted as written, never read as naming who is responsible.
+  if (a.kind === 'passage') return [markdown(`**原文**：${md(o.allSteps ? a.duties.join('') : brief(a.duties.join(''), 400))}`), sourceLine(a)];
   const facts = [
     `**岗位**：${md(a.post)}`,
     `**牵头负责人**：${people(a.lead, mention)}${a.peopleInherited ? '（沿用本岗位人员）' : ''}`,
@@ -146,6 +149,7 @@ export function itemElements(a: AnswerItem, mention: MentionLookup, o: { allStep
 
 /** One row in a few lines, for answers with several rows. */
 function compactElements(a: AnswerItem, mention: MentionLookup): CardElement[] {
+  if (a.kind === 'passage') return [markdown(`**〔${SCOPE_LABEL[a.scope]}〕${md(itemTitle(a.item))}**\n${md(brief(a.duties.join(''), 120))}`), sourceLine(a)];
   const lines = [
     `**〔${SCOPE_LABEL[a.scope]}〕${md(itemTitle(a.item))}**`,
     `${md(place(a))} ｜ 岗位：${md(a.post)}`,
@@ -160,14 +164,16 @@ function compactElements(a: AnswerItem, mention: MentionLookup): CardElement[] {
   return [markdown(lines.join('\n')), sourceLine(a)];
 }
 
-function exampleButtons(): CardElement {
-  return buttons(EXAMPLE_QUESTIONS.map((q) => button(q, { action: 'ask', q }, 'primary_text')));
+/** Buttons that ask a question again when clicked: examples, and the alternatives of a plausible answer. */
+function askButtons(questions: readonly string[]): CardElement {
+  return buttons(questions.map((q) => button(q, { action: 'ask', q }, 'primary_text')));
 }
 
-export function helpCard(commandHelp: string[] = []): Card {
-  const els = [markdown(md(CAPABILITIES))];
+/** The help card; `examples` come from the loaded manuals (the engine's `examples()`). */
+export function helpCard(commandHelp: string[] = [], examples: readonly string[] = []): Card {
+  const els = [markdown(md(capabilitiesText(examples)))];
   if (commandHelp.length > 0) els.push(markdown(['**其他用法**', ...commandHelp.map((h) => `- ${h}`)].join('\n')));
-  els.push(markdown('点下面的例子试一试：', { grey: true }), exampleButtons());
+  if (examples.length > 0) els.push(markdown('点下面的例子试一试：', { grey: true }), askButtons(examples));
   return card('岗责通能帮你做什么', els, { template: 'wathet', summary: '岗责通使用说明' });
 }
 
@@ -176,12 +182,20 @@ export function noticeCard(title: string, text: string, template: Card['header']
 }
 
 /** The cards for an engine answer: one row in full, several rows compactly, a person's whole list, or not covered. */
-export function answerCards(answer: Answer, mention: MentionLookup = noMentions): Card[] {
+export function answerCards(answer: Answer, mention: MentionLookup = noMentions, examples: readonly string[] = []): Card[] {
   if (!answer.found) {
-    const els = [markdown(md(answer.text)), markdown('可以试试这些问题：', { grey: true }), exampleButtons()];
+    const els = [markdown(md(answer.text))];
+    if (examples.length > 0) els.push(markdown('可以试试这些问题：', { grey: true }), askButtons(examples));
     return [card('没有找到相关职责', els, { template: 'orange', summary: '没有找到相关职责' })];
   }
   if (answer.intent === 'person' && answer.person) return personCards(answer, mention);
+  if (answer.band === 'plausible' && answer.answers[0]) {
+    // A guess is said to be one, with the other readings one click away.
+    const a = answer.answers[0];
+    const els: CardElement[] = [markdown(`没有完全对上的事项，**最可能是**：${md(itemTitle(a.item))}`, { grey: true }), ...itemElements(a, mention), rowButtons(a)];
+    if (answer.alternatives.length > 0) els.push(hr(), markdown('是不是想问：', { grey: true }), askButtons(answer.alternatives.map((x) => x.question)));
+    return [card(`最可能是：${itemTitle(a.item)}`, els, { subtitle: place(a), template: 'yellow', summary: `最可能是：${itemTitle(a.item)}` })];
+  }
   const summary = answer.summary ? [markdown(md(answer.summary))] : [];
   if (answer.answers.length === 1) {
     const a = answer.answers[0]!;
@@ -328,16 +342,16 @@ export function digestCards(date: string, sections: { overdue: ReminderView[]; t
 
 // ——— Onboarding and browsing ———
 
-export function welcomeCard(o: { newcomers?: { name: string; openId: string | null }[]; groupJoin?: boolean } = {}): Card {
+export function welcomeCard(o: { newcomers?: { name: string; openId: string | null }[]; groupJoin?: boolean; examples?: readonly string[] } = {}): Card {
   const hello = o.newcomers && o.newcomers.length > 0
     ? `欢迎 ${o.newcomers.map((u) => (u.openId ? `<at id=${u.openId}></at>` : md(u.name))).join('、')} ！`
     : '你好，我是岗责通。';
-  const els = [
+  const els: CardElement[] = [
     markdown(`${hello}我根据本局的“定岗定责定流程”手册回答：谁负责哪项工作、流程怎么走、办理时限、某位同事负责什么、谁分管哪个股室；还能设截止提醒。`),
-    markdown('**新同事**：发送“入职 你的岗位”（例如“入职 测绘管理岗”“入职 业务岗6”），我会发一份入职指南：岗位职责、每个流程的步骤、分管领导和同事、周期性截止事项和第一周清单。'),
+    markdown('**新同事**：发送“入职 你的岗位”（岗位名称照手册写，也可以说“入职 某某的岗位”），我会发一份入职指南：岗位职责、每个流程的步骤、分管领导和同事、周期性截止事项和第一周清单。'),
     markdown(o.groupJoin ? '在群里提问请先 @我。点下面的例子试一试：' : '点下面的例子试一试：', { grey: true }),
-    buttons(EXAMPLE_QUESTIONS.slice(0, 3).map((q) => button(q, { action: 'ask', q }, 'primary_text'))),
   ];
+  if (o.examples?.length) els.push(askButtons(o.examples.slice(0, 3)));
   return card('欢迎使用岗责通', els, { template: 'turquoise', summary: '欢迎使用岗责通' });
 }
 

@@ -1,4 +1,4 @@
-import type { DutyRecord, Scope } from '../ingest/record.js';
+import type { DutyRecord, RecordKind, Scope } from '../ingest/record.js';
 import { chartLabels } from '../ingest/flowCharts.js';
 import { joinDuties } from '../ingest/text.js';
 import type { Intent, ParsedQuery } from './query.js';
@@ -8,6 +8,7 @@ import { termMatch } from './rank.js';
 /** One answer row of the JSON contract (../shared/eval/README.md). */
 export interface AnswerItem {
   id: string;
+  kind: RecordKind;
   scope: Scope;
   unit: string;
   department: string | null;
@@ -34,7 +35,22 @@ export interface Answer {
   person: string | null;
   /** Topics close to an unanswered question. */
   nearTopics: string[];
+  /**
+   * How sure the engine is: `sure` answers; `plausible` shows its best match as "最可能是…" with up to two
+   * alternatives to re-ask; `none` is not found.
+   */
+  band: Band;
+  /** Other rows the question may mean, each with a question that asks for it. */
+  alternatives: Alternative[];
   text: string;
+}
+
+export type Band = 'sure' | 'plausible' | 'none';
+
+export interface Alternative {
+  item: string;
+  unit: string;
+  question: string;
 }
 
 export const SCOPE_LABEL: Record<Scope, string> = {
@@ -64,16 +80,19 @@ function chooseFlow(r: DutyRecord, q: ParsedQuery | null): AnswerItem['flow'] {
 }
 
 export function toItem(r: DutyRecord, score: number, q: ParsedQuery | null): AnswerItem {
+  const passage = r.kind === 'passage';
   return {
     id: r.id,
+    kind: r.kind,
     scope: r.scope,
     unit: r.unit,
     department: r.department,
     post: r.post,
     item: r.item,
-    lead: r.lead,
-    assistants: r.assistants,
-    peopleInherited: r.peopleInherited,
+    // A passage is quoted, never read as naming who is responsible.
+    lead: passage ? [] : r.lead,
+    assistants: passage ? [] : r.assistants,
+    peopleInherited: passage ? false : r.peopleInherited,
     flow: chooseFlow(r, q),
     duties: r.duties,
     timeLimit: r.timeLimit,
@@ -90,7 +109,12 @@ const names = (list: string[]) => (list.length > 0 ? list.join('、') : '手册�
 export function itemBlock(a: AnswerItem, intent: Intent): string {
   const lines: string[] = [`【${a.item}】`];
   lines.push(`单位/科室：${a.department ? `${a.unit} ${a.department}` : a.unit}`);
-  lines.push(`岗位：${a.post}`);
+  if (a.kind === 'passage') {
+    lines.push(`原文：${brief(a.duties.join(''), 300)}`);
+    lines.push(`来源：${a.source.file} 第${a.source.line}行`);
+    return lines.join('\n');
+  }
+  lines.push(`岗位：${a.post || '手册未列明'}`);
   if (a.duties.length > 0) lines.push(`职责：${brief(joinDuties(a.duties), 90)}`);
   if (intent === 'timeLimit') lines.push(`时限：${a.timeLimit ?? '手册未写明时限'}`);
   lines.push(`牵头负责人：${names(a.lead)}${a.peopleInherited ? '（沿用本岗位人员）' : ''}`);
@@ -136,17 +160,32 @@ export function personText(person: string, items: AnswerItem[]): string {
   return out.join('\n');
 }
 
-export const CAPABILITIES =
-  '我能回答：谁负责某项工作（如“谁负责测绘作业证初审”）、某项工作的流程和时限（如“征收征用工作的流程”“土地征收征用的办理时限”）、某人负责哪些工作（输入姓名加“负责哪些工作”）、谁分管某个股室（如“谁分管测绘室”）。';
+/** What the bot can answer, with examples taken from the loaded manuals. */
+export function capabilitiesText(examples: readonly string[]): string {
+  const ex = (i: number, fallback: string) => (examples[i] ? `（如“${examples[i]}”）` : fallback);
+  return `我能回答：谁负责某项工作${ex(0, '')}、某项工作的流程和时限${ex(1, '')}、某人负责哪些工作（输入姓名加“负责哪些工作”）、谁分管某个科室或谁是某个岗位的领导${ex(2, '')}。`;
+}
 
-export function notFoundText(question: string, nearTopics: string[], unknownPerson: string | null): string {
-  const lines = unknownPerson
-    ? [`手册中没有名为“${unknownPerson}”的人员，请核对姓名，或直接问工作事项。`]
-    : [`抱歉，现有手册里没有找到与“${question.trim()}”相关的岗位职责。`];
-  lines.push(CAPABILITIES);
+export function notFoundText(
+  question: string,
+  nearTopics: string[],
+  o: { unknownPerson?: string | null; unknownOffice?: string | null; role?: string | null; examples?: readonly string[] } = {},
+): string {
+  const lines = o.unknownPerson
+    ? [`手册中没有名为“${o.unknownPerson}”的人员，请核对姓名，或直接问工作事项。`]
+    : o.unknownOffice
+      ? [`现有手册里没有“${o.unknownOffice}”的岗位和人员信息。`]
+      : o.role
+        ? [`现有手册没有写明这个${o.role}由谁担任，无法回答“${question.trim()}”。`]
+        : [`抱歉，现有手册里没有找到与“${question.trim()}”相关的岗位职责。`];
+  lines.push(capabilitiesText(o.examples ?? []));
   if (nearTopics.length > 0) lines.push(`相近的主题：${nearTopics.join('、')}`);
   return lines.join('\n');
 }
 
-/** Questions shown as clickable examples in the help card, the not-found card and the web console. */
-export const EXAMPLE_QUESTIONS = ['谁负责测绘作业证初审?', '征收征用工作的流程', '谁分管测绘室', '土地征收征用的办理时限'];
+/** The plausible band: the best match, said to be a guess, and what else the question may mean. */
+export function plausibleText(best: AnswerItem, intent: Intent, alternatives: Alternative[]): string {
+  const lines = [`没有完全对上的事项，最可能是：${best.item.replace(/^[一二三四五六七八九十百]+、/, '')}`, '', itemBlock(best, intent)];
+  if (alternatives.length > 0) lines.push('', `是不是想问：${alternatives.map((a) => `“${a.question}”`).join('、')}`);
+  return lines.join('\n');
+}

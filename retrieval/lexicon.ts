@@ -1,22 +1,17 @@
-import type { DutyRecord, Scope } from '../ingest/record.js';
+import type { DutyRecord } from '../ingest/record.js';
+import { buildPlaces, type Place } from './places.js';
 import { fold, recordTexts, type RecordTexts } from './recordText.js';
 
 /** Colloquial word → the manuals' words. Kept as data in seeds/synonyms.json. */
 export type Synonyms = Record<string, string[]>;
-
-/** A place a question can name: a unit or a section, with the forms that name it. */
-export interface Place {
-  kind: 'unit' | 'department';
-  name: string;
-  scope: Scope;
-  aliases: string[];
-}
 
 /** Everything the engine knows about the corpus as a whole: names, places, word frequencies. */
 export class Lexicon {
   readonly texts = new Map<string, RecordTexts>();
   readonly persons: string[];
   readonly places: Place[];
+  /** Synonym keys, longest first. */
+  readonly synonymKeys: string[];
   private readonly dfCache = new Map<string, number>();
 
   constructor(
@@ -27,6 +22,7 @@ export class Lexicon {
     const names = new Set(records.flatMap((r) => [...r.lead, ...r.assistants]));
     this.persons = [...names].sort((a, b) => b.length - a.length);
     this.places = buildPlaces(records);
+    this.synonymKeys = Object.keys(synonyms).sort((a, b) => b.length - a.length);
   }
 
   /** How many records contain the word (any of its forms). */
@@ -36,6 +32,8 @@ export class Lexicon {
     if (n === undefined) {
       n = 0;
       for (const t of this.texts.values()) if (t.full.includes(w)) n++;
+      // Questions bring new words without end: keep the cache bounded.
+      if (this.dfCache.size > 50_000) this.dfCache.clear();
       this.dfCache.set(w, n);
     }
     return n;
@@ -56,26 +54,4 @@ export class Lexicon {
   }
 }
 
-function buildPlaces(records: readonly DutyRecord[]): Place[] {
-  const named = new Map<string, Place>();
-  for (const r of records) {
-    if (!named.has(r.unit)) named.set(r.unit, { kind: 'unit', name: r.unit, scope: r.scope, aliases: [] });
-    if (r.department && !named.has(r.department))
-      named.set(r.department, { kind: 'department', name: r.department, scope: r.scope, aliases: [] });
-  }
-  const all = [...named.values()];
-  // A suffix or prefix of a name stands for it when no other place shares it: "生态修复中心", "专班", "中山路".
-  const shared = (part: string, self: Place) => all.some((p) => p !== self && p.name.includes(part));
-  for (const place of all) {
-    const chars = [...place.name];
-    const aliases = new Set<string>([place.name]);
-    for (let i = 1; i < chars.length - 1; i++) {
-      const suffix = chars.slice(i).join('');
-      if (suffix.length >= 2 && !/^(?:中心|局|科|工作专班)$/.test(suffix) && !shared(suffix, place)) aliases.add(suffix);
-      const prefix = chars.slice(0, chars.length - i).join('');
-      if (prefix.length >= 3 && !shared(prefix, place) && place.kind === 'unit') aliases.add(prefix);
-    }
-    place.aliases = [...aliases].filter((a) => a.length >= 2).sort((a, b) => b.length - a.length);
-  }
-  return all;
-}
+export type { Place };

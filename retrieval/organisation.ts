@@ -136,7 +136,7 @@ export class Organisation {
       .map((o) => ({ post: o, people: this.peopleOf(o).leads }));
   }
 
-  /** All posts of a unit or a section named in `text` ("山亭区自然资源局", "耕地保护和生态修复科"). */
+  /** All posts of a unit or a section named in `text` ("某某区自然资源局", "某某科"). */
   postsOfUnit(text: string): { name: string; posts: PostRef[] } | null {
     const q = text.replace(/\s/g, '');
     const departments = [...new Set(this.posts.map((p) => p.department).filter((d): d is string => !!d))];
@@ -149,7 +149,7 @@ export class Organisation {
   }
 
   /**
-   * The post a newcomer or a browser names: "测绘管理岗", "业务岗6", "王金峰的岗位". One post when it is
+   * The post a newcomer or a browser names: "某某管理岗", "业务岗6", "某某的岗位". One post when it is
    * clear, otherwise the candidates to choose from (empty when nothing matches).
    */
   findPosts(text: string, persons: readonly string[]): { post: PostRef | null; candidates: PostRef[]; assistant?: string } {

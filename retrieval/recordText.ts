@@ -23,7 +23,12 @@ export interface RecordTexts {
   label: string;
   /** Everything, unit and department included. */
   full: string;
+  /** Each field on its own, for field-weighted matching. */
+  fields: Record<FieldName, string>;
 }
+
+export type FieldName = 'item' | 'titles' | 'post' | 'duties' | 'responsibilities' | 'steps' | 'unit' | 'oversees';
+
 
 export function recordTexts(r: DutyRecord): RecordTexts {
   const title = fold([r.item.replace(/^[一二三四五六七八九十]+、/, ''), ...(r.flow?.titles ?? [])].join(' | '));
@@ -41,7 +46,17 @@ export function recordTexts(r: DutyRecord): RecordTexts {
       r.timeLimit ?? '',
     ].join(' | '),
   );
-  return { title, label, full };
+  const fields: Record<FieldName, string> = {
+    item: fold(r.item.replace(/^[一二三四五六七八九十百]+[、.．]/, '')),
+    titles: fold([...(r.flow?.titles ?? []), ...(r.flow?.subflows.map((s) => s.name) ?? [])].join(' | ')),
+    post: fold(postName(r.post)),
+    duties: fold(r.duties.join(' | ')),
+    responsibilities: fold(r.responsibilities.join(' | ')),
+    steps: fold([...(r.flow?.steps ?? []), ...(r.flow?.subflows.flatMap((s) => s.steps) ?? [])].join(' | ')),
+    unit: fold([r.unit, r.department ?? ''].join(' | ')),
+    oversees: fold(r.oversees.join(' | ')),
+  };
+  return { title, label, full, fields };
 }
 
 /** The text embedded and full-text indexed for a record: item and titles first, then the body. */

@@ -4,6 +4,13 @@ export interface Segmenter {
   index(text: string): string[];
   /** Words of a question, for matching against record fields. */
   words(text: string): string[];
+  /** Words with part-of-speech tags (jieba's tag set), where the segmenter knows them. */
+  tag?(text: string): TaggedWord[];
+}
+
+export interface TaggedWord {
+  word: string;
+  tag: string;
 }
 
 const PUNCT = /^[\p{P}\p{S}\s]+$/u;

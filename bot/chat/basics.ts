@@ -6,7 +6,7 @@ import type { ChatContext } from './context.js';
 /** Help, and unknown slash commands: the first and the last word of every conversation. */
 export function helpCommand(commandHelp: () => string[]): Composer<ChatContext> {
   return new Composer<ChatContext>().hears(/^(?:\/help|\/start|帮助|help|使用说明|菜单|你能做什么|[?？])$/i, (ctx) =>
-    ctx.reply(helpCard(commandHelp().map((h) => fillExamples(h, corpusExamples(ctx.services.engine.records))))),
+    ctx.reply(helpCard(commandHelp().map((h) => fillExamples(h, corpusExamples(ctx.services.engine.records))), ctx.services.engine.examples())),
   );
 }
 
@@ -19,10 +19,11 @@ export function askFallback(): Composer<ChatContext> {
       return;
     }
     if (!ctx.text) {
-      await ctx.reply(helpCard());
+      await ctx.reply(helpCard([], ctx.services.engine.examples()));
       return;
     }
-    await ctx.reply(...answerCards(await ctx.services.answerer.ask(ctx.text), ctx.services.mention));
+    const engine = ctx.services.engine;
+    await ctx.reply(...answerCards(await ctx.services.answerer.ask(ctx.text), ctx.services.mention, engine.examples()));
   });
 }
 

@@ -1,5 +1,4 @@
 import { joinDuties } from '../../ingest/text.js';
-import { EXAMPLE_QUESTIONS } from '../../retrieval/answer.js';
 
 /** Shared look of the console pages. */
 export const CONSOLE_CSS = `
@@ -39,6 +38,11 @@ const personLink = (n) => el('a', { href: '/person/' + encodeURIComponent(n) }, 
 const people = (list) => list.length ? list.flatMap((n, i) => i ? ['、', personLink(n)] : [personLink(n)]) : ['手册未列明'];
 const row = (label, ...value) => el('div', { class: 'row' }, el('b', {}, label + '：'), ...value);
 function item(a) {
+  if (a.kind === 'passage') return el('div', { class: 'card answer' },
+    el('h2', {}, el('span', { class: 'tag' }, SCOPE[a.scope] || a.scope), a.item),
+    row('单位', a.department ? a.unit + ' ' + a.department : a.unit),
+    row('原文', a.duties.join('')),
+    el('div', { class: 'muted' }, '来源：' + a.source.file + ' 第 ' + a.source.line + ' 行'));
   const f = a.flow;
   const chart = f ? (f.codes.length ? f.codes.map((c, i) => f.titles[i] ? c + ' ' + f.titles[i] : c) : f.titles).join('；') + (f.subflow ? '（' + f.subflow + '）' : '') : '';
   return el('div', { class: 'card answer' },
@@ -66,6 +70,11 @@ function render(ans) {
     box.append(el('div', { class: 'card' }, el('h2', {}, personLink(ans.person), ' 负责的工作（共 ' + ans.answers.length + ' 项）'),
       el('ol', {}, ans.answers.map((a) => el('li', {}, a.item, a.lead.includes(ans.person) ? '（牵头）' : '（辅助）',
         a.flow && a.flow.codes.length ? ' 〔' + a.flow.codes.join(' ') + '〕' : '', ' — ', el('a', { href: '/post/' + encodeURIComponent(a.id) }, a.post))))));
+    return box;
+  }
+  if (ans.band === 'plausible' && ans.answers[0]) {
+    box.append(el('div', { class: 'muted' }, '没有完全对上的事项，最可能是：'), item(ans.answers[0]));
+    if (ans.alternatives.length) box.append(el('div', { class: 'card alternatives' }, el('b', {}, '是不是想问：'), chips(ans.alternatives.map((x) => x.question))));
     return box;
   }
   if (ans.summary) box.append(el('div', { class: 'card' }, ans.summary));
@@ -104,12 +113,13 @@ export function consoleFrame(title: string, body: string, script = ''): string {
 <main>${body}</main>${script ? `<script>${script}</script>` : ''}</body></html>`;
 }
 
-/** The chat page: ask as in Feishu, see the same content as the card. */
-export function consolePage(): string {
+/** The chat page: ask as in Feishu, see the same content as the card. `examples` come from the loaded manuals. */
+export function consolePage(examples: readonly string[] = []): string {
+  const hint = examples[0] ? `输入问题，如：${examples[0]}` : '输入问题，如：谁负责某项工作';
   const body = `<div class="card"><b>试试这样问：</b><div id="examples"></div></div>
 <div id="log"></div>
-<form id="ask"><input id="q" autocomplete="off" placeholder="输入问题，如：谁负责测绘作业证初审?" aria-label="问题"><button type="submit">提问</button></form>`;
-  return consoleFrame('岗责通 · 网页版', body, `const EXAMPLES = ${JSON.stringify(EXAMPLE_QUESTIONS).replace(/</g, '\\u003c')};\nconst joinDuties = ${joinDuties.toString()};${SCRIPT}`);
+<form id="ask"><input id="q" autocomplete="off" placeholder="${escapeHtml(hint)}" aria-label="问题"><button type="submit">提问</button></form>`;
+  return consoleFrame('岗责通 · 网页版', body, `const EXAMPLES = ${JSON.stringify(examples).replace(/</g, '\\u003c')};\nconst joinDuties = ${joinDuties.toString()};${SCRIPT}`);
 }
 
 export { escapeHtml };

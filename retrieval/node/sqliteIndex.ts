@@ -303,15 +303,15 @@ export class SqliteIndex implements SearchIndex {
    */
   private scan(vector: Float32Array, k: number): Map<string, number> {
     const { ids, dims, data } = this.matrix!;
-    const scores: { id: string; s: number }[] = [];
+    const dots = new Float32Array(ids.length);
     for (let i = 0; i < ids.length; i++) {
       let dot = 0;
       const off = i * dims;
       for (let d = 0; d < dims; d++) dot += data[off + d]! * vector[d]!;
-      scores.push({ id: ids[i]!, s: dot });
+      dots[i] = dot;
     }
-    scores.sort((a, b) => b.s - a.s);
-    return new Map(scores.slice(0, k).map((x) => [x.id, x.s]));
+    const order = Array.from(dots.keys()).sort((a, b) => dots[b]! - dots[a]!);
+    return new Map(order.slice(0, k).map((i) => [ids[i]!, dots[i]!]));
   }
 
   private dims: number | undefined;

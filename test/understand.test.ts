@@ -1,0 +1,317 @@
+import { describe, expect, it } from 'vitest';
+import { answerCards } from '../bot/cards.js';
+import type { DutyRecord } from '../ingest/record.js';
+import { HashingNgramEmbeddings } from '../retrieval/embeddings.js';
+import { DutyEngine, exampleQuestions } from '../retrieval/engine.js';
+import { MemoryIndex } from '../retrieval/memoryIndex.js';
+import { JiebaSegmenter } from '../retrieval/node/jiebaSegmenter.js';
+import { useEngine } from './helpers.js';
+
+const engine = useEngine();
+const top = (q: string) => engine().ask(q).answers[0];
+const named = (text: string) => engine().lexicon.persons.filter((p) => text.includes(p));
+
+describe('speech around a topic carries no weight', () => {
+  const pairs: [string, string][] = [
+    ['测绘作业证初审谁负责', '测绘作业证初审这块现在是谁在弄啊'],
+    ['测绘项目登记找谁', '我这有个测绘项目要登记，材料交给谁'],
+    ['干部教育培训找谁', '下个月要搞干部教育培训，找谁安排'],
+    ['地图审核的流程', '地图审核大概是个啥流程'],
+    ['公务用车谁管', '请问一下公务用车这块归谁管呀'],
+  ];
+  for (const [bare, wrapped] of pairs) {
+    it(`“${wrapped}” finds the row “${bare}” finds`, () => {
+      const a = engine().ask(bare);
+      const b = engine().ask(wrapped);
+      expect(a.found).toBe(true);
+      expect(b.found).toBe(true);
+      expect(b.answers[0]!.id).toBe(a.answers[0]!.id);
+      expect(b.intent).toBe(a.intent);
+    });
+  }
+
+  it('filler words are not topic terms; the topic words are', () => {
+    const q = engine().parse('麻烦问下，局里预算编制这事现在谁在负责啊');
+    expect(q.terms.map((t) => t.text).join('')).toBe('预算编制');
+  });
+
+  it('a phrase from anywhere in the row finds that row, not a row sharing its words', () => {
+    // "年度工作总结" is written in the duties of the writing post, not in its item.
+    expect(top('年度工作总结谁写')?.post).toContain('文稿');
+    // "土地卫片执法" is the task-force office's own duty; a synonym must not pull another row ahead of it.
+    expect(top('土地卫片执法谁牵头')?.post).toBe('专班办公室');
+  });
+});
+
+describe('a named person is a person question whatever the verb', () => {
+  for (const [q, person] of [
+    ['满洪学最近都忙啥呢', '满洪学'],
+    ['杜振江是做什么的', '杜振江'],
+    ['李思宽手里有什么事', '李思宽'],
+    ['赵海燕在哪个科', '赵海燕'],
+    ['韩山平时主要干啥', '韩山'],
+    ['金平聪在专班里是啥角色', '金平聪'],
+  ] as const) {
+    it(q, () => {
+      const a = engine().ask(q);
+      expect(a.intent).toBe('person');
+      expect(a.person).toBe(person);
+      const all = engine().records.filter((r) => r.lead.includes(person) || r.assistants.includes(person));
+      expect(a.answers).toHaveLength(all.length);
+    });
+  }
+
+  it('a person named with a topic searches that person rows', () => {
+    expect(top('宁邕管的政务公开')?.item).toBe('二、政务公开');
+  });
+});
+
+describe('role questions go to leadership rows', () => {
+  it('局长是谁 → the principal, not a row that mentions the word', () => {
+    const a = engine().ask('局长是谁');
+    expect(a.intent).toBe('leadership');
+    expect(a.answers[0]?.lead).toEqual(['张亚']);
+  });
+
+  it('谁主持全面工作 → the principal', () => {
+    expect(top('谁主持全面工作')?.lead).toEqual(['张亚']);
+  });
+
+  it('副局长分管哪些 → every deputy, with what each oversees', () => {
+    const a = engine().ask('副局长分管哪些');
+    expect(a.answers.map((x) => x.lead[0])).toEqual(['吕奉华', '裴忠孝']);
+    expect(a.text).toContain('测绘室');
+    expect(a.text).toContain('信访室');
+  });
+
+  it('a section head, a task-force leader and a role printed in a row', () => {
+    const head = top('国土空间规划科科长是谁');
+    expect(head?.department).toBe('国土空间规划科');
+    expect(head?.post).toBe('正职岗位');
+    expect(top('专班组长是谁')?.lead).toEqual(['屈英']);
+    expect(engine().ask('专班副组长有哪些人').answers[0]?.lead).toEqual(['金平聪', '乔良']);
+    expect(top('街道办事处主任是谁')?.lead).toEqual(['屈英']);
+  });
+
+  it('a leader named with 分管 gets the leader row; a topic with 哪个领导 the leader whose duties name it', () => {
+    expect(engine().ask('裴忠孝分管哪些').text).toContain('测绘室');
+    expect(top('局里纪检工作哪个领导负责')?.lead).toEqual(['吕奉华']);
+  });
+
+  it('a role word inside a topic is no role question', () => {
+    const a = engine().ask('局长办公会的会务一般谁保障');
+    expect(a.intent).not.toBe('leadership');
+    expect(a.answers[0]?.lead).toEqual(['宁邕']);
+  });
+});
+
+describe('people and offices no manual contains are not found, and no one is named', () => {
+  for (const q of ['张三负责哪个片区', '王小明最近都忙啥', '李四是哪个岗位的', '教育局局长是谁', '财政局局长是谁', '附近哪有加油站', '公积金咋提取啊', '体检报告什么时候出']) {
+    it(q, () => {
+      const a = engine().ask(q);
+      expect(a.found).toBe(false);
+      expect(a.band).toBe('none');
+      expect(a.answers).toEqual([]);
+      expect(named(a.text)).toEqual([]);
+    });
+  }
+
+  it('says which name or office it does not know', () => {
+    expect(engine().ask('王小明最近都忙啥').text).toContain('没有名为“王小明”的人员');
+    expect(engine().ask('教育局局长是谁').text).toContain('“教育局”');
+  });
+});
+
+describe('confidence bands', () => {
+  it('sure: the row holds the whole topic', () => {
+    const a = engine().ask('测绘作业证初审归谁管');
+    expect(a.band).toBe('sure');
+    expect(a.alternatives).toEqual([]);
+  });
+
+  it('plausible: the best match is labelled a guess, with alternatives that re-ask sure', () => {
+    const a = engine().ask('档案谁管');
+    expect(a.band).toBe('plausible');
+    expect(a.found).toBe(true);
+    expect(a.answers).toHaveLength(1);
+    expect(a.text).toContain('最可能是：');
+    expect(a.alternatives.length).toBeGreaterThan(0);
+    expect(a.alternatives.length).toBeLessThanOrEqual(2);
+    expect(a.text).toContain('是不是想问');
+    for (const alt of a.alternatives) {
+      expect(alt.item).not.toBe(a.answers[0]!.item);
+      expect(engine().ask(alt.question).band).toBe('sure');
+    }
+  });
+
+  it('the plausible card shows the guess and the alternatives as ask buttons', () => {
+    const a = engine().ask('档案谁管');
+    const json = JSON.stringify(answerCards(a));
+    expect(json).toContain('最可能是');
+    for (const alt of a.alternatives) expect(json).toContain(JSON.stringify({ action: 'ask', q: alt.question }).slice(1, -1));
+  });
+
+  it('none: nothing relevant, with the nearest topics and examples from the manuals', () => {
+    const a = engine().ask('社保缴费基数怎么调整');
+    expect(a.band).toBe('none');
+    expect(a.text).toContain('我能回答');
+    for (const ex of engine().examples().slice(0, 2)) expect(a.text).toContain(ex);
+  });
+
+  it('a precomputed query vector is accepted and used', () => {
+    const q = '测绘作业证初审归谁管';
+    const vector = Array.from(new HashingNgramEmbeddings({ dimensions: 256 }).embed(engine().parse(q).topic));
+    expect(engine().ask(q, { vector }).answers[0]?.id).toBe(engine().ask(q).answers[0]?.id);
+  });
+});
+
+// ——— An invented bureau: every word that selects a unit comes from its records ———
+
+const base = { department: null, parentUnit: null, postNo: null, responsibilities: [], flow: null, timeLimit: null, assistants: [], peopleInherited: false, oversees: [] };
+let line = 0;
+const rec = (r: Partial<DutyRecord> & Pick<DutyRecord, 'unit' | 'scope' | 'kind' | 'post' | 'item' | 'duties' | 'lead'>): DutyRecord => {
+  line++;
+  return { ...base, ...r, id: `synthetic.txt#${line}`, source: { file: 'synthetic.txt', line } };
+};
+const CITY = '青禾市自然资源和规划局';
+const BUREAU = '柳岸区自然资源局';
+const CENTRE = '柳岸区土地储备中心';
+const synthetic: DutyRecord[] = [
+  rec({ unit: CITY, scope: 'city', department: '测量科', kind: 'leader', post: '正职岗位', item: '负责科内全面工作', duties: ['负责测量科全面工作。'], lead: [] }),
+  rec({ unit: CITY, scope: 'city', department: '测量科', kind: 'item', post: '业务岗1：界桩管理岗', item: '一、界桩巡护工作', duties: ['组织全市界桩巡护和维修。'], lead: [] }),
+  rec({ unit: BUREAU, scope: 'district', kind: 'leader', post: '部门领导正职岗位', item: '主持局机关全面工作', duties: ['负责局机关全面工作。'], lead: ['龚晓雯'] }),
+  rec({ unit: BUREAU, scope: 'district', kind: 'leader', post: '部门领导副职岗位1', item: '配合局长开展工作', duties: ['分管储备中心、界桩股。'], lead: ['闻向东'], oversees: ['储备中心', '界桩股'] }),
+  rec({ unit: BUREAU, scope: 'district', kind: 'item', post: '业务岗2：界桩管理岗', item: '一、界桩巡护工作', duties: ['负责全区界桩巡护和维修。'], lead: ['甄一帆'], flow: { codes: ['3-1'], titles: ['界桩巡护流程图'], steps: ['巡查', '登记', '维修', '归档'], subflows: [] } }),
+  rec({ unit: CENTRE, scope: 'district', parentUnit: BUREAU, kind: 'centre-post', post: '储备业务岗', item: '储备业务岗', duties: ['承担土地收购储备的事务性工作。'], lead: ['贺春晓'] }),
+  rec({ unit: BUREAU, scope: 'district', kind: 'passage', post: '', item: '第三章 档案保管', duties: ['档案室钥匙由值班人员保管，借阅档案须登记。'], lead: [] }),
+];
+
+describe('an invented bureau: unit words from its records, passages, examples', () => {
+  const segmenter = new JiebaSegmenter();
+  const embedder = new HashingNgramEmbeddings({ dimensions: 64 });
+  const e = new DutyEngine({ index: new MemoryIndex(synthetic, [], segmenter, embedder), segmenter, embedder, synonyms: {} });
+  const first = (q: string) => e.ask(q).answers[0];
+
+  it('short names of units and regions come from the records', () => {
+    const aliases = e.lexicon.places.flatMap((p) => p.aliases);
+    expect(aliases).toContain('柳岸');
+    expect(aliases).toContain('青禾');
+    expect(aliases).toContain('土地储备中心');
+  });
+
+  it('a region, a level word or a unit name selects the unit', () => {
+    expect(first('柳岸界桩巡护谁负责')?.lead).toEqual(['甄一帆']);
+    expect(first('区里界桩巡护谁负责')?.unit).toBe(BUREAU);
+    expect(first('市局界桩巡护由哪个岗位负责')?.unit).toBe(CITY);
+    expect(first('青禾界桩巡护由哪个岗位负责')?.unit).toBe(CITY);
+    const both = e.ask('界桩巡护谁负责');
+    expect(new Set(both.answers.map((a) => a.unit))).toEqual(new Set([CITY, BUREAU]));
+  });
+
+  it('a question naming the bureau also covers its centres', () => {
+    expect(first(`${BUREAU}土地收购储备谁负责`)?.lead).toEqual(['贺春晓']);
+  });
+
+  it('roles and 分管 over the invented leaders', () => {
+    expect(first('局长是谁')?.lead).toEqual(['龚晓雯']);
+    expect(first('谁分管储备中心')?.lead).toEqual(['闻向东']);
+    expect(e.ask('测量科科长是谁').answers[0]?.department).toBe('测量科');
+  });
+
+  it('a passage is searchable and quoted, never answered with a person', () => {
+    const a = e.ask('档案室钥匙谁保管');
+    expect(a.found).toBe(true);
+    expect(a.answers[0]?.kind).toBe('passage');
+    expect(a.answers[0]?.lead).toEqual([]);
+    expect(a.text).toContain('原文：档案室钥匙由值班人员保管');
+    for (const p of ['龚晓雯', '闻向东', '甄一帆', '贺春晓']) expect(a.text).not.toContain(p);
+  });
+
+  it('example questions come from these records, and each is answered with confidence', () => {
+    const examples = exampleQuestions(e);
+    expect(examples.length).toBeGreaterThanOrEqual(2);
+    expect(examples.some((q) => q.includes('界桩巡护'))).toBe(true);
+    for (const q of examples) expect(e.ask(q).band).toBe('sure');
+    expect(e.capabilities()).toContain(examples[0]!);
+  });
+
+  it('the shipped manuals’ place names mean nothing here', () => {
+    const a = e.ask('山亭区界桩巡护谁负责');
+    expect(e.parse('山亭区界桩巡护谁负责').places).toEqual([]);
+    expect(a.answers.length).toBeGreaterThan(0);
+  });
+});
+
+describe('a role the manuals print for no one', () => {
+  it('is not found rather than answered with the leader who oversees the body', () => {
+    for (const q of ['执法大队队长是谁', '生态修复中心主任是谁']) {
+      const a = engine().ask(q);
+      expect(a.found).toBe(false);
+      expect(named(a.text)).toEqual([]);
+    }
+    expect(engine().ask('执法大队队长是谁').text).toContain('没有写明这个队长由谁担任');
+  });
+
+  it('a deputy asked about with a topic is the deputy who oversees it', () => {
+    expect(engine().ask('信访这块归哪个副局长').answers.map((a) => a.lead[0])).toEqual(['吕奉华']);
+  });
+});
+
+describe("a person's leader", () => {
+  it('某某的领导是谁 → the leader of the posts the person leads, from the manual', () => {
+    const a = engine().ask('王金峰归哪个领导分管');
+    expect(a.intent).toBe('leadership');
+    expect(a.answers[0]?.lead).toEqual(['裴忠孝']);
+  });
+});
+
+describe('a topic of single characters names nothing', () => {
+  it('下周的会在哪开 → not found', () => {
+    expect(engine().ask('下周的会在哪开').found).toBe(false);
+  });
+});
+
+describe('a near tie between people is a guess', () => {
+  it('档案谁管 → plausible, the other archive row one click away', () => {
+    const a = engine().ask('档案谁管');
+    expect(a.band).toBe('plausible');
+    const other = a.alternatives.find((x) => x.item.includes('档案管理、文件保密'));
+    expect(other).toBeDefined();
+    expect(engine().ask(other!.question).answers[0]?.lead).toEqual(['宁邕']);
+  });
+});
+
+describe('a passage in a card', () => {
+  it('is quoted, with no people lines', () => {
+    const segmenter = new JiebaSegmenter();
+    const embedder = new HashingNgramEmbeddings({ dimensions: 64 });
+    const e = new DutyEngine({ index: new MemoryIndex(synthetic, [], segmenter, embedder), segmenter, embedder, synonyms: {} });
+    const json = JSON.stringify(answerCards(e.ask('档案室钥匙谁保管')));
+    expect(json).toContain('原文');
+    expect(json).not.toContain('牵头负责人');
+  });
+});
+
+describe('an unknown name anywhere in the question', () => {
+  for (const [q, name] of [
+    ['请问张三负责哪个片区', '张三'],
+    ['刚来的同事刘晓东负责什么', '刘晓东'],
+    ['你知道王大锤是干嘛的吗', '王大锤'],
+  ] as const) {
+    it(q, () => {
+      const a = engine().ask(q);
+      expect(a.found).toBe(false);
+      expect(a.text).toContain(`没有名为“${name}”的人员`);
+      expect(named(a.text)).toEqual([]);
+    });
+  }
+});
+
+describe('the leader of a piece of work', () => {
+  it('某项工作归哪个领导管 → the leader of the post doing it, not the person doing it', () => {
+    const a = engine().ask('测绘作业证初审归哪个领导管');
+    expect(a.intent).toBe('leadership');
+    expect(a.answers[0]?.lead).toEqual(['裴忠孝']);
+    expect(a.text).toContain('的分管领导：裴忠孝');
+  });
+});
