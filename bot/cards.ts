@@ -114,7 +114,8 @@ function flowHead(a: AnswerItem): string {
   return [chart, a.flow.subflow ? `（${a.flow.subflow}）` : ''].filter(Boolean).join(' ');
 }
 
-const sourceLine = (a: AnswerItem) => markdown(`来源：${md(a.source.file)} 第 ${a.source.line} 行`, { grey: true });
+const sourceLine = (a: AnswerItem) =>
+  markdown(`来源：${md(a.source.file)} 第 ${a.source.line} 行${a.source.ref ? `（${md(a.source.ref)}）` : ''}`, { grey: true });
 
 function rowButtons(a: AnswerItem): CardElement {
   const list: CardElement[] = [];
@@ -135,6 +136,7 @@ export function itemElements(a: AnswerItem, mention: MentionLookup, o: { allStep
   ];
   const els: CardElement[] = [markdown(facts.join('\n'))];
   if (a.duties.length > 0) els.push(markdown(`**职责**：${md(o.allSteps ? joinDuties(a.duties) : brief(joinDuties(a.duties), 160))}`));
+  if (a.details.length > 0) els.push(markdown(a.details.slice(0, 6).map((d) => `**${md(d.label)}**：${md(brief(d.text, 80))}`).join('\n')));
   if (a.flow) {
     const steps = o.allSteps || a.flow.steps.length <= 12 ? a.flow.steps : [...a.flow.steps.slice(0, 10), `……共 ${a.flow.steps.length} 步，点“完整流程”查看`];
     const head = flowHead(a);

@@ -20,7 +20,9 @@ export interface AnswerItem {
   flow: { codes: string[]; titles: string[]; steps: string[]; subflow: string | null } | null;
   duties: string[];
   timeLimit: string | null;
-  source: { file: string; line: number };
+  /** Other labelled facts of the row (实施依据, 办理地点, 人员配备 …). */
+  details: { label: string; text: string }[];
+  source: { file: string; line: number; ref?: string };
   score: number;
 }
 
@@ -84,6 +86,7 @@ export function toItem(r: DutyRecord, score: number, q: ParsedQuery | null): Ans
   return {
     id: r.id,
     kind: r.kind,
+    details: r.details ?? [],
     scope: r.scope,
     unit: r.unit,
     department: r.department,
@@ -111,7 +114,7 @@ export function itemBlock(a: AnswerItem, intent: Intent): string {
   lines.push(`单位/科室：${a.department ? `${a.unit} ${a.department}` : a.unit}`);
   if (a.kind === 'passage') {
     lines.push(`原文：${brief(a.duties.join(''), 300)}`);
-    lines.push(`来源：${a.source.file} 第${a.source.line}行`);
+    lines.push(sourceText(a));
     return lines.join('\n');
   }
   lines.push(`岗位：${a.post || '手册未列明'}`);
@@ -129,8 +132,14 @@ export function itemBlock(a: AnswerItem, intent: Intent): string {
     lines.push('流程：手册未给出此项的流程图');
   }
   if (intent !== 'timeLimit' && a.timeLimit) lines.push(`时限：${a.timeLimit}`);
-  lines.push(`来源：${a.source.file} 第${a.source.line}行`);
+  for (const d of a.details.slice(0, 6)) lines.push(`${d.label}：${brief(d.text, 60)}`);
+  lines.push(sourceText(a));
   return lines.join('\n');
+}
+
+/** "来源：文件 第7行（表2 第6行）". */
+export function sourceText(a: Pick<AnswerItem, 'source'>): string {
+  return `来源：${a.source.file} 第${a.source.line}行${a.source.ref ? `（${a.source.ref}）` : ''}`;
 }
 
 export function answersText(items: AnswerItem[], intent: Intent): string {

@@ -1,8 +1,12 @@
+import { matchForm } from '../ingest/normalise.js';
 import type { DutyRecord } from '../ingest/record.js';
 
-/** Folds the width and spacing variants the manuals mix ("（境）"/"(境)", "：", spaces). */
+/**
+ * Folds the variants the manuals mix for matching: width and spacing ("（境）"/"(境)", "：", spaces), and the
+ * noise of copied text (traditional characters, pinyin glosses, radicals, stray "?").
+ */
 export function fold(text: string): string {
-  return text
+  return matchForm(text)
     .replace(/（/g, '(')
     .replace(/）/g, ')')
     .replace(/：/g, ':')
@@ -41,6 +45,7 @@ export function recordTexts(r: DutyRecord): RecordTexts {
       r.department ?? '',
       ...r.duties,
       ...r.responsibilities,
+      ...(r.details ?? []).map((d) => `${d.label}:${d.text}`),
       ...(r.flow?.steps ?? []),
       ...(r.flow?.subflows.flatMap((s) => s.steps) ?? []),
       r.timeLimit ?? '',
@@ -50,7 +55,7 @@ export function recordTexts(r: DutyRecord): RecordTexts {
     item: fold(r.item.replace(/^[一二三四五六七八九十百]+[、.．]/, '')),
     titles: fold([...(r.flow?.titles ?? []), ...(r.flow?.subflows.map((s) => s.name) ?? [])].join(' | ')),
     post: fold(postName(r.post)),
-    duties: fold(r.duties.join(' | ')),
+    duties: fold([...r.duties, ...(r.details ?? []).map((d) => `${d.label}:${d.text}`)].join(' | ')),
     responsibilities: fold(r.responsibilities.join(' | ')),
     steps: fold([...(r.flow?.steps ?? []), ...(r.flow?.subflows.flatMap((s) => s.steps) ?? [])].join(' | ')),
     unit: fold([r.unit, r.department ?? ''].join(' | ')),
