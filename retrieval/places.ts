@@ -26,6 +26,19 @@ export const LEVEL_WORDS: Record<Scope, string[]> = {
 const GENERIC_SUFFIX = /(?:自然资源和规划局|自然资源局|规划和自然资源局|国土资源局|自然资源和规划分局|自然资源分局|分局|局|发展中心|中心|街道办事处|办事处|工作专班|专班)$/;
 /** A region name at the front of a unit name: "某某区", "某某县", "某某路街道". */
 const REGION = /^([\u4e00-\u9fa5]{2,6}?(?:省|自治区|市|自治州|地区|盟|区|县|旗|街道|镇|乡))/;
+/** Every region a unit's name is under, outermost first: "某县某镇人民政府" → 某县, 某镇. */
+function regionsOf(name: string): string[] {
+  const out: string[] = [];
+  let rest = name;
+  for (let i = 0; i < 3; i++) {
+    const region = REGION.exec(rest)?.[1];
+    if (!region || region === rest) break;
+    out.push(region);
+    rest = rest.slice(region.length);
+  }
+  return out;
+}
+
 /** Kinds of bureau: no tail of these names one bureau, however few bureaus a corpus holds. */
 const BUREAU_KINDS = ['自然资源和规划局', '规划和自然资源局', '自然资源局', '国土资源局', '自然资源和规划分局', '自然资源分局'];
 const bureauTail = (a: string) => BUREAU_KINDS.some((k) => k.endsWith(a));
@@ -50,11 +63,11 @@ export function buildPlaces(records: readonly DutyRecord[]): Place[] {
   // Regions shared by several units ("某某区" for a bureau and its centres) name all of them.
   const regions = new Map<string, Place>();
   for (const u of units) {
-    const region = REGION.exec(u.name)?.[1];
-    if (!region || region === u.name) continue;
-    let p = regions.get(region);
-    if (!p) regions.set(region, (p = { kind: 'region', name: region, scope: u.scope, aliases: [], covers: [] }));
-    p.covers.push(u.name);
+    for (const region of regionsOf(u.name)) {
+      let p = regions.get(region);
+      if (!p) regions.set(region, (p = { kind: 'region', name: region, scope: u.scope, aliases: [], covers: [] }));
+      if (!p.covers.includes(u.name)) p.covers.push(u.name);
+    }
   }
   const all = [...named.values()];
   const shared = (part: string, self: Place) => all.some((p) => p !== self && p.name.includes(part));

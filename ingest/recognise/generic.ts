@@ -32,17 +32,45 @@ function sourceOf(file: string, b: Block): Source {
   return { file, line: b.prov.line, ...(b.prov.ref ? { ref: b.prov.ref } : {}) };
 }
 
+/**
+ * A title a printed page broke over lines ("…关于调整…领导小" / "组" / "及办公室组成人员的通知"): the lines
+ * from `first` on, joined until one ends the title.
+ */
+function joinTitle(head: TextBlock[], first: TextBlock): string {
+  const clean = (t: string) => t.trim().replace(/^[#\s*]+|[\s*]+$/g, '');
+  // The title may have started a line or two above the line that ends it.
+  const at = head.indexOf(first);
+  for (let back = 1; back <= 2 && at - back >= 0; back++) {
+    const above = clean(head[at - back]!.text);
+    if ([...above].length > 40 || /[。；，]/.test(above)) break;
+    if (/关于/.test(above)) {
+      first = head[at - back]!;
+      break;
+    }
+  }
+  let title = clean(first.text);
+  const ends = /(?:通知|清单|手册|目录|一览表|汇总表|指南|方案|报告|办法|规定|制度|细则|意见|规则|说明书|职责|公告|决定|表)$/;
+  for (let i = head.indexOf(first) + 1; i < head.length && !ends.test(title) && /关于/.test(title); i++) {
+    const next = clean(head[i]!.text);
+    if ([...next].length > 30 || /[。；，]/.test(next)) break;
+    title += next;
+  }
+  return title;
+}
+
 /** The document's title: its first heading, or its first short line; the file name without extension otherwise. */
-function titleOf(doc: DocModel): string {
-  if (doc.title) return doc.title;
+export function titleOf(doc: DocModel): string {
+  // A reader's title (the largest print) can be a letterhead; a line naming the document wins over it.
   // Page furniture copied from a website (breadcrumbs "首页 > …", "索引号: …", "• 无障碍") is never the title.
   const head = doc.body
     .slice(0, 12)
     .filter((b): b is TextBlock => b.kind !== 'table' && !/[>|｜•]|^\S{1,6}\s*[:：]/.test(b.text.trim()));
   const named =
     head.find((b) => [...b.text.trim()].length <= 60 && DOC_TITLE.test(matchForm(b.text)) && !/[。；]$/.test(b.text.trim()) && unitInTitle(matchForm(b.text))) ??
-    head.find((b) => [...b.text.trim()].length <= 60 && DOC_TITLE.test(matchForm(b.text)) && !/[。；]$/.test(b.text.trim()));
-  if (named) return named.text.trim().replace(/^[#\s*]+|[\s*]+$/g, '');
+    head.find((b) => [...b.text.trim()].length <= 60 && DOC_TITLE.test(matchForm(b.text)) && !/[。；]$/.test(b.text.trim())) ??
+    head.find((b) => [...b.text.trim()].length <= 40 && /关于/.test(b.text) && !/[。；，]/.test(b.text));
+  if (named) return joinTitle(head, named);
+  if (doc.title) return doc.title;
   const firstTable = doc.body.slice(0, 4).find((b): b is TableBlock => b.kind === 'table');
   if (firstTable) {
     const caption = firstTable.caption ?? tableLayout(firstTable)?.caption;
@@ -434,7 +462,13 @@ function paragraph(w: Walk, b: TextBlock, vocab: HeaderVocab): void {
 export function parseGenericDocument(doc: DocModel, vocab: HeaderVocab = DEFAULT_VOCAB): ParsedManual {
   const title = titleOf(doc);
   const issuer = issuerOf(doc);
-  const named = unitOf(doc, title, issuer);
+  let named = unitOf(doc, title, issuer);
+  // A notice setting up a body ("关于调整某镇林长制工作领导小组…的通知"): its roles belong to that body.
+  const body = GROUP_IN_TITLE.exec(title)?.[1];
+  if (body && named && !named.parent && body !== named.unit) {
+    const place = placeOf(named.unit);
+    named = { unit: body.startsWith(place) ? body : `${place}${body}`, parent: named.unit };
+  }
   const unit = named?.unit ?? title;
   const scope = unitLevel(unit) === 'unit' && named?.parent ? unitLevel(named.parent) : unitLevel(unit);
   const ctx: DocContext = {
