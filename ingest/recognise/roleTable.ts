@@ -208,6 +208,12 @@ export function roleTableRecords(
       const text = cleanCell(row[c.index]);
       if (text && !details.some((d) => d.text === text)) details.push({ label: c.label.split('/').pop()!, text });
     }
+    // Several time-limit columns (法定 / 承诺): the one not used as the time limit is kept as a fact.
+    const limits = layout.columns.filter((c) => c.role === 'deadline' && cleanCell(row[c.index]));
+    for (const c of limits) {
+      const text = cleanCell(row[c.index]);
+      if (limits.length > 1 && text !== timeLimit && !details.some((d) => d.text === text)) details.push({ label: c.label.replace(/\//g, ''), text });
+    }
     if (section && !department) details.unshift({ label: '类别', text: section });
     const unit = unitCell && unitCell !== ctx.unit ? unitCell : undefined;
     const who = post || department || unitCell || (lead.length > 0 ? '' : '');
