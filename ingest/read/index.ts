@@ -2,15 +2,16 @@
  * Picks a reader for a file by its bytes first (zip parts, OLE, %PDF-, BOMs) and its name second, and says
  * in Chinese what to do with the files no reader takes.
  */
-import { CFB } from '@e965/xlsx';
+import { createRequire } from 'node:module';
 import type { DocFormat, DocModel } from '../document.js';
 import { ManualParseError } from '../record.js';
-import { readCsv } from './csv.js';
-import { readDocx } from './docx.js';
-import { readHtml } from './html.js';
 import { readText } from './text.js';
-import { readSpreadsheet } from './xlsx.js';
 import { zipNames } from './zip.js';
+
+// The format libraries (SheetJS, cheerio, pdf.js …) load only when a file of their kind is read: a bot whose
+// index is current never loads them, which keeps its memory down.
+const require = createRequire(import.meta.url);
+const cfb = () => (require('@e965/xlsx') as typeof import('@e965/xlsx')).CFB;
 
 export type Reader = (file: string, bytes: Uint8Array) => DocModel | Promise<DocModel>;
 
@@ -18,11 +19,11 @@ export type Reader = (file: string, bytes: Uint8Array) => DocModel | Promise<Doc
 export const readers: Partial<Record<DocFormat, Reader>> = {
   txt: (file, bytes) => readText(file, bytes, 'txt'),
   md: (file, bytes) => readText(file, bytes, 'md'),
-  csv: readCsv,
-  html: readHtml,
-  docx: readDocx,
-  xlsx: (file, bytes) => readSpreadsheet(file, bytes, 'xlsx'),
-  xls: (file, bytes) => readSpreadsheet(file, bytes, 'xls'),
+  csv: async (file, bytes) => (await import('./csv.js')).readCsv(file, bytes),
+  html: async (file, bytes) => (await import('./html.js')).readHtml(file, bytes),
+  docx: async (file, bytes) => (await import('./docx.js')).readDocx(file, bytes),
+  xlsx: async (file, bytes) => (await import('./xlsx.js')).readSpreadsheet(file, bytes, 'xlsx'),
+  xls: async (file, bytes) => (await import('./xlsx.js')).readSpreadsheet(file, bytes, 'xls'),
   pdf: async (file, bytes) => (await import('./pdf.js')).readPdf(file, bytes),
 };
 
@@ -117,7 +118,7 @@ function sniff(file: string, bytes: Uint8Array): Sniffed {
   if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
     let entries: string[] = [];
     try {
-      entries = CFB.read(bytes, { type: 'array' }).FullPaths.map((p: string) => p.replace(/\/$/, '').split('/').pop() ?? '');
+      entries = cfb().read(bytes, { type: 'array' }).FullPaths.map((p: string) => p.replace(/\/$/, '').split('/').pop() ?? '');
     } catch {
       return { refuse: '文件是旧版 Office 格式但已损坏，无法读取；请在 Office/WPS 中打开后另存为 .docx 或 .xlsx' };
     }
