@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as XLSX from '@e965/xlsx';
+import { printHtmlToPdf } from './chromium.js';
 import {
   AlignmentType,
   BorderStyle,
@@ -245,28 +246,7 @@ function csvCrlf(text: string): string {
 // ---------- pdf ----------
 
 function printPdf(srcHtml: string, outPdf: string): void {
-  const profile = mkdtempSync(join(tmpdir(), 'chromium-'));
-  try {
-    execFileSync(
-      'chromium',
-      [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        `--user-data-dir=${profile}`,
-        '--no-pdf-header-footer',
-        `--print-to-pdf=${join(outDir, outPdf)}`,
-        join(srcDir, srcHtml),
-      ],
-      { stdio: 'ignore' },
-    );
-  } finally {
-    rmSync(profile, { recursive: true, force: true });
-  }
+  printHtmlToPdf(join(srcDir, srcHtml), join(outDir, outPdf));
 }
 
 buildXlsx(readJson<SheetSpec>('f01_qinghe_quanze.json'));

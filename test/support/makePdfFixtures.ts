@@ -5,6 +5,7 @@
  * The hand-written ones (`hand`) need nothing and come out the same every time.
  * Outputs: test/fixtures/pdf/*.pdf and test/fixtures/converted/<manual>.pdf (from seeds/manuals/*.txt).
  */
+import { printHtmlToPdf } from './chromium.js';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,23 +35,7 @@ function printPdf(html: string, out: string): void {
   try {
     const file = join(dir, 'in.html');
     writeFileSync(file, html);
-    execFileSync(
-      'chromium',
-      [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        `--user-data-dir=${join(dir, 'profile')}`,
-        '--no-pdf-header-footer',
-        `--print-to-pdf=${out}`,
-        file,
-      ],
-      { stdio: ['ignore', 'ignore', 'ignore'], timeout: 120_000 },
-    );
+    printHtmlToPdf(file, out);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
