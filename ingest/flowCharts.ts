@@ -186,7 +186,7 @@ export function alignCharts(records: DutyRecord[], charts: ChartEntry[], warning
   }
 }
 
-/** Chart codes with their titles ("9-6-10 测绘作业证初审工作流程图"); titles alone where the row has no code. */
+/** Chart codes with their titles ("3-2-1 档案借阅审批流程图"); titles alone where the row has no code. */
 export function chartLabels(flow: { codes: readonly string[]; titles: readonly string[] }): string[] {
   if (flow.codes.length === 0) return [...flow.titles];
   return flow.codes.map((c, i) => (flow.titles[i] ? `${c} ${flow.titles[i]}` : c));

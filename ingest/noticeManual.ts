@@ -12,7 +12,7 @@ const ROLE_LINE = /^\s*(组\s*长|副\s*组\s*长|成\s*员)\s*[:：]\s*(.*)$/;
 const SECTION = /^\s*[（(]([一二三四五六七八九十]+)[)）]\s*(.+?)\s*$/;
 const CHAPTER = /^\s*([一二三四五六七八九十]+)、\s*(.+?)\s*$/;
 
-/** "屈  英  中山路街道办事处主任" → names ["屈英"], position "中山路街道办事处主任". */
+/** "何  芳  某某街道办事处主任" → names ["何芳"], position "某某街道办事处主任". */
 function namesAndPosition(rest: string): { names: string[]; position: string } {
   const tokens = rest.trim().split(/\s+/).filter(Boolean);
   const position = tokens.filter((t) => [...t].length > 4).join(' ');

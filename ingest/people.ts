@@ -12,7 +12,7 @@ export function isNameLike(token: string): boolean {
   return HAN_NAME.test(t) && !POSITION.test(t) && !/^(?:无|暂无|待定|空缺|未定|见上|同上)$/.test(t);
 }
 
-/** Names in a person cell or list ("张 亚、李坤（科员）"), positions and offices dropped. */
+/** Names in a person cell or list ("何 芳、刘晓琳（科员）"), positions and offices dropped. */
 export function namesIn(text: string | undefined): string[] {
   if (!text) return [];
   const positions: string[] = [];

@@ -11,11 +11,11 @@ export interface DutyRecord {
   /** The unit this one belongs to (a centre's bureau), where the document says so; null at the top. */
   parentUnit: string | null;
   kind: RecordKind;
-  /** Post as printed, normalised: "业务岗6：地理国情监测评价和测绘管理岗". */
+  /** Post as printed, normalised: "综合岗2：档案管理岗". */
   post: string;
   /** The 序号 of the post in its table, where printed. */
   postNo: string | null;
-  /** The work item: "十、测绘作业证初审工作"; for centre posts, the post itself. */
+  /** The work item: "三、档案借阅审批"; for centre posts, the post itself. */
   item: string;
   duties: string[];
   responsibilities: string[];
@@ -26,7 +26,7 @@ export interface DutyRecord {
   assistants: string[];
   /** True where the row printed no names and took its post's people. */
   peopleInherited: boolean;
-  /** What a leader's row says it 分管: "执法大队", "测绘室" … */
+  /** What a leader's row says it 分管: "执法大队", "规划股" … */
   oversees: string[];
   /** Other labelled facts of the row as printed (实施依据, 职权类型, 追责情形, 联系电话 …). */
   details?: Detail[];

@@ -13,7 +13,7 @@ export function chineseNumeral(text: string): number | null {
   return tens * 10 + ones;
 }
 
-/** The ordinal a work item starts with ("三、征收征用工作" → 3), or null. */
+/** The ordinal a work item starts with ("三、档案借阅审批" → 3), or null. */
 export function itemOrdinal(item: string): number | null {
   const m = /^\s*([一二三四五六七八九十]+)\s*[、.．]/.exec(item);
   return m ? chineseNumeral(m[1]!) : null;
@@ -56,7 +56,7 @@ export function splitEntries(cell: string): string[] {
 }
 
 /**
- * Names as printed in a person cell. PDF justification spreads names ("张 亚", "韩 山 赵 阳 刘 聪"):
+ * Names as printed in a person cell. PDF justification spreads names ("何 芳", "何 芳 刘 平 陈 立"):
  * runs of single characters are rejoined two by two (a run of three is one three-character name).
  */
 export function splitNames(cell: string | undefined): string[] {
@@ -83,12 +83,12 @@ export function splitNames(cell: string | undefined): string[] {
   return names.filter((n) => /^[\u4e00-\u9fa5·]{2,4}$/.test(n));
 }
 
-/** Removes every space inside CJK text ("屈  英" → "屈英"). */
+/** Removes every space inside CJK text ("何  芳" → "何芳"). */
 export function squeezeCjk(text: string): string {
   return text.replace(/(?<=[\u4e00-\u9fa5])\s+(?=[\u4e00-\u9fa5])/g, '');
 }
 
-/** Post cell normalised: "业务岗6: 地理…岗" → "业务岗6：地理…岗". */
+/** Post cell normalised: "综合岗2: 档案…岗" → "综合岗2：档案…岗". */
 export function normalisePost(cell: string | undefined): string {
   return cleanCell(cell)
     .replace(/\s*[:：]\s*/, '：')

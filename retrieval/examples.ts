@@ -7,7 +7,7 @@ export interface CorpusExamples {
   person: string;
   /** A post with several items, as printed. */
   post: string;
-  /** Its short form ("测量审核岗" rather than "业务岗3：测量审核岗"). */
+  /** Its short form ("测量审核岗" rather than "综合岗3：测量审核岗"). */
   postShort: string;
   /** A unit, the one with most records. */
   unit: string;

@@ -27,9 +27,9 @@ const bigrams = (s: string) => {
   return out;
 };
 
-/** Short name of a post: "业务岗6：地理国情监测评价和测绘管理岗" → "地理国情监测评价和测绘管理岗". */
+/** Short name of a post: "综合岗2：档案管理岗" → "档案管理岗". */
 export const postTitle = (post: string) => post.split(/[：:]/).slice(1).join('：') || post;
-/** Its label: "业务岗6". */
+/** Its label: "综合岗2". */
 export const postLabel = (post: string) => post.split(/[：:]/)[0]!;
 
 /**
@@ -50,6 +50,8 @@ export function personPosts(
 export class Organisation {
   readonly posts: PostRef[] = [];
   private readonly byRecord = new Map<string, PostRef>();
+  /** Post labels that carry a number ("综合岗2", "副职岗位1"), longest first, for "入职 综合岗2". */
+  private readonly labels: string[];
 
   constructor(
     readonly records: readonly DutyRecord[],
@@ -67,6 +69,12 @@ export class Organisation {
       p.records.push(r);
       this.byRecord.set(r.id, p);
     }
+    const labels = new Set<string>();
+    for (const p of this.posts) {
+      const label = postLabel(p.post);
+      if (/\d$/.test(label) || /岗位$/.test(label)) labels.add(label);
+    }
+    this.labels = [...labels].sort((a, b) => b.length - a.length);
   }
 
   postOf(recordId: string): PostRef | null {
@@ -149,7 +157,7 @@ export class Organisation {
   }
 
   /**
-   * The post a newcomer or a browser names: "某某管理岗", "业务岗6", "某某的岗位". One post when it is
+   * The post a newcomer or a browser names: "某某管理岗", "综合岗2", "某某的岗位". One post when it is
    * clear, otherwise the candidates to choose from (empty when nothing matches).
    */
   findPosts(text: string, persons: readonly string[]): { post: PostRef | null; candidates: PostRef[]; assistant?: string } {
@@ -162,7 +170,8 @@ export class Organisation {
       // Only an assistant: never presented as holding the post, so always a choice saying so.
       return { post: null, candidates: assists, assistant: person };
     }
-    const label = q.match(/^(业务岗\d+|正职岗位|副职岗位\d*|部门领导[正副]职岗位\d*)/)?.[1];
+    // A post's own label as the manuals print it ("综合岗2", "副职岗位1"): any label a loaded post starts with.
+    const label = this.labels.find((l) => q.startsWith(l));
     if (label) {
       const list = this.posts.filter((p) => postLabel(p.post) === label);
       const rest = q.slice(label.length).replace(/^的?岗位?/, '');

@@ -14,9 +14,9 @@ export function fold(text: string): string {
     .toLowerCase();
 }
 
-/** The post without its number: "业务岗6：地理国情监测评价和测绘管理岗" → "地理国情监测评价和测绘管理岗". */
+/** The post without its numbered label: "综合岗2：档案管理岗" → "档案管理岗". */
 export function postName(post: string): string {
-  return post.replace(/^业务岗\d+[:：]/, '');
+  return post.replace(/^[^：:]{1,10}?\d+\s*[:：]/, '');
 }
 
 /** The texts of a record that matching reads, strongest first. */

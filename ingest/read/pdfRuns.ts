@@ -144,7 +144,7 @@ export function lineText(line: Line | Run[]): string {
 /** The text of stacked lines (a wrapped cell or paragraph): CJK joined directly, Latin with a space. */
 export function linesText(lines: Line[]): string {
   // A line that stops a character or more short of the widest one broke at a space or ended an entry (a
-  // name, a list item): keep its words apart ("李瑞杰" / "王妍" → "李瑞杰 王妍", not one five-character word).
+  // name, a list item): keep its words apart ("刘晓琳" / "何芳" → "刘晓琳 何芳", not one five-character word).
   const widest = Math.max(...lines.map((l) => l.right));
   return lines.reduce((acc, l, i) => {
     const prev = lines[i - 1];
