@@ -103,9 +103,16 @@ export function isLevelWord(word: string): boolean {
   return Object.values(LEVEL_WORDS).some((list) => list.includes(word));
 }
 
-/** The one level the question names, or null where it names none or several. */
-export function levelOf(q: string): Scope | null {
-  const hits = (Object.keys(LEVEL_WORDS) as Scope[]).filter((s) => LEVEL_WORDS[s].some((w) => q.includes(w)));
+/**
+ * The one level the question names, or null where it names none or several. `partOfTopic` says when a level
+ * word only begins a longer phrase the manuals use ("乡镇国土空间总体规划"): then it names no level.
+ */
+export function levelOf(q: string, partOfTopic: (phrase: string) => boolean = () => false): Scope | null {
+  const names = (w: string) => {
+    for (let at = q.indexOf(w); at >= 0; at = q.indexOf(w, at + 1)) if (!partOfTopic(q.slice(at, at + w.length + 2))) return true;
+    return false;
+  };
+  const hits = (Object.keys(LEVEL_WORDS) as Scope[]).filter((s) => LEVEL_WORDS[s].some(names));
   return hits.length === 1 ? hits[0]! : null;
 }
 

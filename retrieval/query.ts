@@ -190,7 +190,7 @@ export function parseQuery(question: string, lex: Lexicon, seg: Segmenter): Pars
   const persons = lex.persons.filter((p) => q.includes(p));
   const placeHits = placesIn(q, lex.places);
   const places = placeHits.map((h) => h.place);
-  let scope = levelOf(q);
+  let scope = levelOf(q, (phrase) => [...phrase].length > 3 && lex.known(phrase));
   if (!scope && places.length > 0 && new Set(places.map((p) => p.scope)).size === 1) scope = places[0]!.scope;
 
   let topic = q;

@@ -220,3 +220,13 @@ describe('examples come from the loaded records', () => {
     expect(fillExamples('绑定 {person} @同事；{unit}有哪些岗位', ex)).toBe('绑定 刘晓琳 @同事；临川县自然资源局有哪些岗位');
   });
 });
+
+describe('level words inside a topic', () => {
+  it('a level word that only begins a phrase the manuals use names no level', async () => {
+    const { levelOf } = await import('../retrieval/places.js');
+    const known = (phrase: string) => phrase.startsWith('乡镇国土');
+    expect(levelOf('乡镇国土空间总体规划报批谁负责', known)).toBeNull();
+    expect(levelOf('乡镇的耕地保护谁负责', known)).toBe('subdistrict');
+    expect(levelOf('县里谁负责采矿权出让')).toBe('district');
+  });
+});
