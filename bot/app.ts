@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Answer } from '../retrieval/answer.js';
 import type { DutyEngine } from '../retrieval/engine.js';
@@ -23,7 +24,12 @@ export interface AppDeps {
   status?: () => Promise<Record<string, unknown>>;
   /** Extra routes from features (post and person pages …). */
   extend?: (app: Hono) => void;
+  /** Sign-in and rate limits in front of the console, the API and the pages (see console/access.ts). */
+  guard?: MiddlewareHandler;
 }
+
+/** Everything that shows the manuals' contents to a browser or a script; /healthz and the webhook stay outside. */
+const GUARDED = ['/', '/api/ask', '/post/*', '/person/*', '/units'];
 
 const MAX_WEBHOOK_BYTES = 1024 * 1024;
 const MAX_QUESTION_CHARS = 500;
@@ -36,6 +42,8 @@ export function createApp(deps: AppDeps): Hono {
     deps.log.error('请求处理出错', { path: c.req.path, error: String(err?.stack ?? err) });
     return c.json({ error: '服务器内部错误，已记录日志' }, 500);
   });
+
+  if (deps.guard) for (const path of GUARDED) app.use(path, deps.guard);
 
   app.get('/', (c) => c.html(consolePage(deps.engine()?.examples() ?? [])));
 

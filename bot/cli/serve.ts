@@ -65,6 +65,8 @@ const server = serve({ fetch: bot.app.fetch, hostname: config.host, port: config
   console.log(`  健康检查     ${base}/healthz`);
   const next = digestJob.nextRun();
   if (next) console.log(`  每日提醒     ${config.digest.cron}（${config.digest.timezone}），下次 ${next.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })}，非工作日跳过`);
+  if (config.access.token) console.log('  访问控制   需要 ACCESS_TOKEN（Bearer 或 /?token= 登录一次）');
+  else if (config.host !== '127.0.0.1' && config.host !== 'localhost' && config.host !== '::1') console.log('  ⚠ 访问控制：CONSOLE_PUBLIC=1，控制台和人员名单对网络公开');
   if (!config.feishu) console.log('  飞书：未开启（设置 FEISHU_APP_ID 和 FEISHU_APP_SECRET 后开启）');
   else if (config.feishu.mode === 'ws') console.log(`  飞书：已开启，长连接模式（${config.feishu.domain}）`);
   else console.log(`  飞书：已开启，事件回调地址 ${base}/webhook/feishu（${config.feishu.domain}）`);
