@@ -41,9 +41,9 @@ const MD_ESCAPES: Record<string, string> = {
 };
 /**
  * The one escaping function for text shown verbatim in card markdown, whether from the manuals or typed
- * by a user: no tag (`<at id=all>`, `<font>`, `<link>`), link, image or emphasis survives it.
+ * by a user: no tag (`<at id=all>`, `<font>`, `<link>`), link (also a bare https://…), image or emphasis survives it.
  */
-export const md = (s: string): string => s.replace(/[&<>*~_`[\]!#$|\\]/g, (c) => MD_ESCAPES[c]!);
+export const md = (s: string): string => s.replace(/[&<>*~_`[\]!#$|\\]/g, (c) => MD_ESCAPES[c]!).replace(/:(?=\/\/)/g, '&#58;');
 
 export const itemTitle = (item: string): string => item.replace(/^[一二三四五六七八九十百]+[、.．]\s*/, '');
 

@@ -13,12 +13,13 @@ const PAYLOADS = [
   '<link url="https://evil.example/y">点我</link>',
   '**加粗**',
   '&#60;at id=all&#62;&#60;/at&#62;',
+  'https://evil.example/bare',
 ];
 
 /** What a live form of each payload looks like in card markdown. */
 function live(content: string): string[] {
   const found: string[] = [];
-  for (const re of [/<at\b(?! id=ou_)/i, /\]\(https?:/i, /!\[/, /<font color='red'>红字/, /<link\b/i, /\*\*加粗\*\*/]) if (re.test(content)) found.push(re.source);
+  for (const re of [/<at\b(?! id=ou_)/i, /\]\(https?:/i, /!\[/, /<font color='red'>红字/, /<link\b/i, /\*\*加粗\*\*/, /https?:\/\/evil/]) if (re.test(content)) found.push(re.source);
   return found;
 }
 
