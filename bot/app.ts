@@ -1,8 +1,10 @@
 import { Hono } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Answer } from '../retrieval/answer.js';
 import type { DutyEngine } from '../retrieval/engine.js';
 import { consolePage } from './console/page.js';
+import { cleanText, parseJson } from './input.js';
 import { openWebhook, type WebhookSecrets } from './feishu/webhook.js';
 import type { Logger } from './log.js';
 
@@ -23,7 +25,12 @@ export interface AppDeps {
   status?: () => Promise<Record<string, unknown>>;
   /** Extra routes from features (post and person pages …). */
   extend?: (app: Hono) => void;
+  /** Sign-in and rate limits in front of the console, the API and the pages (see console/access.ts). */
+  guard?: MiddlewareHandler;
 }
+
+/** Everything that shows the manuals' contents to a browser or a script; /healthz and the webhook stay outside. */
+const GUARDED = ['/', '/api/ask', '/post/*', '/person/*', '/units'];
 
 const MAX_WEBHOOK_BYTES = 1024 * 1024;
 const MAX_QUESTION_CHARS = 500;
@@ -36,6 +43,8 @@ export function createApp(deps: AppDeps): Hono {
     deps.log.error('请求处理出错', { path: c.req.path, error: String(err?.stack ?? err) });
     return c.json({ error: '服务器内部错误，已记录日志' }, 500);
   });
+
+  if (deps.guard) for (const path of GUARDED) app.use(path, deps.guard);
 
   app.get('/', (c) => c.html(consolePage(deps.engine()?.examples() ?? [])));
 
@@ -50,14 +59,12 @@ export function createApp(deps: AppDeps): Hono {
     '/api/ask',
     bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json({ error: '请求体过大（上限 64 KB）' }, 413) }),
     async (c) => {
-      let body: unknown;
-      try {
-        body = await c.req.json();
-      } catch {
-        return c.json({ error: '请求体不是合法的 JSON，应为 {"question": "…"}' }, 400);
-      }
-      const question = (body as { question?: unknown } | null)?.question;
-      if (typeof question !== 'string' || !question.trim()) return c.json({ error: '缺少 question 字段（字符串）' }, 400);
+      const parsed = parseJson(await c.req.text());
+      if (!parsed.ok) return c.json({ error: `${parsed.error}，应为 {"question": "…"}` }, 400);
+      const said = (parsed.value as { question?: unknown } | null)?.question;
+      if (typeof said !== 'string') return c.json({ error: '缺少 question 字段（字符串）' }, 400);
+      const question = cleanText(said);
+      if (!question.trim()) return c.json({ error: '缺少 question 字段（字符串）' }, 400);
       if ([...question].length > MAX_QUESTION_CHARS) return c.json({ error: `问题过长（上限 ${MAX_QUESTION_CHARS} 字）` }, 400);
       const engine = deps.engine();
       if (!engine) return c.json({ error: '索引正在加载，请稍后再试' }, 503);

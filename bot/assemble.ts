@@ -10,6 +10,7 @@ import { buildRouter } from './chat/basics.js';
 import type { BotServices } from './chat/context.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
+import { accessGuard } from './console/access.js';
 import { mountConsolePages } from './console/pages.js';
 import type { FeishuApi } from './feishu/api.js';
 import { FeishuBot } from './feishu/bot.js';
@@ -36,7 +37,7 @@ export interface BotParts {
   state: SqlState;
   /** Null when Feishu is off. */
   api: FeishuApi | null;
-  config: Pick<Config, 'feishu' | 'adminOpenIds' | 'digest'>;
+  config: Pick<Config, 'feishu' | 'adminOpenIds' | 'digest'> & Partial<Pick<Config, 'access'>>;
   deadlines: Deadline[];
   calendar: WorkCalendar;
   /** DATA_DIR/roster.json, read by the runtime; null where there is none. */
@@ -115,6 +116,7 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
     feishu: feishu && config.feishu ? { secrets: config.feishu, events: feishu.bot } : null,
     log,
     status: async () => (feishu ? { outbox: await state.outbox.counts() } : {}),
+    guard: config.access ? accessGuard(config.access, () => clock.now()) : undefined,
     extend: (app) => mountConsolePages(app, { org: () => services.org, deadlines: () => reminders.deadlines, calendar: p.calendar, now: () => clock.now() }),
   });
 

@@ -36,9 +36,14 @@ export const noMentions: MentionLookup = () => null;
 const MAX_CARD_BYTES = 26_000;
 const MAX_ELEMENTS = 120;
 
-const MD_ESCAPES: Record<string, string> = { '<': '&#60;', '>': '&#62;', '*': '&#42;', '~': '&#126;', '_': '&#95;', '`': '&#96;', '[': '&#91;', ']': '&#93;' };
-/** Manual text shown verbatim in card markdown. */
-export const md = (s: string): string => s.replace(/[<>*~_`[\]]/g, (c) => MD_ESCAPES[c]!);
+const MD_ESCAPES: Record<string, string> = {
+  '&': '&#38;', '<': '&#60;', '>': '&#62;', '*': '&#42;', '~': '&#126;', '_': '&#95;', '`': '&#96;', '[': '&#91;', ']': '&#93;', '!': '&#33;', '#': '&#35;', '$': '&#36;', '|': '&#124;', '\\': '&#92;',
+};
+/**
+ * The one escaping function for text shown verbatim in card markdown, whether from the manuals or typed
+ * by a user: no tag (`<at id=all>`, `<font>`, `<link>`), link (also a bare https://…), image or emphasis survives it.
+ */
+export const md = (s: string): string => s.replace(/[&<>*~_`[\]!#$|\\]/g, (c) => MD_ESCAPES[c]!).replace(/:(?=\/\/)/g, '&#58;');
 
 export const itemTitle = (item: string): string => item.replace(/^[一二三四五六七八九十百]+[、.．]\s*/, '');
 

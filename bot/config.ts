@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
 import { Cron } from 'croner';
+import type { AccessSettings } from './console/access.js';
+import { isLoopback } from './console/access.js';
 import { DEFAULT_EMBEDDINGS_TIMEOUT_MS, type EmbeddingsSettings } from '../retrieval/embeddings/settings.js';
 
 export interface FeishuConfig {
@@ -30,6 +32,8 @@ export interface Config {
   digest: { cron: string; timezone: string };
   /** Which embedder builds the vectors: the local fit (default), an OpenAI-compatible server, or a local ONNX model. */
   embeddings: EmbeddingsSettings;
+  /** Sign-in and rate limits for the console, /api/ask and the post/person/unit pages. */
+  access: AccessSettings;
 }
 
 export class ConfigError extends Error {
@@ -109,22 +113,49 @@ function embeddingsConfig(env: Record<string, string | undefined>): EmbeddingsSe
   return { provider: 'transformers', modelDir: resolve(modelDir), timeoutMs };
 }
 
+function positiveNumber(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${name} 应为正数，而不是“${raw}”`);
+  return n;
+}
+
+const flag = (v: string | undefined) => /^(1|true|yes|on)$/i.test(v?.trim() ?? '');
+
+/** Exposed beyond loopback, the console shows the names of the staff: it needs ACCESS_TOKEN unless said to be public. */
+function accessConfig(env: Record<string, string | undefined>, host: string): AccessSettings {
+  const token = env.ACCESS_TOKEN?.trim() || null;
+  if (token !== null && token.length < 16) throw new ConfigError('ACCESS_TOKEN 太短：请用至少 16 个字符的随机串（如 openssl rand -hex 24 的输出）');
+  if (!token && !isLoopback(host) && !flag(env.CONSOLE_PUBLIC)) {
+    throw new ConfigError(
+      `HOST=${host} 会把网页控制台、问答接口和手册中的人员名单开放给网络上的任何人：请设置 ACCESS_TOKEN（访问令牌），或确需公开时设置 CONSOLE_PUBLIC=1`,
+    );
+  }
+  const perSecond = positiveNumber(env, 'RATE_LIMIT_PER_SECOND', 5);
+  const burst = positiveNumber(env, 'RATE_LIMIT_BURST', 20);
+  if (burst < 1) throw new ConfigError('RATE_LIMIT_BURST 至少为 1');
+  return { token, rate: { perSecond, burst }, trustProxy: flag(env.TRUST_PROXY) };
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const dataDir = resolve(env.DATA_DIR || 'data');
   const seedsDir = resolve(env.SEEDS_DIR || 'seeds');
   const port = Number(env.PORT || 8787);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT 不是有效端口：${env.PORT}`);
+  const host = env.HOST || '127.0.0.1';
   return {
     dataDir,
     seedsDir,
     manualsDir: resolve(env.MANUALS_DIR || `${seedsDir}/manuals`),
     indexPath: resolve(dataDir, 'gangzetong.db'),
     statePath: resolve(dataDir, 'state.db'),
-    host: env.HOST || '127.0.0.1',
+    host,
     port,
     feishu: feishuConfig(env),
     adminOpenIds: (env.ADMIN_OPEN_IDS ?? '').split(/[,，\s]+/).filter(Boolean),
     digest: digestConfig(env),
     embeddings: embeddingsConfig(env),
+    access: accessConfig(env, host),
   };
 }

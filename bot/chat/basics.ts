@@ -1,5 +1,5 @@
 import { corpusExamples, fillExamples } from '../../retrieval/examples.js';
-import { answerCards, helpCard, noticeCard } from '../cards.js';
+import { answerCards, helpCard, md, noticeCard } from '../cards.js';
 import { Composer } from './composer.js';
 import type { ChatContext } from './context.js';
 
@@ -15,7 +15,7 @@ export function askFallback(): Composer<ChatContext> {
   return new Composer<ChatContext>().use(async (ctx) => {
     const slash = ctx.text.match(/^\/(\S+)/);
     if (slash) {
-      await ctx.reply(noticeCard('未知命令', `没有“/${slash[1]}”这个命令。发送“帮助”查看我能做什么，或直接用中文提问。`, 'orange'));
+      await ctx.reply(noticeCard('未知命令', `没有“/${md(slash[1]!)}”这个命令。发送“帮助”查看我能做什么，或直接用中文提问。`, 'orange'));
       return;
     }
     if (!ctx.text) {

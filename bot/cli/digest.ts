@@ -1,5 +1,7 @@
 import { ConfigError, loadConfig } from '../config.js';
 import { jsonLogger } from '../log.js';
+import { closeKeepAlive } from '../node/larkApi.js';
+import { exitWhenDone } from './exit.js';
 import { beijingDate } from '../reminders/workCalendar.js';
 import { createNodeBot } from '../runtime/nodeBot.js';
 
@@ -41,3 +43,6 @@ if (json) {
   }
 }
 await bot.close();
+closeKeepAlive();
+// Cron runs this: it must end even if a library leaves a timer or a socket open.
+exitWhenDone(0);

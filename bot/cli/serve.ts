@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { Cron } from 'croner';
 import { loadConfig } from '../config.js';
+import { isLoopback } from '../console/access.js';
 import { sdkLogger } from '../node/larkApi.js';
 import { wsDispatcher } from '../node/wsDispatcher.js';
 import { jsonLogger } from '../log.js';
@@ -65,9 +66,22 @@ const server = serve({ fetch: bot.app.fetch, hostname: config.host, port: config
   console.log(`  健康检查     ${base}/healthz`);
   const next = digestJob.nextRun();
   if (next) console.log(`  每日提醒     ${config.digest.cron}（${config.digest.timezone}），下次 ${next.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })}，非工作日跳过`);
+  if (config.access.token) console.log('  访问控制   需要 ACCESS_TOKEN（Bearer 或 /?token= 登录一次）');
+  else if (!isLoopback(config.host)) console.log('  ⚠ 访问控制：CONSOLE_PUBLIC=1，控制台和人员名单对网络公开');
   if (!config.feishu) console.log('  飞书：未开启（设置 FEISHU_APP_ID 和 FEISHU_APP_SECRET 后开启）');
   else if (config.feishu.mode === 'ws') console.log(`  飞书：已开启，长连接模式（${config.feishu.domain}）`);
   else console.log(`  飞书：已开启，事件回调地址 ${base}/webhook/feishu（${config.feishu.domain}）`);
+});
+
+server.once('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EADDRINUSE') console.error(`端口 ${config.port} 已被占用，请设置 PORT（如 PORT=${config.port + 1} npm start）`);
+  else if (e.code === 'EACCES') console.error(`没有权限监听 ${config.host}:${config.port}，请换一个 PORT（1024 以上）`);
+  else if (e.code === 'EADDRNOTAVAIL') console.error(`本机没有地址 ${config.host}，请检查 HOST`);
+  else console.error(`无法监听 ${config.host}:${config.port}：${e.message}`);
+  clearInterval(timer);
+  digestJob.stop();
+  ws?.close({ force: true });
+  void bot.close().finally(() => process.exit(1));
 });
 
 let stopping = false;

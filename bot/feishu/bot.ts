@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { Outbox } from '../outbox.js';
 import type { Inbox, InboxEvent, OutboxMessage } from '../state.js';
+import { cleanText } from '../input.js';
 import { type Tasks, TurnQueue } from '../tasks.js';
 import type { FeishuApi } from './api.js';
 import { type IncomingMessage, type ReceiveEvent, readMessage } from './message.js';
@@ -87,7 +88,7 @@ export class FeishuBot {
     const { header, event, ...rest } = body as { header?: Record<string, unknown>; event?: Record<string, unknown> };
     const type = String(header?.event_type ?? event?.type ?? '');
     const data = 'schema' in body ? { ...rest, ...header, ...event } : { ...event, ...rest };
-    const handler = this.handlers[type];
+    const handler = Object.hasOwn(this.handlers, type) ? this.handlers[type] : undefined;
     if (!handler) {
       this.o.log.info('未订阅处理的事件类型，已忽略', { type });
       return {};
@@ -142,7 +143,7 @@ export class FeishuBot {
       const outcome =
         e.type === MESSAGE_EVENT
           ? await this.onMessage(payload as ReceiveEvent)
-          : await (this.o.events?.[e.type]?.(payload, { send: (chat, cards, key, purpose) => this.sendCards(chat, null, cards, key, purpose), now: this.o.clock.now() }) ??
+          : await ((this.o.events && Object.hasOwn(this.o.events, e.type) ? this.o.events[e.type] : undefined)?.(payload, { send: (chat, cards, key, purpose) => this.sendCards(chat, null, cards, key, purpose), now: this.o.clock.now() }) ??
               Promise.resolve('ignored' as const));
       await this.o.inbox.finish(e.eventId, outcome === 'handled' ? 'handled' : 'ignored', outcome === 'handled' ? undefined : outcome);
     } catch (err) {
@@ -177,7 +178,7 @@ export class FeishuBot {
 
   private chatContext(msg: IncomingMessage, reply: ChatContext['reply']): ChatContext {
     return {
-      text: msg.text ?? '',
+      text: cleanText(msg.text ?? '').trim(),
       match: null,
       chat: { id: msg.chatId, type: msg.chatType },
       sender: { openId: msg.senderOpenId },
@@ -225,7 +226,7 @@ export class FeishuBot {
       ask: async (text) => {
         let cards: Card[] = [];
         await this.o.router.run({
-          text,
+          text: cleanText(text).trim(),
           match: null,
           chat: { id: chatId, type: 'group' },
           sender: { openId: operator },
@@ -239,7 +240,8 @@ export class FeishuBot {
       },
     };
     if (!chatId || !value.action) return { toast: { type: 'error', content: '按钮数据不完整' } };
-    const handler = this.o.cardActions?.[value.action];
+    const actions = this.o.cardActions ?? {};
+    const handler = typeof value.action === 'string' && Object.hasOwn(actions, value.action) ? actions[value.action] : undefined;
     if (!handler) return { toast: { type: 'warning', content: '这个按钮已失效，请重新提问' } };
     try {
       return await handler(value, ctx);

@@ -25,6 +25,16 @@ export function sdkLogger(log: Logger) {
 }
 
 let keepAlive = false;
+
+/** Drops the kept-alive connections to Feishu, so a one-shot command can end. */
+export function closeKeepAlive(): void {
+  if (!keepAlive) return;
+  (lark.defaultHttpInstance.defaults.httpAgent as HttpAgent | undefined)?.destroy();
+  (lark.defaultHttpInstance.defaults.httpsAgent as HttpsAgent | undefined)?.destroy();
+  lark.defaultHttpInstance.defaults.httpAgent = undefined;
+  lark.defaultHttpInstance.defaults.httpsAgent = undefined;
+  keepAlive = false;
+}
 /** Reuses connections to Feishu (the SDK's axios opens a new one, with a new TLS handshake, per call). */
 function useKeepAlive(): void {
   if (keepAlive) return;

@@ -1,7 +1,7 @@
 import { toItem } from '../../retrieval/answer.js';
 import { corpusExamples, fillExamples } from '../../retrieval/examples.js';
 import type { PostRef } from '../../retrieval/organisation.js';
-import { type Card, choiceCard, noticeCard, packCards, postCards, unitPostsCards } from '../cards.js';
+import { type Card, choiceCard, md, noticeCard, packCards, postCards, unitPostsCards } from '../cards.js';
 import { Composer } from '../chat/composer.js';
 import type { BotServices, ChatContext } from '../chat/context.js';
 import type { CardActionHandler } from '../feishu/bot.js';
@@ -60,7 +60,7 @@ export function onboardingCommands(): Composer<ChatContext> {
     if (found.post) return ctx.reply(...packFor(ctx.services, found.post, ctx.now));
     if (found.assistant && found.candidates.length > 0) return ctx.reply(choose(`${found.assistant} 的岗位`, found.candidates, 'onboard.pack', true));
     if (found.candidates.length > 0) return ctx.reply(choose(`“${text}”对应多个岗位`, found.candidates, 'onboard.pack'));
-    await ctx.reply(noticeCard('没有找到这个岗位', fillExamples(`手册中没有与“${text}”对应的岗位。可以写岗位编号或名称，例如“入职 {postShort}”，或发送“{unit}有哪些岗位”查看全部。`, corpusExamples(engine.records)), 'orange'));
+    await ctx.reply(noticeCard('没有找到这个岗位', fillExamples(`手册中没有与“${md(text)}”对应的岗位。可以写岗位编号或名称，例如“入职 {postShort}”，或发送“{unit}有哪些岗位”查看全部。`, corpusExamples(engine.records)), 'orange'));
   }, '入职 {postShort}：新同事的入职指南（职责、流程、同事、截止事项、第一周清单）');
 
   c.hears(/^(?:我的岗位|我在哪个岗位|我负责什么|我的职责)[？?]?$/, async (ctx) => {
@@ -76,11 +76,11 @@ export function onboardingCommands(): Composer<ChatContext> {
     const lines = mine.posts.map((p) => {
       const leaders = ctx.services.org.leadersOf(p);
       const who = leaders.length
-        ? leaders.map((l) => `${l.names.length ? l.names.map((n) => (ctx.services.mention(n) ? `<at id=${ctx.services.mention(n)}></at>` : n)).join('、') : '（手册未列姓名）'}（${l.post}${l.via === 'oversees' ? '，分管' : '，主持全面工作'}）`).join('；')
+        ? leaders.map((l) => `${l.names.length ? l.names.map((n) => (ctx.services.mention(n) ? `<at id=${ctx.services.mention(n)}></at>` : md(n))).join('、') : '（手册未列姓名）'}（${md(l.post)}${l.via === 'oversees' ? '，分管' : '，主持全面工作'}）`).join('；')
         : '本岗位即单位负责人';
-      return `- ${label(p, mine.assist)}：${who}`;
+      return `- ${md(label(p, mine.assist))}：${who}`;
     });
-    await ctx.reply(noticeCard('你的分管领导', `${mine.names.join('、')}：\n${lines.join('\n')}`, 'wathet'));
+    await ctx.reply(noticeCard('你的分管领导', `${md(mine.names.join('、'))}：\n${lines.join('\n')}`, 'wathet'));
   });
 
   c.use(async (ctx, next) => {
@@ -90,7 +90,7 @@ export function onboardingCommands(): Composer<ChatContext> {
     const unit = ctx.services.org.postsOfUnit(subject);
     if (!unit) {
       const units = [...new Set(ctx.services.org.posts.map((p) => p.department ?? p.unit))];
-      return ctx.reply(noticeCard('没有找到这个单位或科室', `手册中的单位和科室有：${units.join('、')}。`, 'orange'));
+      return ctx.reply(noticeCard('没有找到这个单位或科室', `手册中的单位和科室有：${md(units.join('、'))}。`, 'orange'));
     }
     const rows = unit.posts.map((p) => ({ post: p.post, unit: p.unit, department: p.department, leads: ctx.services.org.peopleOf(p).leads, items: p.records.length, key: p.key }));
     await ctx.reply(...unitPostsCards(unit.name, rows, ctx.services.mention));

@@ -1,4 +1,4 @@
-import { itemTitle, type ReminderView, noticeCard, reminderCard, reminderListCards } from '../cards.js';
+import { itemTitle, md, type ReminderView, noticeCard, reminderCard, reminderListCards } from '../cards.js';
 import { Composer } from '../chat/composer.js';
 import type { BotServices, ChatContext } from '../chat/context.js';
 import type { CardActionHandler } from '../feishu/bot.js';
@@ -97,8 +97,8 @@ export function reminderCommands(): Composer<ChatContext> {
     const { openId, names } = me(ctx);
     if (!mayChange(r, ctx.chat.id, openId, names)) return ctx.reply(noticeCard('无法改期', `#${id} 不是本群的提醒，只有设置人或负责人可以修改。`, 'orange'));
     const due = parseDue(ctx.match![2] ?? '', ctx.now);
-    if (!due) return ctx.reply(badDate(ctx, `“${ctx.match![2] || '（空）'}”里没有日期，例如“改期 ${id} 12月5日”。`));
-    if (isPast(due, ctx.now)) return ctx.reply(badDate(ctx, `${due.said} 已经过去了。`));
+    if (!due) return ctx.reply(badDate(ctx, `“${md(ctx.match![2] || '（空）')}”里没有日期，例如“改期 ${id} 12月5日”。`));
+    if (isPast(due, ctx.now)) return ctx.reply(badDate(ctx, `${md(due.said)} 已经过去了。`));
     const updated = (await svc.store.reschedule(id, due.date, due.time, ctx.now, openId))!;
     const warning = WorkCalendar.warning(svc.calendar.knows(Number(due.date.slice(0, 4))) ? [] : [Number(due.date.slice(0, 4))]);
     await ctx.reply(reminderCard(`已改期 #${id}`, svc.view(updated, beijingDate(ctx.now)), ctx.services.mention, { warning }));
@@ -112,8 +112,8 @@ export function reminderCommands(): Composer<ChatContext> {
     if (!answer.found || !withDays) {
       const said = answer.answers.find((a) => a.timeLimit)?.timeLimit;
       const text = answer.found
-        ? `手册里“${answer.answers[0]!.item}”的时限是“${said ?? '未写明'}”，推算不出具体日期。请用“提醒 日期 事项”自己设定，例如：提醒 12月5日前 ${what}`
-        : `手册里没有找到“${what}”这项工作，推算不出时限。请用“提醒 日期 事项”自己设定。`;
+        ? `手册里“${md(answer.answers[0]!.item)}”的时限是“${md(said ?? '未写明')}”，推算不出具体日期。请用“提醒 日期 事项”自己设定，例如：提醒 12月5日前 ${md(what)}`
+        : `手册里没有找到“${md(what)}”这项工作，推算不出时限。请用“提醒 日期 事项”自己设定。`;
       return ctx.reply(noticeCard('无法按手册时限设提醒', text, 'orange'));
     }
     const limit = limitDays(withDays.timeLimit)!;
@@ -151,15 +151,15 @@ export function reminderCommands(): Composer<ChatContext> {
     const forMe = /提醒我/.test(ctx.text);
     const body = ctx.text.replace(/^提醒我?|提醒我/, ' ').trim();
     const due = parseDue(body, ctx.now);
-    if (!due) return ctx.reply(badDate(ctx, `“${ctx.text}”里没有找到日期。`));
-    if (isPast(due, ctx.now)) return ctx.reply(badDate(ctx, `${due.said} 已经过去了。`));
+    if (!due) return ctx.reply(badDate(ctx, `“${md(ctx.text)}”里没有找到日期。`));
+    if (isPast(due, ctx.now)) return ctx.reply(badDate(ctx, `${md(due.said)} 已经过去了。`));
     let title = due.rest;
     const mention = forMe ? null : (ctx.mentions[0] ?? null);
     for (const m of ctx.mentions) title = title.split(`@${m.name}`).join(' ');
     const person = forMe || mention ? null : (ctx.services.engine.lexicon.persons.find((p) => title.includes(p)) ?? null);
     if (person) title = title.replace(person, ' ');
     title = title.replace(/^[\s,，、:：]+|[\s,，、。.!！]+$/g, '').replace(/\s+/g, ' ');
-    if (!title) return ctx.reply(noticeCard('缺少事项', `请写上要提醒的事，例如“提醒 ${due.said} 报送自查报告”。这次没有保存。`, 'orange'));
+    if (!title) return ctx.reply(noticeCard('缺少事项', `请写上要提醒的事，例如“提醒 ${md(due.said)} 报送自查报告”。这次没有保存。`, 'orange'));
     const answer = await ctx.services.answerer.ask(title);
     const record = answer.found && answer.intent !== 'person' ? (svc.record(answer.answers[0]?.id ?? null) ?? null) : null;
     const assignee: Pick<NewReminder, 'assigneeName' | 'assigneeOpenId'> = mention

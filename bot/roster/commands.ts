@@ -23,7 +23,7 @@ export function rosterCommands(): Composer<ChatContext> {
     const target = ctx.match![2]!.trim();
     if (!roster.known(name)) {
       const near = roster.suggest(name);
-      return ctx.reply(noticeCard('手册中没有这个人', `手册中没有“${name}”。${near.length ? `是不是：${near.join('、')}？` : '请核对姓名。'}`, 'orange'));
+      return ctx.reply(noticeCard('手册中没有这个人', `手册中没有“${md(name)}”。${near.length ? `是不是：${md(near.join('、'))}？` : '请核对姓名。'}`, 'orange'));
     }
     let openId: string | null = null;
     let email: string | null = null;
@@ -38,9 +38,9 @@ export function rosterCommands(): Composer<ChatContext> {
       if (!feishu) return ctx.reply(noticeCard('无法绑定', '飞书未开启，无法按邮箱或手机号查找用户。', 'orange'));
       const [found] = await feishu.userIds(by, [target]);
       openId = found?.openId ?? null;
-      if (!openId) return ctx.reply(noticeCard('找不到飞书用户', `飞书中没有${by === 'email' ? '邮箱' : '手机号'}为 ${target} 的用户（或不在应用可用范围内）。`, 'orange'));
+      if (!openId) return ctx.reply(noticeCard('找不到飞书用户', `飞书中没有${by === 'email' ? '邮箱' : '手机号'}为 ${md(target)} 的用户（或不在应用可用范围内）。`, 'orange'));
     } else {
-      return ctx.reply(noticeCard('绑定格式', `请这样写：\n- 绑定 ${name} @同事\n- 绑定 ${name} 邮箱地址\n- 绑定 ${name} 手机号`, 'orange'));
+      return ctx.reply(noticeCard('绑定格式', `请这样写：\n- 绑定 ${md(name)} @同事\n- 绑定 ${md(name)} 邮箱地址\n- 绑定 ${md(name)} 手机号`, 'orange'));
     }
     await roster.bind({ name, openId, email, mobile, source: 'chat' }, ctx.now);
     await ctx.reply(noticeCard('已绑定', `${md(name)} → <at id=${openId}></at>\n以后回答和每日提醒里提到${md(name)}时会 @ 这位同事。`, 'green'));
