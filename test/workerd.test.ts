@@ -41,6 +41,8 @@ const start = () =>
     d1Databases: { DB: 'gangzetong-test' },
     d1Persist: join(dirs.root, 'd1'),
     bindings: bindings(),
+    // No request.cf metadata: Miniflare would otherwise fetch it from workers.cloudflare.com.
+    cf: false,
   });
 
 /** Resolves with the first message the stub has received or receives that matches. */
