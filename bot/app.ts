@@ -19,7 +19,7 @@ export interface AppDeps {
   /** Answers through the configured embedder (remote: embedded asynchronously); defaults to engine.ask. */
   answer?: (question: string) => Promise<Answer>;
   /** Null when Feishu is not configured: the console and the API still work. */
-  feishu: { secrets: WebhookSecrets; events: EventSink } | null;
+  feishu: { secrets: WebhookSecrets; events: EventSink; now?: () => number } | null;
   log: Logger;
   /** Counts for operators (outbox, inbox …), shown by /healthz. */
   status?: () => Promise<Record<string, unknown>>;
@@ -78,7 +78,7 @@ export function createApp(deps: AppDeps): Hono {
     async (c) => {
       if (!deps.feishu) return c.json({ error: '飞书未配置：请设置 FEISHU_APP_ID 和 FEISHU_APP_SECRET' }, 503);
       const raw = new Uint8Array(await c.req.arrayBuffer());
-      const opened = openWebhook(raw, (name) => c.req.header(name), deps.feishu.secrets);
+      const opened = openWebhook(raw, (name) => c.req.header(name), deps.feishu.secrets, deps.feishu.now?.() ?? Date.now());
       if (opened.kind === 'rejected') {
         deps.log.warn('拒绝飞书回调', { status: opened.status, error: opened.error });
         return c.json({ error: opened.error }, opened.status);

@@ -27,6 +27,7 @@ import { rosterCommands } from './roster/commands.js';
 import { type parseRosterFile, Roster } from './roster/roster.js';
 import type { SqlState } from './sqlState.js';
 import type { Tasks } from './tasks.js';
+import { MAX_EVENT_AGE_MS } from './feishu/webhook.js';
 
 /** Everything a runtime provides: Node (SQLite, SDK) and Workers (D1, fetch) differ only here. */
 export interface BotParts {
@@ -58,8 +59,12 @@ export interface AssembledBot {
   pump(): Promise<void>;
 }
 
-/** Feishu re-sends an event for about 7 hours; de-dup entries are kept for two days. */
-const DEDUP_KEEP_MS = 48 * 3600_000;
+/**
+ * Feishu re-sends an event for about 7 hours; de-dup entries are kept for two days, well past the
+ * oldest event the webhook accepts, so an accepted event id is always still known when it comes again.
+ */
+export const DEDUP_KEEP_MS = 48 * 3600_000;
+if (DEDUP_KEEP_MS <= MAX_EVENT_AGE_MS) throw new Error('DEDUP_KEEP_MS must exceed MAX_EVENT_AGE_MS');
 
 /** Wires the bot from its parts: services, commands, Feishu, digests, the Hono app. */
 export async function assembleBot(p: BotParts): Promise<AssembledBot> {
@@ -113,7 +118,7 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
   const app = createApp({
     engine: () => engine,
     answer: (question) => services.answerer.ask(question),
-    feishu: feishu && config.feishu ? { secrets: config.feishu, events: feishu.bot } : null,
+    feishu: feishu && config.feishu ? { secrets: config.feishu, events: feishu.bot, now: () => clock.now() } : null,
     log,
     status: async () => (feishu ? { outbox: await state.outbox.counts() } : {}),
     guard: config.access ? accessGuard(config.access, () => clock.now()) : undefined,

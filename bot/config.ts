@@ -13,6 +13,10 @@ export interface FeishuConfig {
   domain: string;
   /** `http`: events arrive at POST /webhook/feishu; `ws`: the SDK's long connection, no public URL needed. */
   mode: 'http' | 'ws';
+  /** FEISHU_INSECURE_DEV=1: the webhook may run without a verification token (local debugging only). */
+  insecureDev: boolean;
+  /** How far a signed request timestamp may be from the server clock (FEISHU_REPLAY_WINDOW_SECONDS, default 300). */
+  replayWindowMs: number;
 }
 
 /** All settings, from the environment, in one place. */
@@ -52,14 +56,37 @@ function feishuConfig(env: Record<string, string | undefined>): FeishuConfig | n
   if (mode !== 'http' && mode !== 'ws') throw new ConfigError(`FEISHU_MODE 只能是 http 或 ws，而不是“${env.FEISHU_MODE}”`);
   const domain = (env.FEISHU_DOMAIN?.trim() || 'https://open.feishu.cn').replace(/\/+$/, '');
   if (!/^https?:\/\/[^/\s]+/.test(domain)) throw new ConfigError(`FEISHU_DOMAIN 不是有效网址：${env.FEISHU_DOMAIN}`);
-  return {
-    appId,
-    appSecret,
-    encryptKey: env.FEISHU_ENCRYPT_KEY?.trim() || null,
-    verificationToken: env.FEISHU_VERIFICATION_TOKEN?.trim() || null,
-    domain,
-    mode,
-  };
+  const encryptKey = env.FEISHU_ENCRYPT_KEY?.trim() || null;
+  const verificationToken = env.FEISHU_VERIFICATION_TOKEN?.trim() || null;
+  const insecure = env.FEISHU_INSECURE_DEV?.trim();
+  if (insecure && insecure !== '1' && insecure !== '0') throw new ConfigError(`FEISHU_INSECURE_DEV 只能是 1 或 0，而不是“${insecure}”`);
+  const insecureDev = insecure === '1';
+  // Fail closed: a public callback URL without a token accepts forged events from anyone.
+  if (mode === 'http' && !verificationToken && !insecureDev) {
+    throw new ConfigError(
+      '飞书事件回调模式（FEISHU_MODE=http）必须设置 FEISHU_VERIFICATION_TOKEN，并应同时设置 FEISHU_ENCRYPT_KEY' +
+        '（飞书开放平台 → 开发配置 → 事件与回调 → 加密策略）；否则任何人都能向回调地址发送伪造事件。' +
+        '仅在本机调试时可设 FEISHU_INSECURE_DEV=1 跳过此检查，或改用长连接模式 FEISHU_MODE=ws',
+    );
+  }
+  const windowS = positiveInt(env, 'FEISHU_REPLAY_WINDOW_SECONDS') ?? 300;
+  if (windowS > 3600) throw new ConfigError(`FEISHU_REPLAY_WINDOW_SECONDS 不能超过 3600（1 小时），而不是 ${windowS}`);
+  return { appId, appSecret, encryptKey, verificationToken, domain, mode, insecureDev, replayWindowMs: windowS * 1000 };
+}
+
+/** What the startup line must say about how the webhook is protected; empty when it is fully protected. */
+export function webhookWarnings(f: FeishuConfig | null): string[] {
+  if (!f || f.mode !== 'http') return [];
+  const out: string[] = [];
+  if (f.insecureDev && !f.verificationToken) {
+    out.push('!!! 危险：FEISHU_INSECURE_DEV=1，回调地址不校验来源，任何人都能伪造事件（改名单、让机器人往任意群发消息）。只可用于本机调试，切勿对外开放 !!!');
+  } else if (f.insecureDev) {
+    out.push('!!! 注意：FEISHU_INSECURE_DEV=1 已设置（已有 FEISHU_VERIFICATION_TOKEN，仍会校验），正式部署请删去 !!!');
+  }
+  if (f.verificationToken && !f.encryptKey) {
+    out.push('⚠ 未设置 FEISHU_ENCRYPT_KEY：回调只核对 Verification Token，不校验签名和请求时间，事件明文传输，截获的事件可被重放。请在飞书开放平台开启加密策略并设置 FEISHU_ENCRYPT_KEY');
+  }
+  return out;
 }
 
 function digestConfig(env: Record<string, string | undefined>): Config['digest'] {

@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { Cron } from 'croner';
-import { loadConfig } from '../config.js';
+import { loadConfig, webhookWarnings } from '../config.js';
 import { isLoopback } from '../console/access.js';
 import { sdkLogger } from '../node/larkApi.js';
 import { wsDispatcher } from '../node/wsDispatcher.js';
@@ -31,9 +31,6 @@ if (bot.feishu && config.feishu) {
   if (f.mode === 'ws') {
     ws = new lark.WSClient({ appId: f.appId, appSecret: f.appSecret, domain: f.domain, logger: sdkLogger(log) });
     void ws.start({ eventDispatcher: wsDispatcher(bot.feishu.bot, log) });
-  }
-  if (!f.encryptKey && !f.verificationToken && f.mode === 'http') {
-    log.warn('未设置 FEISHU_ENCRYPT_KEY 或 FEISHU_VERIFICATION_TOKEN：任何人都能向回调地址发送伪造事件');
   }
 }
 
@@ -71,7 +68,9 @@ const server = serve({ fetch: bot.app.fetch, hostname: config.host, port: config
   if (!config.feishu) console.log('  飞书：未开启（设置 FEISHU_APP_ID 和 FEISHU_APP_SECRET 后开启）');
   else if (config.feishu.mode === 'ws') console.log(`  飞书：已开启，长连接模式（${config.feishu.domain}）`);
   else console.log(`  飞书：已开启，事件回调地址 ${base}/webhook/feishu（${config.feishu.domain}）`);
+  for (const w of webhookWarnings(config.feishu)) console.log(`  ${w}`);
 });
+for (const w of webhookWarnings(config.feishu)) log.warn(w);
 
 server.once('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EADDRINUSE') console.error(`端口 ${config.port} 已被占用，请设置 PORT（如 PORT=${config.port + 1} npm start）`);

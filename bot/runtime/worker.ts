@@ -9,7 +9,7 @@ import { MemoryIndex } from '../../retrieval/memoryIndex.js';
 import { BigramSegmenter } from '../../retrieval/segmenter.js';
 import { type AssembledBot, assembleBot } from '../assemble.js';
 import { type Clock, systemClock } from '../clock.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, webhookWarnings } from '../config.js';
 import { FetchFeishuApi } from '../feishu/fetchApi.js';
 import { jsonLogger, type Logger } from '../log.js';
 import { DeadlineFileError, parseDeadlines } from '../reminders/deadlines.js';
@@ -58,6 +58,7 @@ export async function createWorkerBot(seed: WorkerSeed, env: WorkerEnv, o: { clo
   const log = o.log ?? jsonLogger((line) => console.log(line));
   const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
   const config = loadConfig(vars);
+  for (const w of webhookWarnings(config.feishu)) log.warn(w);
   const segmenter = new BigramSegmenter();
   if (config.embeddings.provider === 'transformers') throw new ConfigError('Workers 上不能用 EMBEDDINGS_MODEL_DIR（本地模型目录只在 Node 上可用）');
   const source = await embedderFor(config.embeddings, { segmenter, id: WORKER_SEGMENTER_ID });

@@ -5,7 +5,7 @@ import { memoryLogger } from '../../bot/log.js';
 import { createNodeBot, type NodeBot } from '../../bot/runtime/nodeBot.js';
 import { scratch } from '../helpers.js';
 import { ManualClock } from './clock.js';
-import { atBot, deliver, type MessageOpts } from './feishuEvents.js';
+import { atBot, createdAt, deliver, type MessageOpts } from './feishuEvents.js';
 import type { StubMessage } from './feishuStub.js';
 import { FeishuStub } from './feishuStub.js';
 
@@ -76,9 +76,10 @@ export class BotHarness {
     this.dirs.cleanup();
   }
 
-  /** POSTs an event the way Feishu does (encrypted and signed where a key is set). */
+  /** POSTs an event the way Feishu does (encrypted and signed where a key is set), created and sent at the harness clock's now. */
   async event(body: unknown, o: { pretty?: boolean; headers?: Record<string, string> } = {}): Promise<Response> {
-    const req = deliver(body, { encryptKey: this.encryptKey }, o);
+    const now = this.clock.now();
+    const req = deliver(createdAt(body, now), { encryptKey: this.encryptKey }, { ...o, now });
     return fetch(`${this.url}/webhook/feishu`, { method: 'POST', body: req.body, headers: { ...req.headers, ...o.headers } });
   }
 

@@ -65,16 +65,24 @@ export function cardEvent(value: Record<string, string>, o: { chatId?: string; m
 }
 
 /** The HTTP request Feishu would make: encrypted with the key and signed over the exact bytes. */
-export function deliver(body: unknown, secrets: { encryptKey?: string | null }, o: { pretty?: boolean } = {}): { body: string; headers: Record<string, string> } {
+export function deliver(body: unknown, secrets: { encryptKey?: string | null }, o: { pretty?: boolean; now?: number } = {}): { body: string; headers: Record<string, string> } {
   const plain = JSON.stringify(body);
   const wire = secrets.encryptKey ? JSON.stringify({ encrypt: encryptEvent(secrets.encryptKey, plain) }, null, o.pretty ? 2 : 0) : JSON.stringify(body, null, o.pretty ? 2 : 0);
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
   if (secrets.encryptKey) {
-    const ts = String(Math.floor(Date.now() / 1000));
+    const ts = String(Math.floor((o.now ?? Date.now()) / 1000));
     const nonce = randomBytes(8).toString('hex');
     headers['x-lark-request-timestamp'] = ts;
     headers['x-lark-request-nonce'] = nonce;
     headers['x-lark-signature'] = signEvent(ts, nonce, secrets.encryptKey, wire);
   }
   return { body: wire, headers };
+}
+
+/** The event with its header.create_time moved to `now`, in the unit it had (ms, or µs for card callbacks). */
+export function createdAt<T>(body: T, now: number): T {
+  const b = body as { header?: { create_time?: unknown } };
+  if (!b || typeof b !== 'object' || !b.header || typeof b.header.create_time !== 'string') return body;
+  const micro = b.header.create_time.length >= 15;
+  return { ...b, header: { ...b.header, create_time: String(micro ? now * 1000 : now) } } as T;
 }
