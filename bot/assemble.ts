@@ -60,6 +60,12 @@ export interface AssembledBot {
 /** Feishu re-sends an event for about 7 hours; de-dup entries are kept for two days. */
 const DEDUP_KEEP_MS = 48 * 3600_000;
 
+/** What /healthz says about messages: counts, and how long the oldest unsent one has waited. */
+async function outboxHealth(state: SqlState, now: number) {
+  const oldest = await state.outbox.oldestPendingAt();
+  return { ...(await state.outbox.counts()), oldestPendingAgeS: oldest === null ? null : Math.round((now - oldest) / 1000) };
+}
+
 /** Wires the bot from its parts: services, commands, Feishu, digests, the Hono app. */
 export async function assembleBot(p: BotParts): Promise<AssembledBot> {
   const { engine, state, api, config, clock, log, tasks } = p;
@@ -81,7 +87,7 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
 
   let feishu: AssembledBot['feishu'] = null;
   if (config.feishu && api) {
-    const outbox = new Outbox({ store: state.outbox, api, clock, log });
+    const outbox = new Outbox({ store: state.outbox, api, clock, log, owner: state.owner, maxAgeMs: config.feishu.replyMaxAgeMs });
     const bot = new FeishuBot({
       api,
       inbox: state.inbox,
@@ -102,9 +108,12 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
       log.warn('飞书未开启，每日提醒未发送', { chatId, key });
       return false;
     }
-    const ids = await feishu.outbox.send(
+    // Queued once per chat and day as a whole: a re-run after the list grew adds no pages.
+    const ids = await feishu.outbox.enqueue(
       cards.map((c, i) => ({ chatId, replyTo: null, msgType: 'interactive' as const, content: JSON.stringify(c), dedupeKey: `${key}:${i}`, purpose: 'digest' })),
+      key,
     );
+    await feishu.outbox.deliverNow(ids);
     return ids.some((id) => id !== null);
   };
   const digest = new DigestRunner({ service: reminders, send: sendDigest, mention: (n) => services.mention(n), schedule: config.digest, log });
@@ -114,7 +123,7 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
     answer: (question) => services.answerer.ask(question),
     feishu: feishu && config.feishu ? { secrets: config.feishu, events: feishu.bot } : null,
     log,
-    status: async () => (feishu ? { outbox: await state.outbox.counts() } : {}),
+    status: async () => (feishu ? { outbox: await outboxHealth(state, clock.now()) } : {}),
     extend: (app) => mountConsolePages(app, { org: () => services.org, deadlines: () => reminders.deadlines, calendar: p.calendar, now: () => clock.now() }),
   });
 

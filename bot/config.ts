@@ -11,7 +11,19 @@ export interface FeishuConfig {
   domain: string;
   /** `http`: events arrive at POST /webhook/feishu; `ws`: the SDK's long connection, no public URL needed. */
   mode: 'http' | 'ws';
+  /** Longest wait for one call to Feishu (FEISHU_TIMEOUT_MS, default 10 s). */
+  timeoutMs?: number;
+  /** How long an unsent reply is still worth sending during an outage (FEISHU_REPLY_MAX_AGE_HOURS, default 6). */
+  replyMaxAgeMs?: number;
 }
+
+const positive = (env: Record<string, string | undefined>, name: string, fallback: number): number => {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${name} 应为正数，而不是“${raw}”`);
+  return n;
+};
 
 /** All settings, from the environment, in one place. */
 export interface Config {
@@ -55,6 +67,8 @@ function feishuConfig(env: Record<string, string | undefined>): FeishuConfig | n
     verificationToken: env.FEISHU_VERIFICATION_TOKEN?.trim() || null,
     domain,
     mode,
+    timeoutMs: positive(env, 'FEISHU_TIMEOUT_MS', 10_000),
+    replyMaxAgeMs: positive(env, 'FEISHU_REPLY_MAX_AGE_HOURS', 6) * 3600_000,
   };
 }
 

@@ -20,6 +20,8 @@ export interface CardContext {
   /** The message that holds the clicked card. */
   messageId: string;
   operatorOpenId: string | null;
+  /** The click (card, operator, button): side effects keyed to it happen once however often it is delivered. */
+  eventKey: string;
   now: number;
   services: BotServices;
   /** Replies under the card; a repeated delivery of the same click sends nothing more. */
@@ -126,10 +128,13 @@ export class FeishuBot {
     return {};
   }
 
-  /** Handles events left unhandled by a crash, a restart or an error (not ones just received). */
-  async resume(limit = 200): Promise<number> {
+  /**
+   * Handles events left unhandled by a crash, a restart or an error (not ones just received, unless
+   * `all`: at start-up, once the leases of dead processes have been freed).
+   */
+  async resume(limit = 200, all = false): Promise<number> {
     const now = this.o.clock.now();
-    const pending = await this.o.inbox.pending(limit, now - RESUME_AFTER_MS, now);
+    const pending = await this.o.inbox.pending(limit, all ? now + 1 : now - RESUME_AFTER_MS, now);
     await Promise.all(pending.map((e) => this.process(e)));
     return pending.length;
   }
@@ -183,6 +188,7 @@ export class FeishuBot {
       sender: { openId: msg.senderOpenId },
       mentions: msg.mentions,
       messageId: msg.messageId,
+      eventKey: `msg:${msg.messageId}`,
       now: this.o.clock.now(),
       services: this.o.services,
       reply,
@@ -215,6 +221,7 @@ export class FeishuBot {
       chatId,
       messageId,
       operatorOpenId: operator,
+      eventKey: key,
       now: this.o.clock.now(),
       services: this.o.services,
       reply: (...cards) => queue(cards, `button:${value.action ?? ''}`),
@@ -231,6 +238,7 @@ export class FeishuBot {
           sender: { openId: operator },
           mentions: [],
           messageId: messageId || null,
+          eventKey: key,
           now: this.o.clock.now(),
           services: this.o.services,
           reply: async (...c) => void cards.push(...c),
