@@ -101,9 +101,11 @@ export class Outbox {
     const prev = this.chains.get(chat) ?? Promise.resolve();
     const next = prev.then(work, work);
     this.chains.set(chat, next);
-    void next.finally(() => {
+    const done = () => {
       if (this.chains.get(chat) === next) this.chains.delete(chat);
-    });
+    };
+    // The caller sees the failure through `next`; this branch must not raise an unhandled one.
+    void next.then(done, done);
     return next;
   }
 

@@ -49,6 +49,8 @@ async function changeStatus(
   if (!mayChange(r, who.chatId, who.openId, who.names)) return { ok: false, message: `#${id} 不是本群的提醒，只有设置人或负责人可以修改。` };
   if (r.status !== 'open' && r.status === status) return { ok: true, message: `#${id} 已经是${status === 'done' ? '完成' : '取消'}状态。`, view: svc.view(r, beijingDate(now)) };
   const updated = (await svc.store.setStatus(id, status, now, who.openId, key))!;
+  // The same click or message handled before, and the reminder changed since: that later change stands.
+  if (updated.status !== status) return { ok: true, message: `#${id} 这次操作之前已处理过，之后又有改动，保持当前状态。`, view: svc.view(updated, beijingDate(now)) };
   return { ok: true, message: `#${id} 已${status === 'done' ? '完成' : '取消'}：${r.title}`, view: svc.view(updated, beijingDate(now)) };
 }
 

@@ -85,6 +85,7 @@ export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Pro
     log,
     tasks,
   });
+  let closed = false;
   return {
     ...bot,
     engine,
@@ -112,12 +113,15 @@ export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Pro
       ]);
       clearTimeout(timer);
       await state.releaseLeases();
+      closed = true;
       if (!finished) log.warn('停止时仍有未完成的工作，已释放租约，交由下次启动或其他实例处理', { graceMs });
       await state.close();
       return { finished };
     },
     async close() {
       await tasks.idle();
+      if (closed) return;
+      closed = true;
       await state.close();
     },
   };
