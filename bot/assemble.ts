@@ -99,6 +99,7 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
       tasks,
       cardActions: { ...answerActions, ...reminderActions, ...onboardingActions },
       events: welcomeHandlers(state.roster, () => engine.examples()),
+      maxAgeMs: config.feishu.replyMaxAgeMs,
     });
     feishu = { bot, outbox, api };
   }

@@ -135,17 +135,18 @@ export class Outbox {
       }
       await this.slot(row.chatId);
       attempts++;
-      const late = row.replyTo !== null && clock.now() - row.createdAt >= (this.o.lateAfterMs ?? 5 * 60_000);
+      const askedAt = row.askedAt ?? row.createdAt;
+      const late = row.replyTo !== null && clock.now() - askedAt >= (this.o.lateAfterMs ?? 5 * 60_000);
       try {
         const { messageId } = await api.send({
           chatId: row.chatId,
           replyTo: row.replyTo,
           msgType: row.msgType,
-          content: late ? withNote(row, lateNote(row.createdAt, clock.now())) : row.content,
+          content: late ? withNote(row, lateNote(askedAt, clock.now())) : row.content,
           uuid: row.uuid,
         });
         await store.sent(row.id, messageId, clock.now(), attempts);
-        if (late) log.info('飞书恢复后补发', { outbox: row.id, chat: row.chatId, queuedAt: row.createdAt });
+        if (late) log.info('飞书恢复后补发', { outbox: row.id, chat: row.chatId, askedAt });
         return;
       } catch (e) {
         const err = FeishuError.from(e);

@@ -72,7 +72,8 @@ const MIGRATIONS: string[] = [
   `alter table inbox add column lease_owner text;
    create table effects (key text primary key, result text, at integer not null);
    alter table reminders add column source_key text;
-   create unique index reminders_source on reminders (source_key);`,
+   create unique index reminders_source on reminders (source_key);
+   alter table outbox add column asked_at integer;`,
 ];
 
 const uuid = () => globalThis.crypto.randomUUID();
@@ -91,6 +92,7 @@ const toOutboxRow = (r: Record<string, unknown>): OutboxRow => ({
   createdAt: r.created_at as number,
   messageId: r.message_id as string | null,
   lastError: r.last_error as string | null,
+  askedAt: (r.asked_at as number | null) ?? null,
 });
 
 const toReminder = (r: Record<string, unknown>): Reminder => ({
@@ -279,9 +281,9 @@ function outbox(db: SqlDb): OutboxStore {
   return {
     async add(messages, at, key) {
       const insert = messages.map((m) => ({
-          sql: `insert or ignore into outbox (uuid, chat_id, reply_to, msg_type, content, dedupe_key, purpose, next_at, created_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          params: [uuid(), m.chatId, m.replyTo, m.msgType, m.content, m.dedupeKey ?? null, m.purpose, at, at],
+          sql: `insert or ignore into outbox (uuid, chat_id, reply_to, msg_type, content, dedupe_key, purpose, next_at, created_at, asked_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          params: [uuid(), m.chatId, m.replyTo, m.msgType, m.content, m.dedupeKey ?? null, m.purpose, at, at, m.askedAt ?? null],
       }));
       if (key) {
         // The whole set once per key: a second run, even with more pages, queues nothing.
@@ -302,8 +304,8 @@ function outbox(db: SqlDb): OutboxStore {
       const out: (OutboxRow | null)[] = [];
       for (const m of messages) {
         const r = await db.run(
-          `insert or ignore into outbox (uuid, chat_id, reply_to, msg_type, content, dedupe_key, purpose, next_at, created_at, lease_owner, lease_until)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning *`,
+          `insert or ignore into outbox (uuid, chat_id, reply_to, msg_type, content, dedupe_key, purpose, next_at, created_at, lease_owner, lease_until, asked_at)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning *`,
           uuid(),
           m.chatId,
           m.replyTo,
@@ -315,6 +317,7 @@ function outbox(db: SqlDb): OutboxStore {
           at,
           owner,
           until,
+          m.askedAt ?? null,
         );
         out.push(r.rows[0] ? toOutboxRow(r.rows[0]) : null);
       }

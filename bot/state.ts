@@ -44,6 +44,8 @@ export interface OutboxMessage {
   dedupeKey?: string | null;
   /** What the message is, for logs: "answer", "digest", "welcome" … */
   purpose: string;
+  /** When the question it answers arrived; a reply sent much later says so. Defaults to when it was queued. */
+  askedAt?: number | null;
 }
 
 export interface OutboxRow extends OutboxMessage {
