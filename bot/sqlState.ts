@@ -266,6 +266,8 @@ function inbox(db: SqlDb, owner: string): Inbox {
       await db.run('update inbox set status = ?, note = ?, lease_until = null, lease_owner = null where event_id = ?', status, note ?? null, eventId);
     },
     async prune(before) {
+      // Effect keys live as long as the events that could re-run them.
+      await db.run('delete from effects where at < ?', before);
       return (await db.run(`delete from inbox where received_at < ? and status != 'received'`, before)).changes;
     },
   };
@@ -374,32 +376,28 @@ function reminders(db: SqlDb): ReminderStore {
         const had = await db.get('select * from reminders where source_key = ?', key);
         if (had) return toReminder(had);
       }
-      const res = await db.run(
-        `insert or ignore into reminders (chat_id, creator, assignee_name, assignee_open_id, title, due_date, due_time, record_id, origin, calendar_key, created_at, updated_at, source_key)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning *`,
-        r.chatId,
-        r.creator,
-        r.assigneeName,
-        r.assigneeOpenId,
-        r.title,
-        r.dueDate,
-        r.dueTime,
-        r.recordId,
-        r.origin,
-        r.calendarKey,
-        at,
-        at,
-        key ?? null,
-      );
-      const row = res.rows[0];
+      // The reminder and its first history line in one transaction: a crash leaves both or neither.
+      const [res] = await db.batch([
+        {
+          sql: `insert or ignore into reminders (chat_id, creator, assignee_name, assignee_open_id, title, due_date, due_time, record_id, origin, calendar_key, created_at, updated_at, source_key)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning *`,
+          params: [r.chatId, r.creator, r.assigneeName, r.assigneeOpenId, r.title, r.dueDate, r.dueTime, r.recordId, r.origin, r.calendarKey, at, at, key ?? null],
+        },
+        {
+          // When the insert was ignored, last_insert_rowid() is an older reminder, which has its line already.
+          sql: `insert into reminder_history (reminder_id, at, actor, action, detail)
+                select id, ?, ?, 'created', ? from reminders
+                where id = last_insert_rowid() and not exists (select 1 from reminder_history h where h.reminder_id = reminders.id)`,
+          params: [at, r.creator, fmt(r.dueDate, r.dueTime)],
+        },
+      ]);
+      const row = res!.rows[0];
       if (!row) {
         // A concurrent run of the same event created it.
         const had = key ? await db.get('select * from reminders where source_key = ?', key) : undefined;
         return had ? toReminder(had) : null;
       }
-      const created = toReminder(row);
-      await db.batch([history(created.id, at, r.creator, 'created', fmt(r.dueDate, r.dueTime))]);
-      return created;
+      return toReminder(row);
     },
     get: fetch,
     async open(f) {
