@@ -60,10 +60,15 @@ export interface AssembledBot {
 /** Feishu re-sends an event for about 7 hours; de-dup entries are kept for two days. */
 const DEDUP_KEEP_MS = 48 * 3600_000;
 
-/** What /healthz says about messages: counts, and how long the oldest unsent one has waited. */
+const ageS = (at: number | null, now: number) => (at === null ? null : Math.round((now - at) / 1000));
+
+/** What /healthz says about messages (counts, how long the oldest unsent one has waited) and events not yet handled. */
 async function outboxHealth(state: SqlState, now: number) {
-  const oldest = await state.outbox.oldestPendingAt();
-  return { ...(await state.outbox.counts()), oldestPendingAgeS: oldest === null ? null : Math.round((now - oldest) / 1000) };
+  const events = await state.inbox.backlog();
+  return {
+    outbox: { ...(await state.outbox.counts()), oldestPendingAgeS: ageS(await state.outbox.oldestPendingAt(), now) },
+    events: { pending: events.pending, failed: events.failed, oldestPendingAgeS: ageS(events.oldestAt, now) },
+  };
 }
 
 /** Wires the bot from its parts: services, commands, Feishu, digests, the Hono app. */
@@ -124,7 +129,7 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
     answer: (question) => services.answerer.ask(question),
     feishu: feishu && config.feishu ? { secrets: config.feishu, events: feishu.bot } : null,
     log,
-    status: async () => (feishu ? { outbox: await outboxHealth(state, clock.now()) } : {}),
+    status: async () => (feishu ? await outboxHealth(state, clock.now()) : {}),
     extend: (app) => mountConsolePages(app, { org: () => services.org, deadlines: () => reminders.deadlines, calendar: p.calendar, now: () => clock.now() }),
   });
 

@@ -265,6 +265,12 @@ function inbox(db: SqlDb, owner: string): Inbox {
     async finish(eventId, status, note) {
       await db.run('update inbox set status = ?, note = ?, lease_until = null, lease_owner = null where event_id = ?', status, note ?? null, eventId);
     },
+    async backlog() {
+      const r = await db.get<{ n: number; at: number | null; failed: number }>(
+        `select sum(status = 'received') as n, min(case when status = 'received' then received_at end) as at, sum(status = 'failed') as failed from inbox`,
+      );
+      return { pending: r?.n ?? 0, oldestAt: r?.at ?? null, failed: r?.failed ?? 0 };
+    },
     async prune(before) {
       // Effect keys live as long as the events that could re-run them.
       await db.run('delete from effects where at < ?', before);

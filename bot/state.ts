@@ -29,6 +29,8 @@ export interface Inbox {
    */
   begin(eventId: string, now: number, leaseMs: number): Promise<boolean>;
   finish(eventId: string, status: InboxStatus, note?: string): Promise<void>;
+  /** Events not handled yet (waiting out a Feishu outage, or in hand), when the oldest arrived, and those given up (still kept). */
+  backlog(): Promise<{ pending: number; oldestAt: number | null; failed: number }>;
   /** Forgets events older than `before` (Feishu re-sends for about 7 hours). */
   prune(before: number): Promise<number>;
 }

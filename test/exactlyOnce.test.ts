@@ -236,13 +236,18 @@ describe('a long Feishu outage', () => {
       h.stub.botInfoDown = true;
       await h.event(atBot('谁负责测绘作业证初审?', h.stub.botOpenId, { chatId: 'oc_out', messageId: 'om_out' }));
       await h.idle();
-      const health = async () => ((await (await fetch(`${h.url}/healthz`)).json()) as { outbox: Record<string, number | null> }).outbox;
+      type Health = { outbox: Record<string, number | null>; events: Record<string, number | null> };
+      const healthz = async () => (await (await fetch(`${h.url}/healthz`)).json()) as Health;
+      const health = async () => (await healthz()).outbox;
       for (let t = 0; t < 60; t += 5) {
         h.clock.advance(5 * 60_000);
         await h.bot.pump();
       }
       expect(h.stub.messages).toHaveLength(0);
       expect(await health()).toMatchObject({ pending: 0, failed: 0 });
+      const waiting = (await healthz()).events;
+      expect(waiting).toMatchObject({ pending: 1, failed: 0 });
+      expect(waiting.oldestPendingAgeS).toBeGreaterThanOrEqual(3600);
       // The bot learns its identity again, answers, and the answer itself waits out the rest of the outage.
       h.stub.botInfoDown = false;
       for (let t = 0; t < 30; t += 5) {
