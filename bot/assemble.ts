@@ -66,6 +66,17 @@ export interface AssembledBot {
 export const DEDUP_KEEP_MS = 48 * 3600_000;
 if (DEDUP_KEEP_MS <= MAX_EVENT_AGE_MS) throw new Error('DEDUP_KEEP_MS must exceed MAX_EVENT_AGE_MS');
 
+const ageS = (at: number | null, now: number) => (at === null ? null : Math.round((now - at) / 1000));
+
+/** What /healthz says about messages (counts, how long the oldest unsent one has waited) and events not yet handled. */
+async function outboxHealth(state: SqlState, now: number) {
+  const events = await state.inbox.backlog();
+  return {
+    outbox: { ...(await state.outbox.counts()), oldestPendingAgeS: ageS(await state.outbox.oldestPendingAt(), now) },
+    events: { pending: events.pending, failed: events.failed, oldestPendingAgeS: ageS(events.oldestAt, now) },
+  };
+}
+
 /** Wires the bot from its parts: services, commands, Feishu, digests, the Hono app. */
 export async function assembleBot(p: BotParts): Promise<AssembledBot> {
   const { engine, state, api, config, clock, log, tasks } = p;
@@ -87,7 +98,7 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
 
   let feishu: AssembledBot['feishu'] = null;
   if (config.feishu && api) {
-    const outbox = new Outbox({ store: state.outbox, api, clock, log });
+    const outbox = new Outbox({ store: state.outbox, api, clock, log, owner: state.owner, maxAgeMs: config.feishu.replyMaxAgeMs });
     const bot = new FeishuBot({
       api,
       inbox: state.inbox,
@@ -99,6 +110,7 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
       tasks,
       cardActions: { ...answerActions, ...reminderActions, ...onboardingActions },
       events: welcomeHandlers(state.roster, () => engine.examples()),
+      maxAgeMs: config.feishu.replyMaxAgeMs,
     });
     feishu = { bot, outbox, api };
   }
@@ -108,9 +120,12 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
       log.warn('飞书未开启，每日提醒未发送', { chatId, key });
       return false;
     }
-    const ids = await feishu.outbox.send(
+    // Queued once per chat and day as a whole: a re-run after the list grew adds no pages.
+    const ids = await feishu.outbox.enqueue(
       cards.map((c, i) => ({ chatId, replyTo: null, msgType: 'interactive' as const, content: JSON.stringify(c), dedupeKey: `${key}:${i}`, purpose: 'digest' })),
+      key,
     );
+    await feishu.outbox.deliverNow(ids);
     return ids.some((id) => id !== null);
   };
   const digest = new DigestRunner({ service: reminders, send: sendDigest, mention: (n) => services.mention(n), schedule: config.digest, log });
@@ -120,7 +135,7 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
     answer: (question) => services.answerer.ask(question),
     feishu: feishu && config.feishu ? { secrets: config.feishu, events: feishu.bot, now: () => clock.now() } : null,
     log,
-    status: async () => (feishu ? { outbox: await state.outbox.counts() } : {}),
+    status: async () => (feishu ? await outboxHealth(state, clock.now()) : {}),
     guard: config.access ? accessGuard(config.access, () => clock.now()) : undefined,
     extend: (app) => mountConsolePages(app, { org: () => services.org, deadlines: () => reminders.deadlines, calendar: p.calendar, now: () => clock.now() }),
   });

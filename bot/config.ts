@@ -17,7 +17,19 @@ export interface FeishuConfig {
   insecureDev: boolean;
   /** How far a signed request timestamp may be from the server clock (FEISHU_REPLAY_WINDOW_SECONDS, default 300). */
   replayWindowMs: number;
+  /** Longest wait for one call to Feishu (FEISHU_TIMEOUT_MS, default 10 s). */
+  timeoutMs?: number;
+  /** How long an unsent reply is still worth sending during an outage (FEISHU_REPLY_MAX_AGE_HOURS, default 6). */
+  replyMaxAgeMs?: number;
 }
+
+const positive = (env: Record<string, string | undefined>, name: string, fallback: number): number => {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${name} 应为正数，而不是“${raw}”`);
+  return n;
+};
 
 /** All settings, from the environment, in one place. */
 export interface Config {
@@ -71,7 +83,18 @@ function feishuConfig(env: Record<string, string | undefined>): FeishuConfig | n
   }
   const windowS = positiveInt(env, 'FEISHU_REPLAY_WINDOW_SECONDS') ?? 300;
   if (windowS > 3600) throw new ConfigError(`FEISHU_REPLAY_WINDOW_SECONDS 不能超过 3600（1 小时），而不是 ${windowS}`);
-  return { appId, appSecret, encryptKey, verificationToken, domain, mode, insecureDev, replayWindowMs: windowS * 1000 };
+  return {
+    appId,
+    appSecret,
+    encryptKey,
+    verificationToken,
+    domain,
+    mode,
+    insecureDev,
+    replayWindowMs: windowS * 1000,
+    timeoutMs: positive(env, 'FEISHU_TIMEOUT_MS', 10_000),
+    replyMaxAgeMs: positive(env, 'FEISHU_REPLY_MAX_AGE_HOURS', 6) * 3600_000,
+  };
 }
 
 /** What the startup line must say about how the webhook is protected; empty when it is fully protected. */

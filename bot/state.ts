@@ -29,6 +29,8 @@ export interface Inbox {
    */
   begin(eventId: string, now: number, leaseMs: number): Promise<boolean>;
   finish(eventId: string, status: InboxStatus, note?: string): Promise<void>;
+  /** Events not handled yet (waiting out a Feishu outage, or in hand), when the oldest arrived, and those given up (still kept). */
+  backlog(): Promise<{ pending: number; oldestAt: number | null; failed: number }>;
   /** Forgets events older than `before` (Feishu re-sends for about 7 hours). */
   prune(before: number): Promise<number>;
 }
@@ -44,6 +46,8 @@ export interface OutboxMessage {
   dedupeKey?: string | null;
   /** What the message is, for logs: "answer", "digest", "welcome" … */
   purpose: string;
+  /** When the question it answers arrived; a reply sent much later says so. Defaults to when it was queued. */
+  askedAt?: number | null;
 }
 
 export interface OutboxRow extends OutboxMessage {
@@ -58,8 +62,11 @@ export interface OutboxRow extends OutboxMessage {
 
 /** Messages waiting to be sent: nothing leaves the bot except through here. */
 export interface OutboxStore {
-  /** Queues messages; returns the new row ids, null where the dedupe key already existed. */
-  add(messages: OutboxMessage[], at: number): Promise<(number | null)[]>;
+  /**
+   * Queues messages; returns the new row ids, null where the dedupe key already existed. With `key`, the
+   * set is queued at most once per key, whatever it holds the second time (a digest's pages).
+   */
+  add(messages: OutboxMessage[], at: number, key?: string): Promise<(number | null)[]>;
   /** Queues messages already leased to `owner` until `until`, for sending at once; null where the key existed. */
   addLeased(messages: OutboxMessage[], at: number, owner: string, until: number): Promise<(OutboxRow | null)[]>;
   /** Takes due rows for `leaseMs`, so that two processes never send the same row at once. */
@@ -70,4 +77,6 @@ export interface OutboxStore {
   failed(id: number, error: string, attempts: number): Promise<void>;
   get(id: number): Promise<OutboxRow | null>;
   counts(): Promise<Record<'pending' | 'sent' | 'failed', number>>;
+  /** When the oldest message still waiting was queued; null when none waits. */
+  oldestPendingAt(): Promise<number | null>;
 }

@@ -213,7 +213,8 @@ describe('an event that cannot be handled yet', () => {
       await h.bot.pump();
       expect(h.stub.messages.map((m) => m.target)).toEqual(['om_later_1']);
 
-      await BotHarness.run({}, async (h2) => {
+      // Feishu failing is waited out for as long as a reply is useful (here 3 minutes), then the asker is told.
+      await BotHarness.run({ env: { FEISHU_REPLY_MAX_AGE_HOURS: '0.05' } }, async (h2) => {
         h2.stub.botInfoDown = true;
         await h2.event(atBot('谁负责测绘作业证初审?', h2.stub.botOpenId, { messageId: 'om_never' }));
         await h2.idle();

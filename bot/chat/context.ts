@@ -35,6 +35,11 @@ export interface ChatContext {
   /** People @-mentioned besides the bot. */
   mentions: Mention[];
   messageId: string | null;
+  /**
+   * What caused this run (a message, a card click): side effects are keyed to it, so handling the same
+   * event again (a crash, a lease taken over, a re-delivery) changes nothing twice. Null from the console.
+   */
+  eventKey?: string | null;
   /** Milliseconds since the epoch, from the injected clock. */
   now: number;
   services: BotServices;

@@ -52,7 +52,11 @@ const pump = async () => {
     log.error('后台维护出错', { error: String(e) });
   }
 };
-void pump();
+// First take over what a crashed predecessor left, then the regular upkeep.
+void bot
+  .recover()
+  .catch((e) => log.error('启动接管出错', { error: String(e) }))
+  .then(pump);
 const timer = setInterval(pump, PUMP_EVERY_MS);
 
 const server = serve({ fetch: bot.app.fetch, hostname: config.host, port: config.port }, (info) => {
@@ -83,15 +87,24 @@ server.once('error', (e: NodeJS.ErrnoException) => {
   void bot.close().finally(() => process.exit(1));
 });
 
+/** Work in hand gets this long at shutdown; what is left is released to the next process. */
+const SHUTDOWN_GRACE_MS = 3_000;
 let stopping = false;
 const stop = async () => {
   if (stopping) return;
   stopping = true;
+  // A hung call must not keep the process: exit regardless a little after the grace period.
+  setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS + 2_000).unref();
   clearInterval(timer);
   digestJob.stop();
   ws?.close({ force: true });
   server.close();
-  await bot.close();
+  (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+  try {
+    await bot.shutdown(SHUTDOWN_GRACE_MS);
+  } catch (e) {
+    log.error('停止时出错', { error: String(e) });
+  }
   process.exit(0);
 };
 process.on('SIGINT', stop);

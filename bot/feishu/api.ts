@@ -39,8 +39,23 @@ export class FeishuError extends Error {
     this.name = 'FeishuError';
   }
 
+  /** A call that got no answer within `ms`: it may still land, so it is retried under the same uuid, later. */
+  static timeout(ms: number): FeishuError {
+    const e = new FeishuError(`飞书接口 ${ms} ms 内无响应`, null, null, true, null);
+    e.timedOut = true;
+    return e;
+  }
+
+  timedOut = false;
+
   static from(e: unknown): FeishuError {
     if (e instanceof FeishuError) return e;
+    const netCode = (e as { code?: unknown })?.code;
+    if (netCode === 'ECONNABORTED' || netCode === 'ETIMEDOUT' || (e as Error)?.name === 'TimeoutError') {
+      const f = FeishuError.timeout(0);
+      f.message = String((e as Error).message ?? e);
+      return f;
+    }
     const err = e as {
       message?: string;
       response?: { status?: number; data?: { code?: number; msg?: string }; headers?: Record<string, unknown> };

@@ -7,7 +7,7 @@ import type { Outbox } from '../outbox.js';
 import type { Inbox, InboxEvent, OutboxMessage } from '../state.js';
 import { cleanText } from '../input.js';
 import { type Tasks, TurnQueue } from '../tasks.js';
-import type { FeishuApi } from './api.js';
+import { type FeishuApi, FeishuError } from './api.js';
 import { type IncomingMessage, type ReceiveEvent, readMessage } from './message.js';
 
 /** What a card button click answers within Feishu's 3 seconds. */
@@ -21,6 +21,8 @@ export interface CardContext {
   /** The message that holds the clicked card. */
   messageId: string;
   operatorOpenId: string | null;
+  /** The click (card, operator, button): side effects keyed to it happen once however often it is delivered. */
+  eventKey: string;
   now: number;
   services: BotServices;
   /** Replies under the card; a repeated delivery of the same click sends nothing more. */
@@ -49,6 +51,11 @@ export interface FeishuBotOptions {
   events?: Record<string, EventHandler>;
   /** Tries before an event that keeps failing is given up (and the asker told). */
   maxAttempts?: number;
+  /**
+   * While Feishu itself is failing, an event is tried again (once a lease runs out) for this long without
+   * counting towards `maxAttempts`: an outage must not use up its tries.
+   */
+  maxAgeMs?: number;
 }
 
 const MESSAGE_EVENT = 'im.message.receive_v1';
@@ -57,8 +64,8 @@ const PROCESS_LEASE_MS = 60_000;
 /** The upkeep pump leaves just-received events to the process that acknowledged them. */
 const RESUME_AFTER_MS = 30_000;
 
-const cardsToMessages = (chatId: string, replyTo: string | null, cards: Card[], key: string, purpose: string): OutboxMessage[] =>
-  cards.map((c, i) => ({ chatId, replyTo, msgType: 'interactive', content: JSON.stringify(c), dedupeKey: `${key}:${i}`, purpose }));
+const cardsToMessages = (chatId: string, replyTo: string | null, cards: Card[], key: string, purpose: string, askedAt?: number): OutboxMessage[] =>
+  cards.map((c, i) => ({ chatId, replyTo, msgType: 'interactive', content: JSON.stringify(c), dedupeKey: `${key}:${i}`, purpose, askedAt: askedAt ?? null }));
 
 /**
  * The Feishu side of the bot: every event is stored once (de-duplicated on event_id and message_id),
@@ -127,10 +134,13 @@ export class FeishuBot {
     return {};
   }
 
-  /** Handles events left unhandled by a crash, a restart or an error (not ones just received). */
-  async resume(limit = 200): Promise<number> {
+  /**
+   * Handles events left unhandled by a crash, a restart or an error (not ones just received, unless
+   * `all`: at start-up, once the leases of dead processes have been freed).
+   */
+  async resume(limit = 200, all = false): Promise<number> {
     const now = this.o.clock.now();
-    const pending = await this.o.inbox.pending(limit, now - RESUME_AFTER_MS, now);
+    const pending = await this.o.inbox.pending(limit, all ? now + 1 : now - RESUME_AFTER_MS, now);
     await Promise.all(pending.map((e) => this.process(e)));
     return pending.length;
   }
@@ -142,32 +152,38 @@ export class FeishuBot {
       const payload = e.payload as Record<string, unknown>;
       const outcome =
         e.type === MESSAGE_EVENT
-          ? await this.onMessage(payload as ReceiveEvent)
+          ? await this.onMessage(payload as ReceiveEvent, e.receivedAt)
           : await ((this.o.events && Object.hasOwn(this.o.events, e.type) ? this.o.events[e.type] : undefined)?.(payload, { send: (chat, cards, key, purpose) => this.sendCards(chat, null, cards, key, purpose), now: this.o.clock.now() }) ??
               Promise.resolve('ignored' as const));
       await this.o.inbox.finish(e.eventId, outcome === 'handled' ? 'handled' : 'ignored', outcome === 'handled' ? undefined : outcome);
     } catch (err) {
       const attempts = taken ? e.attempts : e.attempts + 1;
       const max = this.o.maxAttempts ?? 3;
+      const age = this.o.clock.now() - e.receivedAt;
+      if (err instanceof FeishuError && err.retryable && age < (this.o.maxAgeMs ?? 6 * 3600_000)) {
+        // Feishu is down or hung: the lease runs out and the pump tries again, however many times it takes.
+        this.o.log.warn('事件处理出错', { eventId: e.eventId, type: e.type, attempts, error: err.message, retryLater: '飞书暂不可用' });
+        return;
+      }
       this.o.log.error('事件处理出错', { eventId: e.eventId, type: e.type, attempts, error: String((err as Error)?.stack ?? err) });
       if (attempts >= max) {
         await this.o.inbox.finish(e.eventId, 'failed', String(err));
         const msg = readMessage(e.payload as ReceiveEvent, this.botOpenId);
         if (msg) {
-          await this.sendCards(msg.chatId, msg.messageId, [noticeCard('处理出错', '抱歉，处理这条消息时出错了，已记录日志。请稍后再试，或联系管理员。', 'red')], `reply:${msg.messageId}:error`, 'error').catch(() => {});
+          await this.sendCards(msg.chatId, msg.messageId, [noticeCard('处理出错', '抱歉，处理这条消息时出错了，已记录日志。请稍后再试，或联系管理员。', 'red')], `reply:${msg.messageId}:error`, 'error', e.receivedAt).catch(() => {});
         }
       }
     }
   }
 
-  private async onMessage(event: ReceiveEvent): Promise<'handled' | string> {
+  private async onMessage(event: ReceiveEvent, askedAt: number): Promise<'handled' | string> {
     // Without its own open_id the bot cannot tell whether a group message is for it: fail, retry later.
     const botOpenId = event.message?.chat_type === 'p2p' ? this.botOpenId : await this.identify();
     const msg = readMessage(event, botOpenId);
     if (!msg) return '消息缺少 message_id 或 chat_id';
     if (!msg.senderIsUser) return '机器人发送的消息';
     if (msg.chatType === 'group' && !msg.mentionsBot) return '群消息未@本机器人';
-    const reply = (...cards: Card[]) => this.sendCards(msg.chatId, msg.messageId, cards, `reply:${msg.messageId}`, 'answer');
+    const reply = (...cards: Card[]) => this.sendCards(msg.chatId, msg.messageId, cards, `reply:${msg.messageId}`, 'answer', askedAt);
     if (msg.text === null) {
       await reply(noticeCard('暂不支持这类消息', `我目前只读文字和富文本消息（收到的是 ${msg.msgType}）。请直接用文字提问，或发送“帮助”查看可以问什么。`));
       return 'handled';
@@ -184,14 +200,15 @@ export class FeishuBot {
       sender: { openId: msg.senderOpenId },
       mentions: msg.mentions,
       messageId: msg.messageId,
+      eventKey: `msg:${msg.messageId}`,
       now: this.o.clock.now(),
       services: this.o.services,
       reply,
     };
   }
 
-  private async sendCards(chatId: string, replyTo: string | null, cards: Card[], key: string, purpose: string): Promise<void> {
-    await this.o.outbox.send(cardsToMessages(chatId, replyTo, cards, key, purpose));
+  private async sendCards(chatId: string, replyTo: string | null, cards: Card[], key: string, purpose: string, askedAt?: number): Promise<void> {
+    await this.o.outbox.send(cardsToMessages(chatId, replyTo, cards, key, purpose, askedAt));
   }
 
   /** A card button: answered within the callback; what it sends goes out after the answer. */
@@ -216,6 +233,7 @@ export class FeishuBot {
       chatId,
       messageId,
       operatorOpenId: operator,
+      eventKey: key,
       now: this.o.clock.now(),
       services: this.o.services,
       reply: (...cards) => queue(cards, `button:${value.action ?? ''}`),
@@ -232,6 +250,7 @@ export class FeishuBot {
           sender: { openId: operator },
           mentions: [],
           messageId: messageId || null,
+          eventKey: key,
           now: this.o.clock.now(),
           services: this.o.services,
           reply: async (...c) => void cards.push(...c),

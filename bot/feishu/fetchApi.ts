@@ -18,26 +18,32 @@ export class FetchFeishuApi implements FeishuApi {
   private token: { value: string; until: number } | null = null;
 
   constructor(
-    private readonly o: { appId: string; appSecret: string; domain: string; clock: Clock; fetch?: typeof fetch },
+    private readonly o: { appId: string; appSecret: string; domain: string; clock: Clock; fetch?: typeof fetch; timeoutMs?: number },
   ) {}
 
   private async request(method: 'GET' | 'POST', path: string, body?: unknown, auth = true): Promise<Body> {
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
     if (auth) headers.authorization = `Bearer ${await this.tenantToken()}`;
     let res: Response;
+    const timeoutMs = this.o.timeoutMs ?? 10_000;
+    const signal = AbortSignal.timeout(timeoutMs);
     try {
       res = await (this.o.fetch ?? fetch)(`${this.o.domain.replace(/\/+$/, '')}${path}`, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
+        signal,
       });
     } catch (e) {
+      if (signal.aborted) throw FeishuError.timeout(timeoutMs);
       throw new FeishuError(String((e as Error).message ?? e), null, null, true, null);
     }
     let json: Body = {};
     try {
       json = (await res.json()) as Body;
     } catch {
+      // A body cut off by the timeout counts as no answer.
+      if (signal.aborted) throw FeishuError.timeout(timeoutMs);
       json = {};
     }
     if (!res.ok) {

@@ -10,6 +10,8 @@ export interface LarkApiOptions {
   /** https://open.feishu.cn, https://open.larksuite.com, or any base URL (a local stub). */
   domain: string;
   logger: Logger;
+  /** Longest wait for one call (default 10 s); a hung call becomes a retryable FeishuError. */
+  timeoutMs?: number;
 }
 
 /** The SDK's logger interface, fed into ours; the SDK's debug chatter is dropped. */
@@ -46,9 +48,13 @@ function useKeepAlive(): void {
 /** FeishuApi through the official SDK. */
 export class LarkApi implements FeishuApi {
   readonly client: lark.Client;
+  private readonly timeoutMs: number;
 
   constructor(o: LarkApiOptions) {
     useKeepAlive();
+    this.timeoutMs = o.timeoutMs ?? 10_000;
+    // axios' own timeout ends the socket; the race in call() also bounds the token fetch and any retry inside the SDK.
+    lark.defaultHttpInstance.defaults.timeout = this.timeoutMs;
     this.client = new lark.Client({
       appId: o.appId,
       appSecret: o.appSecret,
@@ -103,10 +109,19 @@ export class LarkApi implements FeishuApi {
   /** HTTP errors are thrown by the SDK; `code ≠ 0` with HTTP 200 is returned, so both become FeishuError. */
   private async call<T extends { code?: number; msg?: string }>(fn: () => Promise<T>): Promise<T> {
     let res: T;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      res = await fn();
+      res = await Promise.race([
+        fn(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(FeishuError.timeout(this.timeoutMs)), this.timeoutMs);
+          timer.unref?.();
+        }),
+      ]);
     } catch (e) {
       throw FeishuError.from(e);
+    } finally {
+      clearTimeout(timer);
     }
     if (res && typeof res.code === 'number' && res.code !== 0) throw FeishuError.fromBody(res);
     return res;

@@ -128,7 +128,7 @@ export const onboardingActions: Record<string, CardActionHandler> = {
   async 'onboard.subscribe'(value, ctx) {
     const post = byKey(ctx.services, value.key);
     if (!post) return stale;
-    const fresh = await ctx.services.reminders.store.subscribe(ctx.chatId, postTopic(post), ctx.now);
+    const fresh = await ctx.services.reminders.store.subscribe(ctx.chatId, postTopic(post), ctx.now, `${ctx.eventKey}#subscribe`);
     return { toast: { type: 'success', content: fresh ? `已订阅“${post.post}”的截止提醒，每个工作日早上发送` : '本会话已订阅过这个岗位的提醒' } };
   },
 };

@@ -21,6 +21,9 @@ const badDate = (ctx: ChatContext, what: string) => {
   return noticeCard('没有看懂日期', `${what}\n\n可以这样写：\n${lines.join('\n')}\n\n这次没有保存任何提醒。`, 'orange');
 };
 
+/** The key of one side effect of the event being handled; null where there is no event (the console). */
+const effectKey = (key: string | null | undefined, what: string): string | null => (key ? `${key}#${what}` : null);
+
 /** "我" in a chat: the sender's open_id and the manual names bound to it. */
 function me(ctx: ChatContext): { openId: string | null; names: string[] } {
   const openId = ctx.sender.openId;
@@ -38,13 +41,16 @@ async function changeStatus(
   status: 'done' | 'cancelled',
   who: { chatId: string; openId: string | null; names: string[] },
   now: number,
+  key: string | null,
 ): Promise<{ ok: boolean; message: string; view?: ReminderView }> {
   const svc = services.reminders;
   const r = await svc.store.get(id);
   if (!r) return { ok: false, message: `没有编号为 #${id} 的提醒。发送“本群提醒”查看编号。` };
   if (!mayChange(r, who.chatId, who.openId, who.names)) return { ok: false, message: `#${id} 不是本群的提醒，只有设置人或负责人可以修改。` };
   if (r.status !== 'open' && r.status === status) return { ok: true, message: `#${id} 已经是${status === 'done' ? '完成' : '取消'}状态。`, view: svc.view(r, beijingDate(now)) };
-  const updated = (await svc.store.setStatus(id, status, now, who.openId))!;
+  const updated = (await svc.store.setStatus(id, status, now, who.openId, key))!;
+  // The same click or message handled before, and the reminder changed since: that later change stands.
+  if (updated.status !== status) return { ok: true, message: `#${id} 这次操作之前已处理过，之后又有改动，保持当前状态。`, view: svc.view(updated, beijingDate(now)) };
   return { ok: true, message: `#${id} 已${status === 'done' ? '完成' : '取消'}：${r.title}`, view: svc.view(updated, beijingDate(now)) };
 }
 
@@ -53,7 +59,7 @@ export function reminderCommands(): Composer<ChatContext> {
   const c = new Composer<ChatContext>();
 
   c.hears(/^(?:订阅提醒|订阅每日提醒|开启提醒)$/, async (ctx) => {
-    const fresh = await ctx.services.reminders.store.subscribe(ctx.chat.id, '*', ctx.now);
+    const fresh = await ctx.services.reminders.store.subscribe(ctx.chat.id, '*', ctx.now, effectKey(ctx.eventKey, 'subscribe'));
     await ctx.reply(
       noticeCard(
         fresh ? '已订阅每日提醒' : '本群已订阅每日提醒',
@@ -64,7 +70,7 @@ export function reminderCommands(): Composer<ChatContext> {
   }, '订阅提醒 / 取消订阅：每个工作日早上收到到期事项汇总');
 
   c.hears(/^(?:取消订阅|退订|退订提醒|关闭提醒)$/, async (ctx) => {
-    const had = await ctx.services.reminders.store.unsubscribe(ctx.chat.id);
+    const had = await ctx.services.reminders.store.unsubscribe(ctx.chat.id, effectKey(ctx.eventKey, 'unsubscribe'), ctx.now);
     await ctx.reply(noticeCard(had ? '已取消订阅' : '本群没有订阅', had ? '本群不再收到每日提醒。已设的提醒仍保留，发送“订阅提醒”可恢复。' : '发送“订阅提醒”开始接收每日提醒。'));
   });
 
@@ -85,7 +91,7 @@ export function reminderCommands(): Composer<ChatContext> {
 
   c.hears(/^(完成|已完成|办结|取消)\s*#?(\d+)$/, async (ctx) => {
     const status = ctx.match![1] === '取消' ? 'cancelled' : 'done';
-    const res = await changeStatus(ctx.services, Number(ctx.match![2]), status, { chatId: ctx.chat.id, ...me(ctx) }, ctx.now);
+    const res = await changeStatus(ctx.services, Number(ctx.match![2]), status, { chatId: ctx.chat.id, ...me(ctx) }, ctx.now, effectKey(ctx.eventKey, 'status'));
     await ctx.reply(res.view ? reminderCard(res.message, res.view, ctx.services.mention) : noticeCard('无法修改', res.message, 'orange'));
   }, '完成 12 / 取消 12 / 改期 12 12月5日：按编号处理提醒');
 
@@ -99,7 +105,7 @@ export function reminderCommands(): Composer<ChatContext> {
     const due = parseDue(ctx.match![2] ?? '', ctx.now);
     if (!due) return ctx.reply(badDate(ctx, `“${md(ctx.match![2] || '（空）')}”里没有日期，例如“改期 ${id} 12月5日”。`));
     if (isPast(due, ctx.now)) return ctx.reply(badDate(ctx, `${md(due.said)} 已经过去了。`));
-    const updated = (await svc.store.reschedule(id, due.date, due.time, ctx.now, openId))!;
+    const updated = (await svc.store.reschedule(id, due.date, due.time, ctx.now, openId, effectKey(ctx.eventKey, 'reschedule')))!;
     const warning = WorkCalendar.warning(svc.calendar.knows(Number(due.date.slice(0, 4))) ? [] : [Number(due.date.slice(0, 4))]);
     await ctx.reply(reminderCard(`已改期 #${id}`, svc.view(updated, beijingDate(ctx.now)), ctx.services.mention, { warning }));
   });
@@ -136,8 +142,9 @@ export function reminderCommands(): Composer<ChatContext> {
         calendarKey: null,
       },
       ctx.now,
+      effectKey(ctx.eventKey, 'reminder'),
     ))!;
-    await svc.store.subscribe(ctx.chat.id, '*', ctx.now);
+    await svc.store.subscribe(ctx.chat.id, '*', ctx.now, effectKey(ctx.eventKey, 'subscribe'));
     await ctx.reply(
       reminderCard(`已按手册时限设提醒 #${r.id}`, svc.view(r, today), ctx.services.mention, {
         warning: WorkCalendar.warning(unknownYears),
@@ -172,8 +179,9 @@ export function reminderCommands(): Composer<ChatContext> {
     const r = (await svc.store.create(
       { chatId: ctx.chat.id, creator: ctx.sender.openId, ...assignee, title, dueDate: due.date, dueTime: due.time, recordId: record?.id ?? null, origin: 'chat', calendarKey: null },
       ctx.now,
+      effectKey(ctx.eventKey, 'reminder'),
     ))!;
-    const fresh = await svc.store.subscribe(ctx.chat.id, '*', ctx.now);
+    const fresh = await svc.store.subscribe(ctx.chat.id, '*', ctx.now, effectKey(ctx.eventKey, 'subscribe'));
     const year = Number(due.date.slice(0, 4));
     await ctx.reply(
       reminderCard(`已设提醒 #${r.id}`, svc.view(r, beijingDate(ctx.now)), ctx.services.mention, {
@@ -191,7 +199,7 @@ const toast = (type: 'success' | 'info' | 'warning' | 'error', content: string) 
 /** Buttons on reminder cards and digests. */
 export const reminderActions: Record<string, CardActionHandler> = {
   async 'remind.done'(value, ctx) {
-    const res = await changeStatus(ctx.services, Number(value.id), 'done', { chatId: ctx.chatId, openId: ctx.operatorOpenId, names: ctx.operatorOpenId ? ctx.services.namesOf(ctx.operatorOpenId) : [] }, ctx.now);
+    const res = await changeStatus(ctx.services, Number(value.id), 'done', { chatId: ctx.chatId, openId: ctx.operatorOpenId, names: ctx.operatorOpenId ? ctx.services.namesOf(ctx.operatorOpenId) : [] }, ctx.now, effectKey(ctx.eventKey, 'status'));
     return toast(res.ok ? 'success' : 'warning', res.message);
   },
   async 'remind.postpone'(value, ctx) {
@@ -205,7 +213,7 @@ export const reminderActions: Record<string, CardActionHandler> = {
     if (!(await ctx.firstTime())) return toast('info', `#${r.id} 已顺延过；要再改期请发送“改期 ${r.id} 日期”`);
     const from = [r.dueDate, beijingDate(ctx.now)].sort().at(-1)!;
     const next = svc.calendar.addWorkdays(from, 1).date;
-    await svc.store.reschedule(r.id, next, r.dueTime, ctx.now, ctx.operatorOpenId);
+    await svc.store.reschedule(r.id, next, r.dueTime, ctx.now, ctx.operatorOpenId, effectKey(ctx.eventKey, 'reschedule'));
     return toast('success', `#${r.id} 顺延到 ${next}`);
   },
 };

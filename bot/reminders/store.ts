@@ -40,19 +40,23 @@ export interface Subscription {
   since: number;
 }
 
+/**
+ * Changes take an optional `key`, the event that caused them (message, card click): a change already made
+ * under that key is not made again, so a re-run of the same event is a no-op.
+ */
 export interface ReminderStore {
-  /** Null when a calendar deadline with the same key already exists in the chat. */
-  create(r: NewReminder, at: number): Promise<Reminder | null>;
+  /** Null when a calendar deadline with the same key already exists in the chat; the earlier reminder when `key` made one. */
+  create(r: NewReminder, at: number, key?: string | null): Promise<Reminder | null>;
   get(id: number): Promise<Reminder | null>;
   /** Open reminders, earliest first. */
   open(filter: { chatId?: string; openId?: string; names?: string[]; dueBy?: string }): Promise<Reminder[]>;
-  setStatus(id: number, status: ReminderStatus, at: number, actor: string | null): Promise<Reminder | null>;
-  reschedule(id: number, date: string, time: string | null, at: number, actor: string | null): Promise<Reminder | null>;
+  setStatus(id: number, status: ReminderStatus, at: number, actor: string | null, key?: string | null): Promise<Reminder | null>;
+  reschedule(id: number, date: string, time: string | null, at: number, actor: string | null, key?: string | null): Promise<Reminder | null>;
   history(id: number): Promise<ReminderChange[]>;
 
-  subscribe(chatId: string, topic: string, at: number): Promise<boolean>;
+  subscribe(chatId: string, topic: string, at: number, key?: string | null): Promise<boolean>;
   /** Removes every subscription of the chat; false when there was none. */
-  unsubscribe(chatId: string): Promise<boolean>;
+  unsubscribe(chatId: string, key?: string | null, at?: number): Promise<boolean>;
   subscriptions(chatId?: string): Promise<Subscription[]>;
 
   /** Whether the digests of `date` have all been queued. */

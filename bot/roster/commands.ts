@@ -42,14 +42,14 @@ export function rosterCommands(): Composer<ChatContext> {
     } else {
       return ctx.reply(noticeCard('绑定格式', `请这样写：\n- 绑定 ${md(name)} @同事\n- 绑定 ${md(name)} 邮箱地址\n- 绑定 ${md(name)} 手机号`, 'orange'));
     }
-    await roster.bind({ name, openId, email, mobile, source: 'chat' }, ctx.now);
+    await roster.bind({ name, openId, email, mobile, source: 'chat' }, ctx.now, ctx.eventKey ? `${ctx.eventKey}#bind` : null);
     await ctx.reply(noticeCard('已绑定', `${md(name)} → <at id=${openId}></at>\n以后回答和每日提醒里提到${md(name)}时会 @ 这位同事。`, 'green'));
   }, '绑定 {person} @同事 / 邮箱 / 手机号（管理员）：回答里 @ 到真人');
 
   c.hears(/^(?:解绑|解除绑定)\s*(\S+)$/, async (ctx) => {
     if (await refuseNonAdmin(ctx)) return;
     const name = ctx.match![1]!;
-    const had = await ctx.services.roster.unbind(name);
+    const had = await ctx.services.roster.unbind(name, ctx.eventKey ? `${ctx.eventKey}#unbind` : null, ctx.now);
     await ctx.reply(noticeCard(had ? '已解除绑定' : '没有绑定', had ? `${md(name)} 不再 @ 任何人。` : `${md(name)} 本来就没有绑定。`));
   });
 

@@ -92,16 +92,18 @@ export class Roster {
       .map((x) => x.n);
   }
 
-  async bind(b: Omit<Binding, 'updatedAt'>, at: number): Promise<Binding> {
+  /** `key`: the event asking for it; a second run of the same event changes nothing (a later binding stands). */
+  async bind(b: Omit<Binding, 'updatedAt'>, at: number, key?: string | null): Promise<Binding> {
     const full = { ...b, updatedAt: at };
-    await this.store.put(full);
-    this.byName.set(b.name, full);
+    if (await this.store.put(full, key)) this.byName.set(b.name, full);
+    else await this.load();
     return full;
   }
 
-  async unbind(name: string): Promise<boolean> {
-    this.byName.delete(name);
-    return this.store.remove(name);
+  async unbind(name: string, key?: string | null, at?: number): Promise<boolean> {
+    const had = await this.store.remove(name, key, at);
+    await this.load();
+    return had;
   }
 
   /**

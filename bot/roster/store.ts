@@ -11,8 +11,9 @@ export interface Binding {
 
 export interface RosterStore {
   all(): Promise<Binding[]>;
-  put(b: Binding): Promise<void>;
-  remove(name: string): Promise<boolean>;
+  /** False when `key` (the event that asked for it) was applied before: nothing changed. */
+  put(b: Binding, key?: string | null): Promise<boolean>;
+  remove(name: string, key?: string | null, at?: number): Promise<boolean>;
   /** Records that a user has been welcomed in a private chat; false when they were before. */
   welcome(openId: string, at: number): Promise<boolean>;
 }

@@ -7,6 +7,7 @@ import { type Clock, systemClock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { FeishuApi } from '../feishu/api.js';
 import { jsonLogger, type Logger } from '../log.js';
+import { pidAlive } from '../leaseOwner.js';
 import { LarkApi } from '../node/larkApi.js';
 import { openSqliteState } from '../node/sqliteState.js';
 import { WorkCalendar } from '../reminders/workCalendar.js';
@@ -30,6 +31,16 @@ export interface NodeBot extends AssembledBot {
   tasks: Tasks;
   /** Problems with seeds/deadlines.json, for the operator. */
   deadlineWarnings: string[];
+  /**
+   * At start-up: frees the leases of a crashed process on this host and handles what it left (events in
+   * flight, messages being sent) at once rather than after the leases run out.
+   */
+  recover(alive?: (pid: number) => boolean): Promise<{ events: number; messages: number }>;
+  /**
+   * Stops cleanly: waits up to `graceMs` for work in hand, then gives up this process's leases so that
+   * another process (or the next start) takes the rest at once, and closes the state.
+   */
+  shutdown(graceMs: number): Promise<{ finished: boolean }>;
   close(): Promise<void>;
 }
 
@@ -65,7 +76,7 @@ export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Pro
     answerer,
     units: index.units,
     state,
-    api: config.feishu ? (o.api ?? new LarkApi({ ...config.feishu, logger: log })) : null,
+    api: config.feishu ? (o.api ?? new LarkApi({ ...config.feishu, logger: log, timeoutMs: config.feishu.timeoutMs })) : null,
     config,
     deadlines: loaded.deadlines,
     calendar: new WorkCalendar(loadExtraYears(config.seedsDir)),
@@ -74,6 +85,7 @@ export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Pro
     log,
     tasks,
   });
+  let closed = false;
   return {
     ...bot,
     engine,
@@ -82,8 +94,34 @@ export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Pro
     tasks,
     rosterProblems: rosterFile.problem ? [rosterFile.problem, ...bot.rosterProblems] : bot.rosterProblems,
     deadlineWarnings: loaded.error ? [loaded.error, ...loaded.warnings] : loaded.warnings,
+    async recover(alive = pidAlive) {
+      const freed = await state.takeOverAbandoned(clock.now(), alive);
+      if (freed.events + freed.messages > 0) log.warn('接管已退出进程留下的事件和消息', freed);
+      if (bot.feishu) {
+        await bot.feishu.bot.resume(500, true);
+        await bot.feishu.outbox.flush();
+      }
+      return freed;
+    },
+    async shutdown(graceMs) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const finished = await Promise.race([
+        tasks.idle().then(() => true),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), graceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      await state.releaseLeases();
+      closed = true;
+      if (!finished) log.warn('停止时仍有未完成的工作，已释放租约，交由下次启动或其他实例处理', { graceMs });
+      await state.close();
+      return { finished };
+    },
     async close() {
       await tasks.idle();
+      if (closed) return;
+      closed = true;
       await state.close();
     },
   };

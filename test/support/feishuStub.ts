@@ -36,6 +36,25 @@ export class FeishuStub {
   onMessage: ((m: StubMessage) => void) | null = null;
   /** While true, bot/v3/info answers 500. */
   botInfoDown = false;
+  /** While true, every send answers 503 (an outage). */
+  sendsDown = false;
+  /** Sends still to be held without an answer (a hung Feishu), and the responses being held. */
+  private hangs = 0;
+  private readonly held: ServerResponse[] = [];
+
+  /** The next `n` sends get no answer until `releaseHung` or `stop`. */
+  hangSends(n: number): void {
+    this.hangs += n;
+  }
+
+  /** Ends the held requests with a 502, as a proxy giving up would. */
+  releaseHung(): void {
+    for (const res of this.held.splice(0)) if (!res.writableEnded) res.writeHead(502).end('{}');
+  }
+
+  hungCount(): number {
+    return this.held.length;
+  }
 
   /** The next send calls answer with these responses instead of succeeding. */
   failSends(...responses: Scripted[]): void {
@@ -54,6 +73,7 @@ export class FeishuStub {
   }
 
   async stop(): Promise<void> {
+    this.releaseHung();
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
@@ -85,6 +105,12 @@ export class FeishuStub {
     }
     const reply = path.match(/^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/);
     if ((reply && req.method === 'POST') || (path === '/open-apis/im/v1/messages' && req.method === 'POST')) {
+      if (this.hangs > 0) {
+        this.hangs--;
+        this.held.push(res);
+        return;
+      }
+      if (this.sendsDown) return send(503, { code: 503, msg: 'service unavailable' });
       const scripted = this.script.shift();
       if (scripted) return send(scripted.status, scripted.body, scripted.headers);
       const uuid = typeof body.uuid === 'string' ? body.uuid : null;
