@@ -1,4 +1,5 @@
 import { decryptEvent, safeEqual, signEvent } from './crypto.js';
+import { parseJson } from '../input.js';
 
 export interface WebhookSecrets {
   encryptKey: string | null;
@@ -57,12 +58,15 @@ function staleness(body: Record<string, unknown>, requestTs: string | undefined,
  * rejection can be tested directly.
  */
 export function openWebhook(raw: Uint8Array, header: (name: string) => string | undefined, secrets: WebhookSecrets, now: number = Date.now()): WebhookResult {
-  let body: unknown;
+  let text: string;
   try {
-    body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
   } catch {
     return { kind: 'rejected', status: 400, error: '请求体不是合法的 JSON' };
   }
+  const outer = parseJson(text);
+  if (!outer.ok) return { kind: 'rejected', status: 400, error: outer.error };
+  let body: unknown = outer.value;
   if (!isObject(body)) return { kind: 'rejected', status: 400, error: '请求体应为 JSON 对象' };
 
   if ('encrypt' in body) {
@@ -74,11 +78,10 @@ export function openWebhook(raw: Uint8Array, header: (name: string) => string | 
     } catch {
       return { kind: 'rejected', status: 401, error: '解密失败：Encrypt Key 不匹配或密文被篡改' };
     }
-    try {
-      body = JSON.parse(plain);
-    } catch {
-      return { kind: 'rejected', status: 400, error: '解密后的内容不是合法的 JSON' };
-    }
+    // The signature is checked after decryption, so a sender with the key could still nest too deep: refuse it here too.
+    const parsed = parseJson(plain);
+    if (!parsed.ok) return { kind: 'rejected', status: 400, error: `解密后的内容：${parsed.error}` };
+    body = parsed.value;
     if (!isObject(body)) return { kind: 'rejected', status: 400, error: '解密后的内容应为 JSON 对象' };
   }
 
