@@ -38,7 +38,7 @@ export interface BotParts {
   state: SqlState;
   /** Null when Feishu is off. */
   api: FeishuApi | null;
-  config: Pick<Config, 'feishu' | 'adminOpenIds' | 'digest'> & Partial<Pick<Config, 'access'>>;
+  config: Pick<Config, 'feishu' | 'adminOpenIds' | 'digest'> & Partial<Pick<Config, 'access' | 'maxInflightEvents'>>;
   deadlines: Deadline[];
   calendar: WorkCalendar;
   /** DATA_DIR/roster.json, read by the runtime; null where there is none. */
@@ -69,11 +69,12 @@ if (DEDUP_KEEP_MS <= MAX_EVENT_AGE_MS) throw new Error('DEDUP_KEEP_MS must excee
 const ageS = (at: number | null, now: number) => (at === null ? null : Math.round((now - at) / 1000));
 
 /** What /healthz says about messages (counts, how long the oldest unsent one has waited) and events not yet handled. */
-async function outboxHealth(state: SqlState, now: number) {
+async function outboxHealth(state: SqlState, bot: FeishuBot, now: number) {
   const events = await state.inbox.backlog();
+  // pending: all not yet handled (in the inbox); inMemory of them held by this process, at most maxInMemory.
   return {
     outbox: { ...(await state.outbox.counts()), oldestPendingAgeS: ageS(await state.outbox.oldestPendingAt(), now) },
-    events: { pending: events.pending, failed: events.failed, oldestPendingAgeS: ageS(events.oldestAt, now) },
+    events: { pending: events.pending, failed: events.failed, oldestPendingAgeS: ageS(events.oldestAt, now), ...bot.load() },
   };
 }
 
@@ -111,6 +112,7 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
       cardActions: { ...answerActions, ...reminderActions, ...onboardingActions },
       events: welcomeHandlers(state.roster, () => engine.examples()),
       maxAgeMs: config.feishu.replyMaxAgeMs,
+      maxInMemory: config.maxInflightEvents,
     });
     feishu = { bot, outbox, api };
   }
@@ -135,7 +137,7 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
     answer: (question) => services.answerer.ask(question),
     feishu: feishu && config.feishu ? { secrets: config.feishu, events: feishu.bot, now: () => clock.now() } : null,
     log,
-    status: async () => (feishu ? await outboxHealth(state, clock.now()) : {}),
+    status: async () => (feishu ? await outboxHealth(state, feishu.bot, clock.now()) : {}),
     guard: config.access ? accessGuard(config.access, () => clock.now()) : undefined,
     extend: (app) => mountConsolePages(app, { org: () => services.org, deadlines: () => reminders.deadlines, calendar: p.calendar, now: () => clock.now() }),
   });

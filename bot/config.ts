@@ -44,6 +44,8 @@ export interface Config {
   feishu: FeishuConfig | null;
   /** open_ids allowed to run admin commands (绑定 …). */
   adminOpenIds: string[];
+  /** Received events held in memory for handling at most; more wait in the SQLite inbox (MAX_INFLIGHT_EVENTS, default 200). */
+  maxInflightEvents: number;
   /** When the daily digest goes out: cron expression and its time zone. */
   digest: { cron: string; timezone: string };
   /** Which embedder builds the vectors: the local fit (default), an OpenAI-compatible server, or a local ONNX model. */
@@ -204,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port,
     feishu: feishuConfig(env),
     adminOpenIds: (env.ADMIN_OPEN_IDS ?? '').split(/[,，\s]+/).filter(Boolean),
+    maxInflightEvents: positiveInt(env, 'MAX_INFLIGHT_EVENTS') ?? 200,
     digest: digestConfig(env),
     embeddings: embeddingsConfig(env),
     access: accessConfig(env, host),

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -20,6 +20,8 @@ export interface ChaosRow {
   peakRssMb: number;
   /** What the scenario expected beyond the counts, when it did not hold. */
   problems: string[];
+  /** What else the scenario observed (for the table). */
+  notes: string[];
 }
 
 export interface ChaosOptions {
@@ -42,23 +44,35 @@ async function waitFor(check: () => boolean | Promise<boolean>, ms: number): Pro
   return check();
 }
 
-/** Peak RSS of a process since it started or since the last reset, in MB. */
-function peakRssMb(pid: number): number {
+/** Current RSS in MB (VmRSS), 0 when the process is gone. */
+function rssMb(pid: number): number {
   try {
-    return Math.round(Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmHWM:\s+(\d+)/)?.[1] ?? 0) / 102.4) / 10;
+    return Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024;
   } catch {
     return 0;
   }
 }
 
-/** Resets the peak (Linux clear_refs 5), so each row shows its own; ignored where not allowed. */
-function resetPeak(pid: number): void {
-  try {
-    writeFileSync(`/proc/${pid}/clear_refs`, '5');
-  } catch {
-    /* the row then shows the peak since start */
-  }
+/** Samples the server's RSS every 20 ms (whichever process is current) and keeps the highest. */
+function rssSampler(pid: () => number | undefined): { stop: () => number } {
+  let peak = 0;
+  const take = () => {
+    const p = pid();
+    if (p) peak = Math.max(peak, rssMb(p));
+  };
+  take();
+  const timer = setInterval(take, 20);
+  return {
+    stop() {
+      clearInterval(timer);
+      take();
+      return Math.round(peak * 10) / 10;
+    },
+  };
 }
+
+let notes: string[] = [];
+const note = (s: string) => void notes.push(s);
 
 /** The server bundle as `npm start` builds it, in a directory of its own (tests may run beside `npm run build`). */
 function buildBundle(): string {
@@ -275,13 +289,14 @@ const kill9: Scenario = async (h, t, problems) => {
   const old = h.server!;
   let acked = 0;
   const sending = events.map(async (e, i) => {
-    await sleep(i * 2);
+    await sleep(i * 5);
     const s = await h.post(e.ev);
     if (s === 200) acked++;
     return s;
   });
-  await waitFor(() => acked >= n / 2, 20_000);
+  await waitFor(() => acked >= n / 3, 20_000);
   old.child.kill('SIGKILL');
+  const answeredBefore = events.filter((e) => h.repliesTo(e.messageId).length > 0).length;
   const first = await Promise.all(sending);
   await old.exit;
   h.server = await h.spawn();
@@ -297,7 +312,8 @@ const kill9: Scenario = async (h, t, problems) => {
   const missing = events.filter((e) => !counts.get(e.title)).length;
   if (extra) problems.push(`${extra} 条提醒重复`);
   if (missing) problems.push(`${missing} 条提醒丢失`);
-  if (first.filter((s) => s === 200).length === n) problems.push('kill -9 时已全部确认（未模拟到进行中的事件）');
+  if (answeredBefore === n) problems.push('kill -9 时已全部回复（未模拟到进行中的事件）');
+  problems.length || note(`kill 时已确认 ${first.filter((s) => s === 200).length}/${n}，已回复 ${answeredBefore}`);
   return { ...r, duplicated: r.duplicated + extra, lost: r.lost + missing };
 };
 
@@ -523,6 +539,7 @@ const backlog: Scenario = async (h, t, problems) => {
   await watch;
   if (!sawHealth) problems.push('/healthz 没有 events.inMemory');
   else if (peak > cap) problems.push(`内存中事件 ${peak} 超过上限 ${cap}`);
+  else note(`内存中最多 ${peak} 个事件（上限 ${cap}），其余在收件箱中等候`);
   return r;
 };
 
@@ -548,7 +565,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRow[]> {
       if (o.only && !o.only.includes(name)) continue;
       const t = new Tally();
       const problems: string[] = [];
-      resetPeak(h.server!.pid);
+      notes = [];
+      const sampler = rssSampler(() => h.server?.pid);
       const started = Date.now();
       let r = { replied: 0, duplicated: 0, lost: 0 };
       try {
@@ -560,7 +578,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRow[]> {
         problems.push(`服务进程退出（${h.server.child.exitCode}）`);
         h.server = await h.spawn();
       }
-      const row: ChaosRow = { scenario: name, sent: t.sent, acked: t.acked, ...r, refused: t.refused, errors500: t.errors500, peakRssMb: peakRssMb(h.server!.pid), problems };
+      const row: ChaosRow = { scenario: name, sent: t.sent, acked: t.acked, ...r, refused: t.refused, errors500: t.errors500, peakRssMb: Math.max(sampler.stop(), 0), problems, notes };
       rows.push(row);
       o.log?.(`${formatRow(row)}  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     }
@@ -573,7 +591,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRow[]> {
 export const HEADER = ['场景', 'sent', 'acked', 'replied', 'dup', 'lost', 'refused', '5xx', 'RSS MB', '结果'];
 
 export function formatRow(r: ChaosRow): string {
-  const cells = [r.scenario, r.sent, r.acked, r.replied, r.duplicated, r.lost, r.refused, r.errors500, r.peakRssMb, failed(r) ? `失败：${r.problems.join('；') || '有重复/丢失/5xx'}` : '通过'];
+  const cells = [r.scenario, r.sent, r.acked, r.replied, r.duplicated, r.lost, r.refused, r.errors500, r.peakRssMb, failed(r) ? `失败：${r.problems.join('；') || '有重复/丢失/5xx'}` : ['通过', ...r.notes].join('；')];
   return `| ${cells.join(' | ')} |`;
 }
 

@@ -56,7 +56,14 @@ export interface FeishuBotOptions {
    * counting towards `maxAttempts`: an outage must not use up its tries.
    */
   maxAgeMs?: number;
+  /**
+   * Events held in memory for handling at most (MAX_INFLIGHT_EVENTS). Beyond it a received event is only
+   * stored in the inbox, and taken from there as the ones in hand finish: a burst costs disk, not memory.
+   */
+  maxInMemory?: number;
 }
+
+export const DEFAULT_MAX_INFLIGHT_EVENTS = 200;
 
 const MESSAGE_EVENT = 'im.message.receive_v1';
 /** An event is taken for this long; one whose process died is taken again after it. */
@@ -76,9 +83,16 @@ export class FeishuBot {
   readonly handlers: Record<string, (data: Record<string, unknown>) => Promise<unknown>>;
   private botOpenId: string | null = null;
   private readonly turns: TurnQueue;
+  private readonly cap: number;
+  /** Events queued or being handled by this process (received, drained from the inbox, or resumed). */
+  private inMemory = 0;
+  /** Events were left in the inbox because the cap was reached; drain them as room frees up. */
+  private deferred = false;
+  private draining = false;
 
   constructor(private readonly o: FeishuBotOptions) {
     this.turns = new TurnQueue(o.tasks);
+    this.cap = Math.max(1, Math.floor(o.maxInMemory ?? DEFAULT_MAX_INFLIGHT_EVENTS));
     const handles: Record<string, (data: Record<string, unknown>) => Promise<unknown>> = {
       [MESSAGE_EVENT]: (data) => this.receive(MESSAGE_EVENT, data),
       'card.action.trigger': (data) => this.cardAction(data),
@@ -123,15 +137,59 @@ export class FeishuBot {
     }
     const payload = { ...data };
     const now = this.o.clock.now();
+    // The slot is taken before the write, so concurrent deliveries cannot overshoot the cap.
+    const room = this.inMemory < this.cap;
+    if (room) this.inMemory++;
     // Stored and taken in one write: this process handles it; another picks it up only if this one dies.
-    const fresh = await this.o.inbox.claim({ eventId, messageId, type, payload, receivedAt: now }, now + PROCESS_LEASE_MS);
+    // Over the cap it is only stored (no lease), and drained from the inbox later.
+    const fresh = await this.o.inbox.claim({ eventId, messageId, type, payload, receivedAt: now }, room ? now + PROCESS_LEASE_MS : undefined);
     if (!fresh) {
+      if (room) this.release();
       this.o.log.info('重复推送，已忽略', { type, eventId, messageId });
       return {};
     }
+    if (!room) {
+      this.deferred = true;
+      return {};
+    }
     const event = { eventId, messageId, type, payload, receivedAt: now, attempts: 1 };
-    this.turns.push(() => this.process(event, true));
+    this.turns.push(() => this.process(event, true).finally(() => this.release()));
     return {};
+  }
+
+  /** Events in memory now, and the most there may be (for /healthz). */
+  load(): { inMemory: number; maxInMemory: number } {
+    return { inMemory: this.inMemory, maxInMemory: this.cap };
+  }
+
+  private release(): void {
+    this.inMemory--;
+    if (this.deferred) void this.drain();
+  }
+
+  /** Takes events left in the inbox over the cap, oldest first, as far as there is room. */
+  async drain(): Promise<void> {
+    if (this.draining || this.inMemory >= this.cap) return;
+    this.draining = true;
+    try {
+      const room = this.cap - this.inMemory;
+      this.deferred = false;
+      const now = this.o.clock.now();
+      const waiting = await this.o.inbox.pending(room, now + 1, now);
+      if (waiting.length >= room) this.deferred = true;
+      for (const e of waiting) {
+        // Taken here, so that a drain started before this one's turn comes cannot pick it again.
+        if (!(await this.o.inbox.begin(e.eventId, this.o.clock.now(), PROCESS_LEASE_MS))) continue;
+        this.inMemory++;
+        const taken = { ...e, attempts: e.attempts + 1 };
+        this.turns.push(() => this.process(taken, true).finally(() => this.release()));
+      }
+    } catch (e) {
+      this.deferred = true;
+      this.o.log.error('从收件箱取积压事件出错', { error: String(e) });
+    } finally {
+      this.draining = false;
+    }
   }
 
   /**
@@ -140,8 +198,14 @@ export class FeishuBot {
    */
   async resume(limit = 200, all = false): Promise<number> {
     const now = this.o.clock.now();
-    const pending = await this.o.inbox.pending(limit, all ? now + 1 : now - RESUME_AFTER_MS, now);
-    await Promise.all(pending.map((e) => this.process(e)));
+    const room = Math.min(limit, this.cap - this.inMemory);
+    if (room <= 0) return 0;
+    const pending = await this.o.inbox.pending(room, all ? now + 1 : now - RESUME_AFTER_MS, now);
+    this.inMemory += pending.length;
+    await Promise.all(pending.map((e) => this.process(e).finally(() => this.release())));
+    // What was left over the cap, or for later: the same way as a burst's overflow.
+    if (all || pending.length === room) this.deferred = true;
+    if (this.deferred) await this.drain();
     return pending.length;
   }
 
