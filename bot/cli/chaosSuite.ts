@@ -123,6 +123,13 @@ class Harness {
       ACCESS_TOKEN: undefined,
       CONSOLE_PUBLIC: undefined,
       FEISHU_INSECURE_DEV: undefined,
+      FEISHU_MODE: 'http',
+      FEISHU_REPLAY_WINDOW_SECONDS: undefined,
+      RATE_LIMIT_PER_SECOND: '5',
+      RATE_LIMIT_BURST: '20',
+      TRUST_PROXY: undefined,
+      SEEDS_DIR: undefined,
+      MANUALS_DIR: undefined,
       ...extra,
     };
     for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
