@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, webhookWarnings } from '../bot/config.js';
+import { encryptEvent, signEvent } from '../bot/feishu/crypto.js';
 import { MAX_EVENT_AGE_MS, openWebhook } from '../bot/feishu/webhook.js';
 import { scratch } from './helpers.js';
 import { BotHarness } from './support/botHarness.js';
@@ -49,6 +50,35 @@ describe('replay window on signed webhook requests', () => {
   it('without an encrypt key (timestamp unsigned) still refuses events older than the retry period', () => {
     expect(open({ sentAt: NOW, created: NOW - 2 * HOUR, now: NOW, encryptKey: null }).kind).toBe('event');
     expect(open({ sentAt: NOW, created: NOW - 7 * 24 * HOUR, now: NOW, encryptKey: null })).toMatchObject({ kind: 'rejected', status: 401 });
+  });
+});
+
+describe('deeply nested event bodies', () => {
+  const deep = (n: number) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`;
+  it('refuses them with 400, in the clear and inside a correctly signed encrypted body', () => {
+    const inner = JSON.stringify(createdAt(atBot('谁分管测绘室', 'ou_bot'), NOW)).replace(/}$/, `,"deep":${deep(5000)}}`);
+    const wire = JSON.stringify({ encrypt: encryptEvent(KEY, inner) });
+    const ts = String(Math.floor(NOW / 1000));
+    const signed = new Map([
+      ['x-lark-request-timestamp', ts],
+      ['x-lark-request-nonce', 'n1'],
+      ['x-lark-signature', signEvent(ts, 'n1', KEY, wire)],
+    ]);
+    const cases: [string, string | null, (n: string) => string | undefined][] = [
+      [deep(5000), null, () => undefined],
+      [inner, null, () => undefined],
+      [wire, KEY, (n) => signed.get(n)],
+    ];
+    for (const [body, key, header] of cases) {
+      const r = openWebhook(new TextEncoder().encode(body), header, { encryptKey: key, verificationToken: 'vtoken' }, NOW);
+      expect(r).toMatchObject({ kind: 'rejected', status: 400 });
+      expect(r.kind === 'rejected' && r.error).toContain('嵌套过深');
+    }
+    // The same event without the nesting is accepted: the refusal is about depth, not the signature.
+    const plain = JSON.stringify(createdAt(atBot('谁分管测绘室', 'ou_bot'), NOW));
+    const okWire = JSON.stringify({ encrypt: encryptEvent(KEY, plain) });
+    const okHeaders = new Map([...signed, ['x-lark-signature', signEvent(ts, 'n1', KEY, okWire)]]);
+    expect(openWebhook(new TextEncoder().encode(okWire), (n) => okHeaders.get(n), { encryptKey: KEY, verificationToken: 'vtoken' }, NOW).kind).toBe('event');
   });
 });
 
