@@ -37,24 +37,8 @@ function runArgs(argv: string[], limitMs: number, env: Record<string, string> = 
 }
 
 /** Runs a CLI without blocking this process (the Feishu stub must keep answering); kills it after `limitMs`. */
-function run(script: string, args: string[], env: Record<string, string>, limitMs: number): Promise<{ code: number | null; stdout: string; stderr: string; ms: number; killed: boolean }> {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const child = spawn(tsx, [join(root, 'bot', 'cli', script), ...args], { cwd: root, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    let killed = false;
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      killed = true;
-      child.kill('SIGKILL');
-    }, limitMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: performance.now() - started, killed });
-    });
-  });
+function run(script: string, args: string[], env: Record<string, string>, limitMs: number) {
+  return runArgs([join(root, 'bot', 'cli', script), ...args], limitMs, env);
 }
 
 describe('command line processes end cleanly', () => {
