@@ -1,7 +1,7 @@
 import { type DocLine, type DocModel, docLines } from './document.js';
 import type { HeaderVocab } from './headerRoles.js';
 import { looksLikeNotice, parseNoticeManual } from './noticeManual.js';
-import { plainTextDoc } from './plainText.js';
+import { readTextLines } from './read/text.js';
 import type { DutyRecord, ParsedManual, UnitInfo } from './record.js';
 import { ManualParseError } from './record.js';
 import { parseGenericDocument } from './recognise/generic.js';
@@ -35,7 +35,8 @@ export function parseDocument(doc: DocModel, vocab?: HeaderVocab): ParsedManual 
 export function parseManual(file: string, text: string, vocab?: HeaderVocab): ParsedManual {
   if (text.includes('\u0000')) throw new ManualParseError(file, '不是文本文件（含有二进制内容）');
   if (!text.trim()) throw new ManualParseError(file, '文件是空的');
-  return parseDocument(plainTextDoc(file, text, /\.md$/i.test(file) ? 'md' : 'txt'), vocab);
+  const format = /\.md$/i.test(file) ? 'md' : 'txt';
+  return parseDocument({ file, format, body: readTextLines(text), warnings: [] }, vocab);
 }
 
 export interface ManualSource {
