@@ -5,7 +5,7 @@ import { readManuals } from '../ingest/node/readManuals.js';
 import { parseCorpus } from '../ingest/parseManual.js';
 import { ConfigError, loadConfig } from '../bot/config.js';
 import { memoryLogger } from '../bot/log.js';
-import { loadSynonyms, openEngine, openEngineAsync } from '../bot/runtime/nodeEngine.js';
+import { loadSynonyms, openEngine } from '../bot/runtime/nodeEngine.js';
 import { createWorkerBot, WORKER_SEGMENTER_ID, type WorkerSeed } from '../bot/runtime/worker.js';
 import { RemoteAnswerer } from '../retrieval/askService.js';
 import { HashingNgramEmbeddings } from '../retrieval/embeddings.js';
@@ -130,8 +130,8 @@ describe('the local default embedder (LSA + idf-weighted n-grams, fitted at inge
     const bigram = new LocalEmbedderFit(new BigramSegmenter(), { segmenterId: WORKER_SEGMENTER_ID });
     const bytes = bigram.fit(texts).serialize();
     const embedded = embedCorpusFromFit(bigram, bytes, texts)!;
-    const fromBundle = new MemoryIndex(corpus.records, corpus.units, new BigramSegmenter(), embedded);
-    const fittedAtStart = new MemoryIndex(corpus.records, corpus.units, new BigramSegmenter(), bigram);
+    const fromBundle = new MemoryIndex(corpus.records, corpus.units, embedded);
+    const fittedAtStart = new MemoryIndex(corpus.records, corpus.units, bigram);
     expect(fromBundle.embedder.id).toBe(fittedAtStart.embedder.id);
     const q = (fromBundle.embedder as SyncEmbedder).embedSync('测绘作业证初审');
     expect([...fromBundle.nearest(q, 5)]).toEqual([...fittedAtStart.nearest(q, 5)]);
@@ -169,11 +169,10 @@ describe('the index records which embedder built it', () => {
     return { wrapped, calls };
   };
   const open = (embedder: SqliteIndex['embedder'] | CorpusFit) =>
-    SqliteIndex.openAsync({
+    SqliteIndex.open({
       path: join(dirs.dataDir, 'switch.db'),
       sources: textSources(readManuals(join(dirs.seedsDir, 'manuals'))),
       corpus: () => parseCorpus(readManuals(join(dirs.seedsDir, 'manuals'))),
-      segmenter,
       segmenterId: 'jieba-2',
       embedder,
     });
@@ -236,13 +235,13 @@ describe('the index records which embedder built it', () => {
 describe('an OpenAI-compatible embeddings server (stub on 127.0.0.1, real OpenAIEmbeddings)', () => {
   const dirs = scratch();
   const stub = new EmbeddingsStub(48);
-  let opened: Awaited<ReturnType<typeof openEngineAsync>>;
+  let opened: Awaited<ReturnType<typeof openEngine>>;
   const events: string[] = [];
   let now = Date.parse('2026-11-23T02:00:00Z');
   beforeAll(async () => {
     await stub.start();
     const config = loadConfig({ SEEDS_DIR: dirs.seedsDir, DATA_DIR: dirs.dataDir, EMBEDDINGS_BASE_URL: stub.url, EMBEDDINGS_MODEL: 'stub-m3', EMBEDDINGS_API_KEY: 'sk-test' });
-    opened = await openEngineAsync(config, { log: (event) => events.push(event), now: () => now });
+    opened = await openEngine(config, { log: (event) => events.push(event), now: () => now });
   });
   afterAll(async () => {
     opened.index.close();
@@ -356,7 +355,7 @@ describe('a local ONNX model through transformers.js (injected module)', () => {
     const { mod, seen } = fakeTransformers();
     const config = loadConfig({ SEEDS_DIR: dirs.seedsDir, DATA_DIR: dirs.dataDir, EMBEDDINGS_MODEL_DIR: join(dirs.root, 'models', 'bge-small-zh') });
     expect(config.embeddings.provider).toBe('transformers');
-    const { index, answerer, report, engine } = await openEngineAsync(config, { loadTransformers: async () => mod });
+    const { index, answerer, report, engine } = await openEngine(config, { loadTransformers: async () => mod });
     expect(seen.env).toEqual({ allowRemoteModels: false, allowLocalModels: true, localModelPath: `${join(dirs.root, 'models')}/` });
     expect(seen.model).toBe('bge-small-zh');
     expect(seen.options).toMatchObject({ local_files_only: true });
@@ -376,7 +375,7 @@ describe('a local ONNX model through transformers.js (injected module)', () => {
     writeFileSync(join(dir, '1_Pooling', 'config.json'), JSON.stringify({ word_embedding_dimension: 24, pooling_mode_cls_token: true, pooling_mode_mean_tokens: false }));
     const { mod, seen } = fakeTransformers();
     const config = loadConfig({ SEEDS_DIR: dirs.seedsDir, DATA_DIR: dirs.dataDir, EMBEDDINGS_MODEL_DIR: dir });
-    const { index, report } = await openEngineAsync(config, { loadTransformers: async () => mod });
+    const { index, report } = await openEngine(config, { loadTransformers: async () => mod });
     expect(seen.pooling).toBe('cls');
     expect(report.embedder).toBe(`transformers:${dir}:cls`);
     expect(report.rebuilt).toBe(true);

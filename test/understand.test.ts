@@ -189,7 +189,7 @@ const synthetic: DutyRecord[] = [
 describe('an invented bureau: unit words from its records, passages, examples', () => {
   const segmenter = new JiebaSegmenter();
   const embedder = new HashingNgramEmbeddings({ dimensions: 64 });
-  const e = new DutyEngine({ index: new MemoryIndex(synthetic, [], segmenter, embedder), segmenter, embedder, synonyms: {} });
+  const e = new DutyEngine({ index: new MemoryIndex(synthetic, [], embedder), segmenter, embedder, synonyms: {} });
   const first = (q: string) => e.ask(q).answers[0];
 
   it('short names of units and regions come from the records', () => {
@@ -285,7 +285,7 @@ describe('a passage in a card', () => {
   it('is quoted, with no people lines', () => {
     const segmenter = new JiebaSegmenter();
     const embedder = new HashingNgramEmbeddings({ dimensions: 64 });
-    const e = new DutyEngine({ index: new MemoryIndex(synthetic, [], segmenter, embedder), segmenter, embedder, synonyms: {} });
+    const e = new DutyEngine({ index: new MemoryIndex(synthetic, [], embedder), segmenter, embedder, synonyms: {} });
     const json = JSON.stringify(answerCards(e.ask('档案室钥匙谁保管')));
     expect(json).toContain('原文');
     expect(json).not.toContain('牵头负责人');

@@ -1,13 +1,13 @@
 import { createInterface } from 'node:readline';
 import { corpusExamples } from '../../retrieval/examples.js';
 import { loadConfig } from '../config.js';
-import { openEngineAsync } from '../runtime/nodeEngine.js';
+import { openEngine } from '../runtime/nodeEngine.js';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const jsonl = args.includes('--jsonl');
 const question = args.filter((a) => !a.startsWith('--')).join(' ');
-const { answerer, engine } = await openEngineAsync(loadConfig(), { log: (event, detail) => console.error(event === 'down' ? `⚠ 向量服务不可用，暂用全文检索：${detail}` : `向量服务已恢复：${detail}`) });
+const { answerer, engine } = await openEngine(loadConfig(), { log: (event, detail) => console.error(event === 'down' ? `⚠ 向量服务不可用，暂用全文检索：${detail}` : `向量服务已恢复：${detail}`) });
 
 if (jsonl) {
   const rl = createInterface({ input: process.stdin });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCases } from '../../retrieval/evaluate.js';
 import { loadConfig } from '../config.js';
-import { openEngineAsync } from '../runtime/nodeEngine.js';
+import { openEngine } from '../runtime/nodeEngine.js';
 
 // `npm run bench [-- questions.jsonl]`: answer latency, ingest + index build time, peak RSS. Goals from the engine issue.
 const file = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'test/questions.jsonl';
@@ -12,7 +12,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'gzt-bench-'));
 const config = loadConfig({ ...process.env, DATA_DIR: dataDir });
 
 const t0 = performance.now();
-const { engine, index, report, answerer } = await openEngineAsync(config, { force: true });
+const { engine, index, report, answerer } = await openEngine(config, { force: true });
 const buildMs = performance.now() - t0;
 
 // The default (local) embedder answers synchronously; a remote one is measured through the answerer.

@@ -14,7 +14,7 @@ import { WorkCalendar } from '../reminders/workCalendar.js';
 import { parseRosterFile, RosterFileError } from '../roster/roster.js';
 import type { SqlState } from '../sqlState.js';
 import { type Tasks, trackedTasks } from '../tasks.js';
-import { openEngineAsync } from './nodeEngine.js';
+import { openEngine } from './nodeEngine.js';
 import { loadDeadlines, loadExtraYears } from './seedFiles.js';
 
 export interface NodeBotOptions {
@@ -61,7 +61,7 @@ function readRosterFile(config: Config, log: Logger): { entries: ReturnType<type
 export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Promise<NodeBot> {
   const clock = o.clock ?? systemClock;
   const log = o.log ?? jsonLogger();
-  const { engine, report, index, answerer } = await openEngineAsync(config, {
+  const { engine, report, index, answerer } = await openEngine(config, {
     now: () => clock.now(),
     log: (event, detail) => (event === 'down' ? log.warn('向量服务不可用，暂用全文检索作答', { detail }) : log.info('向量服务已恢复', { detail })),
   });

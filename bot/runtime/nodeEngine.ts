@@ -34,7 +34,7 @@ export function poolingOf(modelDir: string): 'mean' | 'cls' {
 function indexOptions(
   config: Config,
   opts: { force?: boolean; strict?: boolean },
-): Omit<OpenIndexOptions, 'embedder'> & { synonyms: Synonyms } {
+): Omit<OpenIndexOptions, 'embedder'> & { synonyms: Synonyms; segmenter: JiebaSegmenter } {
   if (!existsSync(config.manualsDir)) throw new Error(`找不到手册目录：${config.manualsDir}`);
   const synonyms = loadSynonyms(config.seedsDir);
   const { files, skipped } = listManualFiles(config.manualsDir);
@@ -67,11 +67,11 @@ export async function openEngine(
     now?: () => number;
   } = {},
 ): Promise<{ engine: DutyEngine; index: SqliteIndex; report: IngestReport; answerer: Answerer }> {
-  const { synonyms, ...o } = indexOptions(config, opts);
+  const { synonyms, segmenter, ...o } = indexOptions(config, opts);
   const pooling = config.embeddings.provider === 'transformers' ? poolingOf(config.embeddings.modelDir) : undefined;
-  const source = await embedderFor(config.embeddings, { segmenter: o.segmenter, id: SEGMENTER_ID }, { loadTransformers: opts.loadTransformers, pooling });
+  const source = await embedderFor(config.embeddings, { segmenter, id: SEGMENTER_ID }, { loadTransformers: opts.loadTransformers, pooling });
   const { index, report } = await SqliteIndex.open({ ...o, embedder: source });
-  const engine = new DutyEngine({ index, segmenter: o.segmenter, embedder: index.embedder, synonyms });
+  const engine = new DutyEngine({ index, segmenter, embedder: index.embedder, synonyms });
   const s = config.embeddings;
   const answerer =
     isSync(index.embedder) || s.provider === 'local'
@@ -79,6 +79,3 @@ export async function openEngine(
       : new RemoteAnswerer(engine, { embedder: index.embedder, timeoutMs: s.timeoutMs, log: opts.log, now: opts.now });
   return { engine, index, report, answerer };
 }
-
-/** The same as openEngine (the name the embeddings code was written against). */
-export const openEngineAsync = openEngine;

@@ -63,7 +63,7 @@ export async function createWorkerBot(seed: WorkerSeed, env: WorkerEnv, o: { clo
   if (config.embeddings.provider === 'transformers') throw new ConfigError('Workers 上不能用 EMBEDDINGS_MODEL_DIR（本地模型目录只在 Node 上可用）');
   const source = await embedderFor(config.embeddings, { segmenter, id: WORKER_SEGMENTER_ID });
   const bundled = isCorpusFit(source) && seed.embedderFit ? embedCorpusFromFit(source, fromBase64(seed.embedderFit), seed.records.map(embedText)) : null;
-  const index = bundled ? new MemoryIndex(seed.records, seed.units, segmenter, bundled) : await MemoryIndex.build(seed.records, seed.units, segmenter, source);
+  const index = bundled ? new MemoryIndex(seed.records, seed.units, bundled) : await MemoryIndex.build(seed.records, seed.units, source);
   const engine = new DutyEngine({ index, segmenter, embedder: index.embedder, synonyms: seed.synonyms });
   const s = config.embeddings;
   const answerer: Answerer =

@@ -28,7 +28,7 @@ export function embedCorpusSync(source: EmbedderSource, texts: readonly string[]
     const fitted = source.fit(texts);
     return finish(fitted, fitted, texts.map((t) => fitted.embedSync(t)));
   }
-  if (!isSync(source)) throw new Error(`embedder ${source.id} is asynchronous: open the index with openAsync`);
+  if (!isSync(source)) throw new Error(`embedder ${source.id} is asynchronous: build the index with embedCorpus (MemoryIndex.build)`);
   return finish(source, null, texts.map((t) => (source as SyncEmbedder).embedSync(t)));
 }
 

@@ -7,15 +7,13 @@ import type { CorpusLoad, ManualSource } from '../../ingest/parseManual.js';
 import type { DutyRecord, UnitInfo } from '../../ingest/record.js';
 import { type EmbeddedCorpus, embedCorpus, embedText } from '../embeddings/corpus.js';
 import { type Embedder, type EmbedderSource, isCorpusFit, sourceId } from '../embeddings/types.js';
-import { indexText } from '../recordText.js';
 import type { SearchIndex } from '../searchIndex.js';
-import type { Segmenter } from '../segmenter.js';
 
 /** Up to this many records the vectors are also held in memory and scanned in JS (20k × 256 floats ≈ 20 MB). */
 const IN_MEMORY_VECTORS = 20_000;
 
 /** Bump when the parser or the schema changes what an index holds. */
-const INDEX_VERSION = '6';
+const INDEX_VERSION = '7';
 
 export interface IngestReport {
   rebuilt: boolean;
@@ -42,7 +40,6 @@ export interface OpenIndexOptions {
   sources: SourceHash[];
   /** The parsed corpus, called only when the index must be (re)built. */
   corpus: () => CorpusLoad | Promise<CorpusLoad>;
-  segmenter: Segmenter;
   segmenterId: string;
   /** The local fit (default), or a ready embedder; the index records which one built it. */
   embedder: EmbedderSource;
@@ -85,15 +82,11 @@ export class SqliteIndex implements SearchIndex {
   records: DutyRecord[] = [];
   units: UnitInfo[] = [];
   private readonly idByRowid = new Map<number, string>();
-  private lexicalStmt: Database.Statement | undefined;
   private nearestStmt: Database.Statement | undefined;
   /** The vec0 vectors held in memory (row-major), for indexes small enough to scan in JS. */
   private matrix: { ids: string[]; dims: number; data: Float32Array } | null = null;
 
-  private constructor(
-    readonly db: Database.Database,
-    private readonly segmenter: Segmenter,
-  ) {}
+  private constructor(readonly db: Database.Database) {}
 
   /** The embedder the stored vectors come from: queries must be embedded with it. */
   embedder!: Embedder;
@@ -130,11 +123,6 @@ export class SqliteIndex implements SearchIndex {
     return s.index.finish(true, s.started, { skipped, kept: null });
   }
 
-  /** Same as open (kept for callers written against the async name). */
-  static openAsync(o: OpenIndexOptions): Promise<{ index: SqliteIndex; report: IngestReport }> {
-    return SqliteIndex.open(o);
-  }
-
   private static start(o: OpenIndexOptions): { index: SqliteIndex; rebuild: boolean; print: string; started: number } {
     const started = performance.now();
     if (o.path !== ':memory:') mkdirSync(dirname(o.path), { recursive: true });
@@ -148,9 +136,8 @@ export class SqliteIndex implements SearchIndex {
       create table if not exists units (unit text not null, json text not null);
       create table if not exists ingest_log (file text primary key, records integer not null, error text, warnings text not null);
       create table if not exists embedder_fit (id text not null, state blob not null);
-      create virtual table if not exists records_fts using fts5(key_seg, body_seg, tokenize = 'unicode61 remove_diacritics 2');
     `);
-    const index = new SqliteIndex(db, o.segmenter);
+    const index = new SqliteIndex(db);
     const print = fingerprint(o);
     const stored = index.meta('fingerprint');
     let rebuild = o.force === true || stored !== print;
@@ -212,17 +199,15 @@ export class SqliteIndex implements SearchIndex {
     const db = this.db;
     const dims = embedded.dimensions || 1;
     db.transaction(() => {
-      db.exec(`delete from records; delete from units; delete from ingest_log; delete from records_fts; delete from embedder_fit;
+      db.exec(`delete from records; delete from units; delete from ingest_log; delete from embedder_fit;
+               drop table if exists records_fts;
                drop table if exists records_vec;
                create virtual table records_vec using vec0(embedding float[${dims}] distance_metric=cosine);`);
       const insRecord = db.prepare('insert into records (rid, id, file, json) values (?, ?, ?, ?)');
-      const insFts = db.prepare('insert into records_fts (rowid, key_seg, body_seg) values (?, ?, ?)');
       const insVec = db.prepare('insert into records_vec (rowid, embedding) values (?, ?)');
       corpus.records.forEach((r, i) => {
         const rid = BigInt(i + 1);
-        const { key, body } = indexText(r);
         insRecord.run(rid, r.id, r.source.file, JSON.stringify(r));
-        insFts.run(rid, this.segmenter.index(key).join(' '), this.segmenter.index(body).join(' '));
         insVec.run(rid, embedded.vectors[i]!);
       });
       const insUnit = db.prepare('insert into units (unit, json) values (?, ?)');
@@ -266,22 +251,6 @@ export class SqliteIndex implements SearchIndex {
       });
       this.matrix = { ids, dims, data };
     }
-  }
-
-  lexical(tokens: string[], limit: number): Map<string, number> {
-    const out = new Map<string, number>();
-    const uniq = [...new Set(tokens)].filter(Boolean);
-    if (uniq.length === 0) return out;
-    const match = uniq.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ');
-    this.lexicalStmt ??= this.db.prepare(
-      'select rowid as rid, bm25(records_fts, 3.0, 1.0) as s from records_fts where records_fts match ? order by s limit ?',
-    );
-    const rows = this.lexicalStmt.all(match, limit) as { rid: number; s: number }[];
-    for (const r of rows) {
-      const id = this.idByRowid.get(r.rid);
-      if (id) out.set(id, -r.s);
-    }
-    return out;
   }
 
   nearest(vector: Float32Array, k: number): Map<string, number> {
