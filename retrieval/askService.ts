@@ -3,9 +3,15 @@ import type { Embedder } from './embeddings/types.js';
 import { toFloat32 } from './embeddings/types.js';
 import type { DutyEngine } from './engine.js';
 
+/** Who is asking, as far as answering needs to know. */
+export interface AskContext {
+  /** The asker's units (from the chat's binding or the roster); absent or empty: no default unit. */
+  units?: readonly string[];
+}
+
 /** Answers a question, possibly after an asynchronous step (embedding the topic remotely). */
 export interface Answerer {
-  ask(question: string): Promise<Answer>;
+  ask(question: string, ctx?: AskContext): Promise<Answer>;
 }
 
 /** The engine as is: local embedders are synchronous. */
