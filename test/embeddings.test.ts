@@ -141,8 +141,8 @@ describe('the local default embedder (LSA + idf-weighted n-grams, fitted at inge
   it('the Worker starts from the fit bundled by build:worker, and fits at start without one', async () => {
     const fit = new LocalEmbedderFit(new BigramSegmenter(), { segmenterId: WORKER_SEGMENTER_ID }).fit(texts);
     const seed: WorkerSeed = { records: corpus.records, units: corpus.units, synonyms: loadSynonyms(seeds), deadlines: null, holidays: {} };
-    const bundled = await createWorkerBot({ ...seed, embedderFit: toBase64(fit.serialize()) }, { DB: d1Shim() }, { log: memoryLogger() });
-    const atStart = await createWorkerBot(seed, { DB: d1Shim() }, { log: memoryLogger() });
+    const bundled = await createWorkerBot({ ...seed, embedderFit: toBase64(fit.serialize()) }, { DB: d1Shim(), CONSOLE_PUBLIC: '1' }, { log: memoryLogger() });
+    const atStart = await createWorkerBot(seed, { DB: d1Shim(), CONSOLE_PUBLIC: '1' }, { log: memoryLogger() });
     expect(bundled.index.embedder.id).toBe(fit.id);
     expect(atStart.index.embedder.id).toBe(fit.id);
     expect((await bundled.answerer.ask('预算编制找谁')).answers[0]?.lead).toEqual(['李秀文']);
@@ -318,7 +318,7 @@ describe('an OpenAI-compatible embeddings server (stub on 127.0.0.1, real OpenAI
   it('runs on the Worker too: the bundled records embedded at start, /api/ask through the answerer', async () => {
     const seed: WorkerSeed = { records: corpus.records, units: corpus.units, synonyms: loadSynonyms(seeds), deadlines: null, holidays: {} };
     const before = stub.requests.length;
-    const bot = await createWorkerBot(seed, { DB: d1Shim(), EMBEDDINGS_BASE_URL: stub.url, EMBEDDINGS_MODEL: 'stub-m3' }, { log: memoryLogger() });
+    const bot = await createWorkerBot(seed, { DB: d1Shim(), CONSOLE_PUBLIC: '1', EMBEDDINGS_BASE_URL: stub.url, EMBEDDINGS_MODEL: 'stub-m3' }, { log: memoryLogger() });
     expect(stub.requests.slice(before).reduce((n, r) => n + r.input.length, 0)).toBe(corpus.records.length);
     const res = await bot.app.request('/api/ask', { method: 'POST', body: JSON.stringify({ question: '预算编制找谁' }), headers: { 'content-type': 'application/json' } });
     expect(((await res.json()) as { answers: { lead: string[] }[] }).answers[0]!.lead).toEqual(['李秀文']);

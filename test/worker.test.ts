@@ -23,7 +23,7 @@ const seed: WorkerSeed = {
 
 describe('the Worker runtime (D1-shaped state, fetch to Feishu, cron)', () => {
   const stub = new FeishuStub();
-  const env = () => ({ DB: d1Shim(), FEISHU_APP_ID: 'cli_worker', FEISHU_APP_SECRET: 's', FEISHU_DOMAIN: stub.url, FEISHU_ENCRYPT_KEY: 'wk', FEISHU_VERIFICATION_TOKEN: 'vtoken' });
+  const env = () => ({ DB: d1Shim(), FEISHU_APP_ID: 'cli_worker', FEISHU_APP_SECRET: 's', FEISHU_DOMAIN: stub.url, FEISHU_ENCRYPT_KEY: 'wk', FEISHU_VERIFICATION_TOKEN: 'vtoken', ACCESS_TOKEN: 'worker-test-token-0123456789' });
   beforeAll(() => stub.start());
   afterAll(() => stub.stop());
 
@@ -46,6 +46,21 @@ describe('the Worker runtime (D1-shaped state, fetch to Feishu, cron)', () => {
     expect(stub.messages.filter((m) => m.target === 'om_worker')).toHaveLength(1);
     await worker.scheduled({}, e, ctx);
     await Promise.all(pending);
+  });
+
+  it('refuses to serve the public console without ACCESS_TOKEN, saying what to set; with it, asks need the token', async () => {
+    const ctx = { waitUntil: () => {} };
+    const { ACCESS_TOKEN: _, ...open } = env();
+    const refused = await createWorker(seed).fetch(new Request('http://bot/api/ask', { method: 'POST', body: JSON.stringify({ question: '谁负责测绘作业证初审' }) }), open, ctx);
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { error: string }).error).toContain('ACCESS_TOKEN');
+    const worker = createWorker(seed);
+    const ask = (auth?: string) =>
+      worker.fetch(new Request('http://bot/api/ask', { method: 'POST', body: JSON.stringify({ question: '谁负责测绘作业证初审' }), headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) } }), env(), ctx);
+    expect((await ask()).status).toBe(401);
+    expect((await ask('Bearer worker-test-token-0123456789')).status).toBe(200);
+    const published = await createWorker(seed).fetch(new Request('http://bot/api/ask', { method: 'POST', body: JSON.stringify({ question: '谁负责测绘作业证初审' }), headers: { 'content-type': 'application/json' } }), { ...open, CONSOLE_PUBLIC: '1' }, ctx);
+    expect(published.status).toBe(200);
   });
 
   it('sends the daily digest from the cron path once, on working days', async () => {

@@ -28,6 +28,7 @@ const bindings = () => ({
   FEISHU_DOMAIN: stub.url,
   FEISHU_ENCRYPT_KEY: KEY,
   FEISHU_VERIFICATION_TOKEN: 'vtoken',
+  ACCESS_TOKEN: 'workerd-test-token-0123456789',
   // Due from 00:00 Beijing, so whether today's digest goes out depends only on the work calendar.
   DIGEST_CRON: '0 0 * * *',
 });

@@ -50,6 +50,19 @@ export interface WorkerBot extends AssembledBot {
 }
 
 /**
+ * A Worker is always reachable from the internet, so the console and /api/ask (which show the staff's
+ * names) need ACCESS_TOKEN there unless the deployment says it is meant to be public.
+ */
+function publicHost(vars: Record<string, string>): Record<string, string> {
+  if (!vars.ACCESS_TOKEN?.trim() && !/^(1|true|yes|on)$/i.test(vars.CONSOLE_PUBLIC?.trim() ?? '')) {
+    throw new ConfigError(
+      'Workers 上的网页控制台和问答接口对公网开放，会显示手册中的人员名单：请用 `npx wrangler secret put ACCESS_TOKEN` 设置访问令牌（至少 16 个字符），或确需公开时在 wrangler.toml 的 [vars] 里设置 CONSOLE_PUBLIC = "1"',
+    );
+  }
+  return { ...vars, HOST: '0.0.0.0' };
+}
+
+/**
  * The bot on Cloudflare Workers: the index in memory from the bundled records (sqlite-vec cannot load
  * into D1), state in D1, Feishu over fetch, digests from the cron trigger. Same app, same commands.
  */
@@ -57,7 +70,7 @@ export async function createWorkerBot(seed: WorkerSeed, env: WorkerEnv, o: { clo
   const clock = o.clock ?? systemClock;
   const log = o.log ?? jsonLogger((line) => console.log(line));
   const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
-  const config = loadConfig(vars);
+  const config = loadConfig(publicHost(vars));
   for (const w of webhookWarnings(config.feishu)) log.warn(w);
   const segmenter = new BigramSegmenter();
   if (config.embeddings.provider === 'transformers') throw new ConfigError('Workers 上不能用 EMBEDDINGS_MODEL_DIR（本地模型目录只在 Node 上可用）');
@@ -113,7 +126,14 @@ export function createWorker(seed: WorkerSeed) {
   }));
   return {
     async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
-      const b = await get(env);
+      let b: WorkerBot;
+      try {
+        b = await get(env);
+      } catch (e) {
+        // A deployment mistake: say what to set instead of an opaque 500.
+        if (e instanceof ConfigError) return Response.json({ error: `配置错误：${e.message}` }, { status: 503 });
+        throw e;
+      }
       const response = await b.app.fetch(request, env, ctx as never);
       // Work started after the acknowledgement keeps the isolate alive until it is done.
       ctx.waitUntil(b.tasks.idle());
