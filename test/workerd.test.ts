@@ -108,8 +108,10 @@ describe('the built Worker under workerd (Miniflare, local D1)', () => {
     const node = await createWorkerBot(seed, { DB: d1Shim(), ...bindings() }, { log: memoryLogger() });
     for (const question of ['谁负责测绘作业证初审?', '征收征用工作的流程', '明天放假吗']) {
       const body = JSON.stringify({ question });
-      const inWorkerd = await mf.dispatchFetch('http://bot/api/ask', { method: 'POST', body });
-      const onNode = await node.app.fetch(new Request('http://bot/api/ask', { method: 'POST', body }));
+      const headers = { authorization: 'Bearer workerd-test-token-0123456789' };
+      expect((await mf.dispatchFetch('http://bot/api/ask', { method: 'POST', body })).status).toBe(401);
+      const inWorkerd = await mf.dispatchFetch('http://bot/api/ask', { method: 'POST', body, headers });
+      const onNode = await node.app.fetch(new Request('http://bot/api/ask', { method: 'POST', body, headers }));
       expect(inWorkerd.status).toBe(200);
       expect(await inWorkerd.json()).toEqual(await onNode.json());
     }
