@@ -239,6 +239,16 @@ describe('a duty table kept in Feishu reads like the same table uploaded as .xls
     });
   }
 
+  it('a docx holding the spreadsheet as an embedded sheet block', async () => {
+    const doc = new DocxBuilder('岗位职责');
+    doc.blocks.push({ block_id: 'doxcnSheetBlk01', parent_id: doc.page.block_id, block_type: 30, sheet: { token: 'shtcnDutySheet0001_Q7PlXT' } });
+    doc.page.children!.push('doxcnSheetBlk01');
+    stub.docs.docx.set('doxcnEmbedSheet01', { title: '岗位职责', revision: 2, blocks: doc.blocks });
+    const read = await readFeishuLink(sdk, 'https://qinghe.feishu.cn/docx/doxcnEmbedSheet01');
+    expect(read.doc.warnings).toEqual([]);
+    expect(essence(parseDocument(read.doc).records)).toEqual(expected);
+  });
+
   it('a wiki page holding a sheet, and ?sheet= picking one sheet', async () => {
     const viaWiki = await readFeishuLink(sdk, 'https://qinghe.feishu.cn/wiki/wikcnDutySheet0001');
     expect(essence(parseDocument(viaWiki.doc).records)).toEqual(expected);
@@ -412,6 +422,19 @@ describe('reading Feishu documents', () => {
     const last = records.find((r) => r.item === '档案借阅审批')!;
     expect(last.lead).toEqual(['何畅']);
     expect(last.source.ref).toBe('清单!第2400行');
+  });
+});
+
+describe('mentions without the contacts scope', () => {
+  it('reads the mention as blank and says why', async () => {
+    stub.docs.missingScopes.add('contact');
+    try {
+      const read = await readFeishuLink(viaFetch, 'https://qinghe.feishu.cn/docx/doxcnDutyTable0001');
+      expect(read.doc.warnings.join()).toContain('contact:user.base:readonly');
+      expect(parseDocument(read.doc).records[0]!.item).toBe('测绘资质初审');
+    } finally {
+      stub.docs.missingScopes.delete('contact');
+    }
   });
 });
 
