@@ -239,6 +239,22 @@ describe('a duty table kept in Feishu reads like the same table uploaded as .xls
     });
   }
 
+  it('a docx whose table carries the title in a merged first row', async () => {
+    const doc = new DocxBuilder('岗位职责（2026年修订）');
+    doc.table(
+      [[TITLE, null, null, null, null, null, null], HEADER, ...ROWS.map((r) => [...r])],
+      [[0, 0, 1, 7], ...POST_MERGES.map(([row, span]) => [row + 2, 1, span, 1] as [number, number, number, number])],
+      false,
+    );
+    stub.docs.docx.set('doxcnTitledTable1', { title: '岗位职责（2026年修订）', revision: 4, blocks: doc.blocks });
+    const read = await readFeishuLink(sdk, 'https://qinghe.feishu.cn/docx/doxcnTitledTable1');
+    expect(read.doc.body.slice(0, 2)).toMatchObject([{ kind: 'heading', text: '岗位职责（2026年修订）' }, { kind: 'heading', text: TITLE, prov: { ref: '表1 第1行' } }]);
+    const records = parseDocument(read.doc).records;
+    expect(essence(records)).toEqual(expected);
+    // Rows keep their place in the table as printed, title row included.
+    expect(records[0]!.source.ref).toBe('表1 第3行');
+  });
+
   it('a docx holding the spreadsheet as an embedded sheet block', async () => {
     const doc = new DocxBuilder('岗位职责');
     doc.blocks.push({ block_id: 'doxcnSheetBlk01', parent_id: doc.page.block_id, block_type: 30, sheet: { token: 'shtcnDutySheet0001_Q7PlXT' } });

@@ -166,7 +166,7 @@ class DocxWalk {
         this.para(block);
         this.walk(block.children ?? [], type === 12 ? depth + 1 : depth);
       } else if (type === TABLE) {
-        this.body.push(this.table(block));
+        this.body.push(...this.titledTable(this.table(block)));
       } else if (type === SHEET) {
         const token = (block.sheet as { token?: string } | undefined)?.token ?? '';
         const embedded = this.opts.embeddedSheets?.get(token);
@@ -267,6 +267,30 @@ class DocxWalk {
     const grid = settleCells(cells, rows, cols);
     const n = numbered ? ++this.tables : this.tables;
     return tableBlock(grid, (r) => `表${n} 第${r + 1}行`, { headerRows: data.property?.header_row ? 1 : 0 });
+  }
+
+  /**
+   * Leading rows that are one cell merged across the whole table (a title typed into the table, as in a
+   * sheet pasted from Excel) become headings above it, as the spreadsheet readers do.
+   */
+  private titledTable(t: TableBlock): Block[] {
+    let top = 0;
+    const headings: Block[] = [];
+    while (top < t.rows - 1) {
+      const own = t.cells.filter((c) => c.r === top);
+      const filled = own.filter((c) => c.text.trim());
+      if (filled.length !== 1 || filled[0]!.colSpan !== t.cols || t.cols === 1) break;
+      headings.push({ kind: 'heading', text: filled[0]!.text.replace(/\n+/g, ' '), level: 1, prov: { line: 0, ref: t.rowProv[top]!.ref } });
+      top += filled[0]!.rowSpan;
+    }
+    if (top === 0 || top >= t.rows) return [t];
+    const refs = t.rowProv.slice(top).map((p) => p.ref!);
+    const body = settleCells(
+      t.cells.filter((c) => c.r >= top).map((c) => ({ ...c, r: c.r - top })),
+      t.rows - top,
+      t.cols,
+    );
+    return [...headings, tableBlock(body, (r) => refs[r]!, { headerRows: t.headerRows && t.headerRows > top ? t.headerRows - top : 0 })];
   }
 
   finish(): void {
