@@ -375,8 +375,8 @@ describe('reading Feishu documents', () => {
     try {
       const e = (await readFeishuLink(sdk, 'https://qinghe.feishu.cn/docx/doxcnDutyTable0001').catch((x: unknown) => x)) as FeishuDocsError;
       expect(e.kind).toBe('scope');
-      expect(e.message).toContain('docx:document:readonly');
-      expect(e.message).toContain('开通');
+      expect(e.message).toContain('docx:document 或 docx:document:readonly');
+      expect(e.message).toContain('请把文档分享给机器人或授予应用权限');
     } finally {
       stub.docs.missingScopes.delete('docx');
     }

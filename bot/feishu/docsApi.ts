@@ -99,22 +99,22 @@ export function docsError(e: unknown, what: string, scopes: readonly string[]): 
   const f = FeishuError.from(e);
   const code = f.code;
   if (code === SCOPE_CODE || /scopes? is required/i.test(f.message)) {
-    const listed = /\[([^\]]+)\]/.exec(f.message)?.[1]?.trim();
+    const listed = /\[([^\]]+)\]/.exec(f.message)?.[1]?.trim().split(/\s*,\s*/);
     return new FeishuDocsError(
-      `机器人应用缺少读取${what}的权限（${listed || scopes.join(' 或 ')}）：请管理员在飞书开放平台为应用开通该权限并发布新版本，或授予应用权限后再试`,
+      `机器人应用缺少读取${what}的权限（${(listed?.length ? listed : scopes).join(' 或 ')}，开通任一项即可）：请把文档分享给机器人或授予应用权限——先在飞书开放平台“权限管理”中为应用开通并发布新版本，再在${what}右上角“…”→“更多”→“添加文档应用”中添加本应用`,
       'scope',
       code,
     );
   }
   if ((code !== null && PERMISSION_CODES.has(code)) || f.status === 403) {
     return new FeishuDocsError(
-      `机器人没有这篇${what}的阅读权限：请把文档分享给机器人或授予应用权限（在${what}右上角“…”→“更多”→“添加文档应用”中添加本应用；知识库可把应用加为知识空间成员），应用需开通 ${scopes[0]} 权限`,
+      `机器人没有这份${what}的阅读权限：请把文档分享给机器人或授予应用权限（在${what}右上角“…”→“更多”→“添加文档应用”中添加本应用；知识库可把应用加为知识空间成员），应用需开通 ${scopes[0]} 权限`,
       'permission',
       code,
     );
   }
   if ((code !== null && NOT_FOUND_CODES.has(code)) || f.status === 404) {
-    return new FeishuDocsError(`找不到这篇${what}（可能已删除，或链接不完整），请在飞书中打开文档后重新复制链接`, 'not_found', code);
+    return new FeishuDocsError(`找不到这份${what}（可能已删除，或链接不完整），请在飞书中打开文档后重新复制链接`, 'not_found', code);
   }
   if (f.retryable && (f.status === 429 || code === 99991400)) {
     return new FeishuDocsError(`飞书接口调用过于频繁，读取${what}失败，请稍后再试`, 'rate_limited', code);
