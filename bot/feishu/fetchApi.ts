@@ -21,7 +21,7 @@ export class FetchFeishuApi implements FeishuApi {
     private readonly o: { appId: string; appSecret: string; domain: string; clock: Clock; fetch?: typeof fetch; timeoutMs?: number },
   ) {}
 
-  private async request(method: 'GET' | 'POST', path: string, body?: unknown, auth = true): Promise<Body> {
+  protected async request(method: 'GET' | 'POST', path: string, body?: unknown, auth = true): Promise<Body> {
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
     if (auth) headers.authorization = `Bearer ${await this.tenantToken()}`;
     let res: Response;

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FeishuDocsStub } from './feishuDocsStub.js';
 
 export interface StubMessage {
   kind: 'reply' | 'create';
@@ -27,6 +28,8 @@ export class FeishuStub {
   readonly messages: StubMessage[] = [];
   readonly calls: { method: string; path: string; auth: string | undefined }[] = [];
   readonly users = new Map<string, string>();
+  /** Docs / Wiki / Sheets endpoints (`feishuDocsStub.ts`). */
+  readonly docs = new FeishuDocsStub();
   botOpenId = 'ou_bot_gzt';
   private readonly script: Scripted[] = [];
   private readonly byUuid = new Map<string, string>();
@@ -138,6 +141,8 @@ export class FeishuStub {
       );
       return send(200, { code: 0, msg: 'success', data: { user_list: list } });
     }
+    const docs = this.docs.handle(req.method ?? 'GET', url);
+    if (docs) return send(docs.status, docs.body, docs.headers);
     return send(404, { code: 404, msg: `stub has no ${req.method} ${path}` });
   }
 }
