@@ -27,6 +27,8 @@ export class FeishuStub {
   readonly messages: StubMessage[] = [];
   readonly calls: { method: string; path: string; auth: string | undefined }[] = [];
   readonly users = new Map<string, string>();
+  /** Files users sent in messages, by file_key, served by the message-resource API. */
+  readonly files = new Map<string, Uint8Array>();
   botOpenId = 'ou_bot_gzt';
   private readonly script: Scripted[] = [];
   private readonly byUuid = new Map<string, string>();
@@ -129,6 +131,15 @@ export class FeishuStub {
       });
       this.onMessage?.(this.messages[this.messages.length - 1]!);
       return send(200, { code: 0, msg: 'success', data: { message_id: messageId, msg_type: body.msg_type } });
+    }
+    const resource = path.match(/^\/open-apis\/im\/v1\/messages\/([^/]+)\/resources\/([^/]+)$/);
+    if (resource && req.method === 'GET') {
+      const bytes = this.files.get(decodeURIComponent(resource[2]!));
+      if (url.searchParams.get('type') !== 'file' && url.searchParams.get('type') !== 'image') return send(400, { code: 234001, msg: 'Invalid request param.' });
+      if (!bytes) return send(400, { code: 234003, msg: 'File not in msg.' });
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(bytes.byteLength) });
+      res.end(Buffer.from(bytes));
+      return;
     }
     if (path.startsWith('/open-apis/im/v1/messages/') && req.method === 'PATCH') return send(200, { code: 0, msg: 'success', data: {} });
     if (path === '/open-apis/contact/v3/users/batch_get_id') {

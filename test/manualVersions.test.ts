@@ -1,0 +1,225 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDocument } from '../ingest/read/index.js';
+import { BotHarness } from './support/botHarness.js';
+import { cardEvent, messageEvent } from './support/feishuEvents.js';
+import type { StubMessage } from './support/feishuStub.js';
+
+const raw = BotHarness.cardText;
+/** Card text with md()'s character references decoded, as the client shows it. */
+const text = (c: Record<string, unknown>) => raw(c).replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
+const ADMIN = 'ou_admin_1';
+const MANUAL = '001_ae071096d0a343be.txt';
+const QUESTION = '谁负责测绘作业证初审?';
+const shipped = (dir: string) => readFileSync(join(dir, 'manuals', MANUAL), 'utf8');
+/** The shipped manual with the lead of one item changed. */
+const withLead = (src: string, name: string) => src.replace('9-6-10\t王金峰\t杜振江', `9-6-10\t${name}\t杜振江`);
+const enc = (s: string) => new TextEncoder().encode(s);
+
+let fileSeq = 0;
+/** An admin (or anyone) sends a file to the bot in a private chat; returns the cards it replied with. */
+async function sendFile(h: BotHarness, name: string, bytes: Uint8Array, o: { sender?: string; messageId?: string; eventId?: string } = {}): Promise<StubMessage[]> {
+  const key = `file_v2_${++fileSeq}`;
+  h.stub.files.set(key, bytes);
+  const before = h.stub.messages.length;
+  const res = await h.event(
+    messageEvent({ chatType: 'p2p', chatId: 'oc_p2p_admin', sender: o.sender ?? ADMIN, msgType: 'file', content: { file_key: key, file_name: name }, messageId: o.messageId, eventId: o.eventId }),
+  );
+  expect(res.status).toBe(200);
+  await h.idle();
+  return h.stub.messages.slice(before);
+}
+
+/** The value of a card button with this action, as the callback would carry it. */
+function buttonValue(m: StubMessage, action: string): Record<string, string> | null {
+  let found: Record<string, string> | null = null;
+  const walk = (v: unknown) => {
+    if (found || !v || typeof v !== 'object') return;
+    if (Array.isArray(v)) return v.forEach(walk);
+    const o = v as Record<string, unknown>;
+    if (o.type === 'callback' && (o.value as { action?: string })?.action === action) found = o.value as Record<string, string>;
+    Object.values(o).forEach(walk);
+  };
+  walk(m.content);
+  return found;
+}
+
+async function click(h: BotHarness, m: StubMessage, value: Record<string, string>, operator = ADMIN): Promise<{ toast?: { content: string } }> {
+  const res = await h.event(cardEvent(value, { operator, messageId: m.messageId, chatId: 'oc_p2p_admin' }));
+  const body = (await res.json()) as { toast?: { content: string } };
+  await h.idle();
+  return body;
+}
+
+const ask = async (h: BotHarness, q = QUESTION) => text((await h.say(q))[0]!.content);
+
+describe('manual versions from chat', () => {
+  let h: BotHarness;
+  beforeAll(async () => {
+    h = await new BotHarness({ env: { ADMIN_OPEN_IDS: ADMIN } }).start();
+  });
+  afterAll(() => h.close());
+
+  it('file → download → report → 启用 answers with the new lead; restart keeps it; 回滚 brings the old one back', async () => {
+    expect(await ask(h)).toContain('王金峰');
+    const replies = await sendFile(h, MANUAL, enc(withLead(shipped(h.dirs.seedsDir), '张三')));
+    expect(h.stub.calls.some((c) => c.method === 'GET' && c.path.endsWith(`/resources/file_v2_${fileSeq}`))).toBe(true);
+    expect(replies).toHaveLength(1);
+    const report = text(replies[0]!.content);
+    expect(report).toContain('替换');
+    expect(report).toContain('测绘作业证初审工作');
+    expect(report).toContain('牵头人 王金峰 → 张三');
+    expect(report).toMatch(/修改 1，删除 0/);
+    // Not switched on yet: the old answer stands.
+    expect(await ask(h)).toContain('王金峰');
+
+    const activate = buttonValue(replies[0]!, 'manual_activate')!;
+    expect(activate).toBeTruthy();
+    const toast = await click(h, replies[0]!, activate);
+    expect(toast.toast?.content).toContain('已启用');
+    const answer = await ask(h);
+    expect(answer).toContain('张三');
+    expect(answer).not.toContain('王金峰');
+
+    // The same click delivered again: nothing more happens.
+    const sent = h.stub.messages.length;
+    const again = await click(h, replies[0]!, activate);
+    expect(again.toast?.content).toContain('已经在使用中');
+    expect(h.stub.messages.length).toBe(sent);
+
+    await h.restart();
+    expect(await ask(h)).toContain('张三');
+
+    const rolled = await h.say('回滚', { sender: ADMIN });
+    expect(text(rolled[0]!.content)).toContain('已回滚到版本 #1');
+    expect(await ask(h)).toContain('王金峰');
+    await h.restart();
+    expect(await ask(h)).toContain('王金峰');
+
+    const list = text((await h.say('手册版本', { sender: ADMIN }))[0]!.content);
+    expect(list).toMatch(/#1\*\* 使用中/);
+    expect(list).toMatch(/#2\*\* 已替换/);
+  });
+
+  it('refuses a non-admin politely and keeps the version', async () => {
+    const active = h.bot.manuals.active()!.id;
+    const replies = await sendFile(h, MANUAL, enc(withLead(shipped(h.dirs.seedsDir), '李四')), { sender: 'ou_someone' });
+    expect(text(replies[0]!.content)).toContain('只有管理员可以更新手册');
+    expect(h.bot.manuals.active()!.id).toBe(active);
+    expect(text((await h.say('回滚', { sender: 'ou_someone' }))[0]!.content)).toContain('只有管理员可以更新手册');
+    expect(h.bot.manuals.active()!.id).toBe(active);
+  });
+
+  it('a corrupt file never becomes active: the report says why, the old version keeps answering', async () => {
+    const active = h.bot.manuals.active()!.id;
+    const bad = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 0, 0, 0xff, 0xfe]);
+    const replies = await sendFile(h, '新手册.xlsx', bad);
+    const report = text(replies[0]!.content);
+    expect(report).toContain('不能启用');
+    expect(report).toContain('原来的版本继续回答问题');
+    expect(buttonValue(replies[0]!, 'manual_activate')).toBeNull();
+    expect(h.bot.manuals.active()!.id).toBe(active);
+    expect(await ask(h)).toContain('王金峰');
+
+    // A file of the same name that now reads as nothing: also refused.
+    const empty = await sendFile(h, MANUAL, enc('\n\n'));
+    expect(text(empty[0]!.content)).toContain('不能启用');
+    expect(h.bot.manuals.active()!.id).toBe(active);
+    expect(await ask(h)).toContain('王金峰');
+  });
+
+  it('a re-delivered file event makes one draft', async () => {
+    const before = h.bot.manuals.list(100).length;
+    const bytes = enc(withLead(shipped(h.dirs.seedsDir), '赵六'));
+    const first = await sendFile(h, MANUAL, bytes, { messageId: 'om_file_once', eventId: 'ev_file_once' });
+    const again = await sendFile(h, MANUAL, bytes, { messageId: 'om_file_once', eventId: 'ev_file_once' });
+    const newId = await sendFile(h, MANUAL, bytes, { messageId: 'om_file_once', eventId: 'ev_file_once_2' });
+    expect(first).toHaveLength(1);
+    expect(again).toHaveLength(0);
+    expect(newId).toHaveLength(0);
+    expect(h.bot.manuals.list(100).length).toBe(before + 1);
+    // The same upload handled twice (a crash after the draft was made) returns the same draft.
+    const a = await h.bot.manuals.upload({ name: MANUAL, bytes }, ADMIN, 'msg:om_file_twice');
+    const b = await h.bot.manuals.upload({ name: MANUAL, bytes }, ADMIN, 'msg:om_file_twice');
+    expect(b.version!.id).toBe(a.version!.id);
+    // 放弃 drops the draft and leaves the version in use.
+    const active = h.bot.manuals.active()!.id;
+    const toast = await click(h, first[0]!, buttonValue(first[0]!, 'manual_discard')!);
+    expect(toast.toast?.content).toContain('已放弃');
+    expect(h.bot.manuals.active()!.id).toBe(active);
+    expect(h.bot.manuals.get(Number(buttonValue(first[0]!, 'manual_discard')!.id))!.status).toBe('discarded');
+  });
+
+  it('escapes a hostile file name in the report card', async () => {
+    const replies = await sendFile(h, '<at id=all></at>[x](https://evil.example)*.txt', enc(withLead(shipped(h.dirs.seedsDir), '钱七')));
+    const body = JSON.stringify(replies[0]!.content);
+    expect(body).not.toContain('<at id=all>');
+    expect(body).not.toContain('](https://evil');
+    expect(raw(replies[0]!.content)).toContain('&#60;at id=all&#62;');
+    expect(text(replies[0]!.content)).toContain('<at id=all></at>[x](https://evil.example)*.txt');
+  });
+
+  it('two admins uploading and switching at once: exactly one version is switched in, the engine matches it', async () => {
+    const base = shipped(h.dirs.seedsDir);
+    const [a, b] = await Promise.all([
+      h.bot.manuals.upload({ name: MANUAL, bytes: enc(withLead(base, '甲一')) }, ADMIN, null),
+      h.bot.manuals.upload({ name: MANUAL, bytes: enc(withLead(base, '乙二')) }, 'ou_admin_2', null),
+    ]);
+    expect(a.ok && b.ok).toBe(true);
+    expect(a.version!.baseId).toBe(b.version!.baseId);
+    const [ra, rb] = await Promise.all([h.bot.manuals.activate(a.version!.id, ADMIN), h.bot.manuals.activate(b.version!.id, 'ou_admin_2')]);
+    expect([ra.ok, rb.ok].filter(Boolean)).toHaveLength(1);
+    const loser = ra.ok ? rb : ra;
+    expect(loser.message).toContain('请重新上传');
+    const winner = ra.ok ? a : b;
+    const name = ra.ok ? '甲一' : '乙二';
+    const other = ra.ok ? '乙二' : '甲一';
+    expect(h.bot.manuals.active()!.id).toBe(winner.version!.id);
+    const row = h.bot.engine.records.find((r) => r.item.includes('测绘作业证初审'))!;
+    expect(row.lead).toEqual([name]);
+    expect(h.bot.engine.records.some((r) => r.lead.includes(other))).toBe(false);
+    const answer = await ask(h);
+    expect(answer).toContain(name);
+    expect(answer).not.toContain(other);
+    // And the versions store agrees after a restart.
+    await h.restart();
+    expect(h.bot.manuals.active()!.id).toBe(winner.version!.id);
+    expect(await ask(h)).toContain(name);
+  });
+});
+
+describe('linked Feishu documents (绑定手册 / 更新手册)', () => {
+  let h: BotHarness;
+  let content = '';
+  const URL_ = 'https://example.feishu.cn/docx/AbCdEf123';
+  beforeAll(async () => {
+    h = await new BotHarness({
+      env: { ADMIN_OPEN_IDS: ADMIN },
+      // Stands in for the Docs/Wiki/Sheets reader: a document model of the linked page.
+      readLink: async (url) => ({ name: '测绘岗手册（飞书文档）', doc: await readDocument('linked.txt', enc(content)), revision: url.length.toString() }),
+    }).start();
+    content = withLead(shipped(h.dirs.seedsDir), '孙八');
+  });
+  afterAll(() => h.close());
+
+  it('binds a link as a draft replacing the file it covers, and 更新手册 re-reads it', async () => {
+    const replies = await h.say(`绑定手册 ${URL_}`, { sender: ADMIN });
+    const report = text(replies[0]!.content);
+    expect(report).toContain(`替换 ${MANUAL}`);
+    expect(report).toContain('覆盖相同单位');
+    expect(report).toContain('牵头人 王金峰 → 孙八');
+    await click(h, replies[0]!, buttonValue(replies[0]!, 'manual_activate')!);
+    expect(await ask(h)).toContain('孙八');
+    const active = h.bot.manuals.active()!;
+    expect(active.sources.find((s) => s.kind === 'doc')!.url).toBe(URL_);
+    expect(active.sources.some((s) => s.name === MANUAL)).toBe(false);
+
+    expect(text((await h.say('更新手册', { sender: ADMIN }))[0]!.content)).toContain('没有变化');
+    content = withLead(shipped(h.dirs.seedsDir), '周九');
+    const update = await h.say('更新手册', { sender: ADMIN });
+    expect(text(update[0]!.content)).toContain('牵头人 孙八 → 周九');
+    await click(h, update[0]!, buttonValue(update[0]!, 'manual_activate')!);
+    expect(await ask(h)).toContain('周九');
+  });
+});
