@@ -151,6 +151,13 @@ describe('manual versions from chat', () => {
     expect(h.bot.manuals.get(Number(buttonValue(first[0]!, 'manual_discard')!.id))!.status).toBe('discarded');
   });
 
+  it('refuses a file over the size limit with a clear message, without reading it', async () => {
+    const active = h.bot.manuals.active()!.id;
+    const replies = await sendFile(h, '大文件.xlsx', new Uint8Array(21 * 1024 * 1024));
+    expect(text(replies[0]!.content)).toContain('超过 20 MB');
+    expect(h.bot.manuals.active()!.id).toBe(active);
+  });
+
   it('escapes a hostile file name in the report card', async () => {
     const replies = await sendFile(h, '<at id=all></at>[x](https://evil.example)*.txt', enc(withLead(shipped(h.dirs.seedsDir), '钱七')));
     const body = JSON.stringify(replies[0]!.content);
@@ -221,5 +228,92 @@ describe('linked Feishu documents (绑定手册 / 更新手册)', () => {
     expect(text(update[0]!.content)).toContain('牵头人 孙八 → 周九');
     await click(h, update[0]!, buttonValue(update[0]!, 'manual_activate')!);
     expect(await ask(h)).toContain('周九');
+  });
+});
+
+describe('admin console page (/admin/manuals)', () => {
+  const TOKEN = 'admin-token-for-tests-0123456789';
+  let h: BotHarness;
+  beforeAll(async () => {
+    h = await new BotHarness({ env: { ADMIN_TOKEN: TOKEN } }).start();
+  });
+  afterAll(() => h.close());
+
+  const csrfOf = (html: string) => html.match(/name="csrf" value="([0-9a-f]{64})"/)![1]!;
+  const nonceOf = (html: string) => html.match(/name="nonce" value="([\w-]+)"/)![1]!;
+
+  it('is off without ADMIN_TOKEN', async () => {
+    const off = await new BotHarness({ noFeishu: true }).start();
+    try {
+      const res = await fetch(`${off.url}/admin/manuals`);
+      expect(res.status).toBe(503);
+      expect(await res.text()).toContain('ADMIN_TOKEN');
+    } finally {
+      await off.close();
+    }
+  });
+
+  it('needs the token; upload, report, 启用 with a CSRF token; a hostile file name is escaped', async () => {
+    const anon = await fetch(`${h.url}/admin/manuals`);
+    expect(anon.status).toBe(401);
+    expect(await anon.text()).toContain('管理令牌');
+    const wrong = await fetch(`${h.url}/admin/login`, { method: 'POST', body: new URLSearchParams({ token: 'nope' }), redirect: 'manual' });
+    expect(wrong.status).toBe(401);
+    const login = await fetch(`${h.url}/admin/login`, { method: 'POST', body: new URLSearchParams({ token: TOKEN }), redirect: 'manual' });
+    expect(login.status).toBe(303);
+    const setCookie = login.headers.get('set-cookie')!;
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Strict/i);
+    const cookie = setCookie.split(';')[0]!;
+    const page = await (await fetch(`${h.url}/admin/manuals`, { headers: { cookie } })).text();
+    expect(page).toContain('当前使用：版本 #1');
+
+    const hostile = '<img src=x onerror=alert(1)>.txt';
+    const form = new FormData();
+    form.set('csrf', csrfOf(page));
+    form.set('nonce', nonceOf(page));
+    form.set('file', new File([withLead(shipped(h.dirs.seedsDir), '吴十')], hostile));
+    const noCsrf = new FormData();
+    noCsrf.set('file', new File(['x'], 'a.txt'));
+    expect((await fetch(`${h.url}/admin/manuals/upload`, { method: 'POST', body: noCsrf, headers: { cookie } })).status).toBe(403);
+    const uploaded = await fetch(`${h.url}/admin/manuals/upload`, { method: 'POST', body: form, headers: { cookie } });
+    expect(uploaded.status).toBe(200);
+    const report = await uploaded.text();
+    expect(report).not.toContain('<img src=x');
+    expect(report).toContain('&#60;img src=x onerror=alert(1)&#62;.txt');
+    expect(report).toContain('牵头人 王金峰 → 吴十');
+    const draft = h.bot.manuals.list(1)[0]!;
+    expect(draft.status).toBe('draft');
+    // The same form submitted twice makes one draft.
+    await fetch(`${h.url}/admin/manuals/upload`, { method: 'POST', body: form, headers: { cookie } });
+    expect(h.bot.manuals.list(1)[0]!.id).toBe(draft.id);
+
+    // 启用 is a POST with the CSRF token; a GET or a POST without it changes nothing.
+    expect((await fetch(`${h.url}/admin/manuals/${draft.id}/activate`, { headers: { cookie } })).status).toBe(404);
+    expect((await fetch(`${h.url}/admin/manuals/${draft.id}/activate`, { method: 'POST', headers: { cookie }, body: new URLSearchParams({ csrf: '0'.repeat(64) }) })).status).toBe(403);
+    expect(h.bot.manuals.active()!.id).toBe(1);
+    const on = await fetch(`${h.url}/admin/manuals/${draft.id}/activate`, { method: 'POST', headers: { cookie }, body: new URLSearchParams({ csrf: csrfOf(page) }) });
+    expect(on.status).toBe(200);
+    expect(await on.text()).toContain(`已启用版本 #${draft.id}`);
+    const answer = (await (await fetch(`${h.url}/api/ask`, { method: 'POST', body: JSON.stringify({ question: QUESTION }) })).json()) as { answers: { lead: string[] }[] };
+    expect(answer.answers[0]!.lead).toEqual(['吴十']);
+
+    // A script with the bearer token: 回滚 without a form token.
+    const back = await fetch(`${h.url}/admin/manuals/rollback`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: new URLSearchParams({ from: String(draft.id) }) });
+    expect(back.status).toBe(200);
+    expect(h.bot.manuals.active()!.id).toBe(1);
+    // Repeated with the same "from": not a second step back.
+    await fetch(`${h.url}/admin/manuals/rollback`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: new URLSearchParams({ from: String(draft.id) }) });
+    expect(h.bot.manuals.active()!.id).toBe(1);
+  });
+
+  it('downloads message files through the fetch client too, stopping at the size limit', async () => {
+    const { FetchFeishuApi } = await import('../bot/feishu/fetchApi.js');
+    const { TooLargeError } = await import('../bot/feishu/api.js');
+    const api = new FetchFeishuApi({ appId: 'cli_fetch', appSecret: 's', domain: h.stub.url, clock: h.clock });
+    h.stub.files.set('file_fetch', enc('表格内容'));
+    expect(new TextDecoder().decode(await api.downloadResource('om_1', 'file_fetch'))).toBe('表格内容');
+    await expect(api.downloadResource('om_1', 'file_fetch', { maxBytes: 4 })).rejects.toBeInstanceOf(TooLargeError);
+    await expect(api.downloadResource('om_1', 'file_missing')).rejects.toThrow(/File not in msg/);
   });
 });
