@@ -317,3 +317,38 @@ describe('admin console page (/admin/manuals)', () => {
     await expect(api.downloadResource('om_1', 'file_missing')).rejects.toThrow(/File not in msg/);
   });
 });
+
+describe('the manuals folder at start-up', () => {
+  it('a changed folder becomes the new version while the folder version is in use, but never overrides an admin version', async () => {
+    const h = await new BotHarness({ noFeishu: true }).start();
+    try {
+      const path = join(h.dirs.seedsDir, 'manuals', MANUAL);
+      const original = shipped(h.dirs.seedsDir);
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(path, withLead(original, '郑一'));
+      await h.restart();
+      expect(h.bot.manuals.active()!.id).toBe(2);
+      expect(h.bot.versionNotes.join('')).toContain('手册目录有变化，已启用新版本 #2');
+      expect(h.bot.engine.records.find((r) => r.item.includes('测绘作业证初审'))!.lead).toEqual(['郑一']);
+
+      // Broken on the server: the folder's reading is refused and #2 keeps answering.
+      writeFileSync(path, '');
+      await h.restart();
+      expect(h.bot.manuals.active()!.id).toBe(2);
+      expect(h.bot.versionNotes.join('')).toContain('不能启用');
+
+      // An admin's version in use: the folder no longer overrides it.
+      writeFileSync(path, withLead(original, '郑一'));
+      const up = await h.bot.manuals.upload({ name: MANUAL, bytes: enc(withLead(original, '冯二')) }, ADMIN, null);
+      expect(up.message).toContain('草稿');
+      expect((await h.bot.manuals.activate(up.version!.id, ADMIN)).message).toContain('已启用');
+      writeFileSync(path, withLead(original, '陈三'));
+      await h.restart();
+      expect(h.bot.manuals.active()!.id).toBe(up.version!.id);
+      expect(h.bot.versionNotes.join('')).toContain('未自动替换');
+      expect(h.bot.engine.records.find((r) => r.item.includes('测绘作业证初审'))!.lead).toEqual(['冯二']);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DocModel } from '../../ingest/document.js';
 import { addParsed, type CorpusLoad, errorReason, parseDocument } from '../../ingest/parseManual.js';
@@ -23,10 +24,21 @@ export async function parseSources(sources: SourceWithBytes[]): Promise<CorpusLo
   return out;
 }
 
-/** The manuals folder as version sources (files a reader takes; the others are left out, as before). */
+/**
+ * The manuals folder as version sources. A file no reader takes is kept too: its reading fails and says
+ * why, so a manual broken on the server counts as lost (refused), not as removed.
+ */
 export function folderSources(dir: string): SourceWithBytes[] {
   if (!existsSync(dir)) throw new Error(`找不到手册目录：${dir}`);
-  return listManualFiles(dir).files.map((f) => ({ name: f.file, kind: 'file' as const, sha256: f.sha256, url: null, revision: null, bytes: f.bytes }));
+  const { files, skipped } = listManualFiles(dir);
+  const all = [
+    ...files,
+    ...skipped.map((s) => {
+      const bytes = new Uint8Array(readFileSync(join(dir, s.file)));
+      return { file: s.file, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+    }),
+  ].sort((a, b) => a.file.localeCompare(b.file));
+  return all.map((f) => ({ name: f.file, kind: 'file' as const, sha256: f.sha256, url: null, revision: null, bytes: f.bytes }));
 }
 
 /**
