@@ -352,3 +352,27 @@ describe('the manuals folder at start-up', () => {
     }
   });
 });
+
+describe('index files of old versions', () => {
+  it('keeps a few ready for 回滚 and rebuilds an older one from its files when rolled back to', async () => {
+    const h = await new BotHarness({ noFeishu: true }).start();
+    try {
+      const original = shipped(h.dirs.seedsDir);
+      const names = ['一号', '二号', '三号', '四号', '五号', '六号', '七号'].map((n) => `测试${n}`);
+      for (const n of names) {
+        const up = await h.bot.manuals.upload({ name: MANUAL, bytes: enc(withLead(original, n)) }, ADMIN, null);
+        expect((await h.bot.manuals.activate(up.version!.id, ADMIN)).ok).toBe(true);
+      }
+      const { readdirSync } = await import('node:fs');
+      const files = readdirSync(join(h.dirs.dataDir, 'versions')).filter((f) => /^index-\d+\.db$/.test(f));
+      expect(files.length).toBe(6);
+      expect(files).not.toContain('index-1.db');
+      for (let i = 0; i < names.length; i++) expect((await h.bot.manuals.rollback(ADMIN)).ok).toBe(true);
+      expect(h.bot.manuals.active()!.id).toBe(1);
+      expect(h.bot.engine.records.find((r) => r.item.includes('测绘作业证初审'))!.lead).toEqual(['王金峰']);
+      expect((await h.bot.manuals.rollback(ADMIN)).message).toContain('没有可以回滚到的上一版本');
+    } finally {
+      await h.close();
+    }
+  });
+});

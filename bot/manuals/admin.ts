@@ -77,7 +77,12 @@ export interface ManualRuntime {
   open(version: ManualVersion, sources: SourceWithBytes[]): Promise<EngineView>;
   /** Removes a version's index (a discarded draft). */
   remove(versionId: number): void;
+  /** Removes the indexes of versions not in `keep` (rebuilt from their sources if ever needed again). */
+  prune?(keep: Set<number>): void;
 }
+
+/** Superseded versions whose indexes are kept ready for 回滚; older ones are rebuilt from their files when needed. */
+const KEEP_INDEXES = 5;
 
 /** Reads a linked Feishu document (docx, wiki, sheet) into the document model. */
 export type LinkReader = (url: string) => Promise<{ name: string; doc: DocModel; revision: string | null }>;
@@ -157,8 +162,10 @@ export class ManualAdmin {
     return this.serial(async () => {
       const made = key ? this.existing(key) : null;
       if (made) return { ok: true, message: '这个文件已经处理过', version: made };
-      const source: SourceWithBytes = { name: file.name, kind: 'file', sha256: await sha256(file.bytes), url: null, revision: null, bytes: file.bytes };
-      return this.draft([source], { by, key, origin: 'upload', note: `上传 ${file.name}` });
+      // Records are told apart by file name: no path, no control characters, a sane length.
+      const name = [...file.name.replace(/[\u0000-\u001f\u007f/\\]/g, '_').trim()].slice(0, 120).join('') || '手册';
+      const source: SourceWithBytes = { name, kind: 'file', sha256: await sha256(file.bytes), url: null, revision: null, bytes: file.bytes };
+      return this.draft([source], { by, key, origin: 'upload', note: `上传 ${name}` });
     });
   }
 
@@ -344,6 +351,10 @@ export class ManualAdmin {
       return { ok: false, message: `现在使用的是版本 #${done.active ?? '无'}，已有其他管理员更新，请重新上传。`, version: v };
     }
     this.o.slot.swap(view);
+    const recent = this.o.store.list(200);
+    const keep = new Set(recent.filter((x) => x.status === 'draft' || x.status === 'active').map((x) => x.id));
+    for (const x of recent.filter((x) => x.status === 'superseded').slice(0, KEEP_INDEXES)) keep.add(x.id);
+    this.o.runtime.prune?.(keep);
     this.o.log.info(o.kind === 'activate' ? '已启用手册版本' : '已回滚手册版本', { version: v.id, by: o.by, records: view.engine.records.length });
     return { ok: true, message: o.kind === 'activate' ? `已启用版本 #${v.id}，共 ${view.engine.records.length} 条事项，新的提问按此版本回答。` : `已回滚到版本 #${v.id}（共 ${view.engine.records.length} 条事项）。`, version: this.o.store.get(v.id)! };
   }

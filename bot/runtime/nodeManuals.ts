@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DocModel } from '../../ingest/document.js';
 import { addParsed, type CorpusLoad, errorReason, parseDocument } from '../../ingest/parseManual.js';
@@ -90,6 +90,13 @@ export class NodeManualRuntime implements ManualRuntime {
     if (!existsSync(path)) await this.prepare(version, sources, await parseSources(sources));
     const { engine, index, answerer, report } = await this.maker.open({ path, ...this.options(sources) });
     return { engine, answerer, units: index.units, report, close: () => index.close() };
+  }
+
+  prune(keep: Set<number>): void {
+    for (const f of readdirSync(this.dir)) {
+      const id = f.match(/^index-(\d+)\.db$/)?.[1];
+      if (id && !keep.has(Number(id))) this.remove(Number(id));
+    }
   }
 
   remove(versionId: number): void {
