@@ -159,12 +159,14 @@ describe('manual versions from chat', () => {
   });
 
   it('escapes a hostile file name in the report card', async () => {
-    const replies = await sendFile(h, '<at id=all></at>[x](https://evil.example)*.txt', enc(withLead(shipped(h.dirs.seedsDir), '钱七')));
+    const hostile = '<at id=all></at>[点我](javascript:alert(1))**.txt';
+    const replies = await sendFile(h, hostile, enc(withLead(shipped(h.dirs.seedsDir), '钱七')));
     const body = JSON.stringify(replies[0]!.content);
     expect(body).not.toContain('<at id=all>');
-    expect(body).not.toContain('](https://evil');
+    expect(body).not.toContain('](javascript');
     expect(raw(replies[0]!.content)).toContain('&#60;at id=all&#62;');
-    expect(text(replies[0]!.content)).toContain('<at id=all></at>[x](https://evil.example)*.txt');
+    // Shown as sent (a slash becomes _, names carry no paths), never as markup.
+    expect(text(replies[0]!.content)).toContain(hostile.replace('/', '_'));
   });
 
   it('two admins uploading and switching at once: exactly one version is switched in, the engine matches it', async () => {
