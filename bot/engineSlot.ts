@@ -20,6 +20,7 @@ export class EngineSlot {
   private view: EngineView & { org?: Organisation };
   /** The view replaced by the previous swap, closed at the next one (by then nothing asks it). */
   private retired: EngineView | null = null;
+  private readonly listeners: ((view: EngineView) => void)[] = [];
 
   constructor(first: Omit<EngineView, 'answerer'> & { answerer?: Answerer }) {
     this.view = { ...first, answerer: first.answerer ?? engineAnswerer(first.engine) };
@@ -46,7 +47,13 @@ export class EngineSlot {
     this.view = { ...next, answerer: next.answerer ?? engineAnswerer(next.engine) };
     this.retired?.close?.();
     this.retired = previous;
+    for (const l of this.listeners) l(this.view);
     return previous;
+  }
+
+  /** Called after each swap (what was derived from the records, such as deadlines' items, is derived again). */
+  onSwap(listener: (view: EngineView) => void): void {
+    this.listeners.push(listener);
   }
 
   close(): void {

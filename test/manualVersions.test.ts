@@ -81,6 +81,10 @@ describe('manual versions from chat', () => {
     const answer = await ask(h);
     expect(answer).toContain('张三');
     expect(answer).not.toContain('王金峰');
+    // The recurring deadlines name items of the version in use, not of the one before.
+    const deadlines = h.bot.reminders.deadlines.filter((d) => d.record);
+    expect(deadlines.length).toBeGreaterThan(0);
+    expect(deadlines.every((d) => h.bot.engine.records.includes(d.record!))).toBe(true);
 
     // The same click delivered again: nothing more happens.
     const sent = h.stub.messages.length;

@@ -108,6 +108,9 @@ export const MAX_MANUAL_BYTES = 20 * 1024 * 1024;
 const sha256 = async (bytes: Uint8Array): Promise<string> =>
   [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>))].map((b) => b.toString(16).padStart(2, '0')).join('');
 
+/** Records are told apart by source name: no path, no control characters, a sane length. */
+const sourceName = (name: string) => [...name.replace(/[\u0000-\u001f\u007f/\\]/g, '_').trim()].slice(0, 120).join('') || '手册';
+
 const docBytes = (doc: DocModel) => new TextEncoder().encode(JSON.stringify(doc));
 
 /** A share of an old source's items a new file must also hold to replace it when the names differ. */
@@ -162,8 +165,7 @@ export class ManualAdmin {
     return this.serial(async () => {
       const made = key ? this.existing(key) : null;
       if (made) return { ok: true, message: '这个文件已经处理过', version: made };
-      // Records are told apart by file name: no path, no control characters, a sane length.
-      const name = [...file.name.replace(/[\u0000-\u001f\u007f/\\]/g, '_').trim()].slice(0, 120).join('') || '手册';
+      const name = sourceName(file.name);
       const source: SourceWithBytes = { name, kind: 'file', sha256: await sha256(file.bytes), url: null, revision: null, bytes: file.bytes };
       return this.draft([source], { by, key, origin: 'upload', note: `上传 ${name}` });
     });
@@ -182,9 +184,10 @@ export class ManualAdmin {
       } catch (e) {
         return { ok: false, message: `无法读取这个链接：${String((e as Error)?.message ?? e)}。当前版本继续使用。` };
       }
-      const bytes = docBytes({ ...got.doc, file: got.name });
-      const source: SourceWithBytes = { name: got.name, kind: 'doc', sha256: await sha256(bytes), url, revision: got.revision, bytes };
-      return this.draft([source], { by, key, origin: 'link', note: `绑定 ${got.name}` });
+      const name = sourceName(got.name);
+      const bytes = docBytes({ ...got.doc, file: name });
+      const source: SourceWithBytes = { name, kind: 'doc', sha256: await sha256(bytes), url, revision: got.revision, bytes };
+      return this.draft([source], { by, key, origin: 'link', note: `绑定 ${name}` });
     });
   }
 

@@ -91,6 +91,12 @@ export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Pro
   const loaded = loadDeadlines(config.seedsDir, engine.records);
   if (loaded.error) log.error('周期日历无法读取，已跳过', { error: loaded.error });
   for (const w of loaded.warnings) log.warn('周期日历', { warning: w });
+  // The deadlines name manual items: a new version of the manuals resolves them again, in the same array.
+  engines.onSwap((view) => {
+    const again = loadDeadlines(config.seedsDir, view.engine.records);
+    for (const w of again.warnings) log.warn('周期日历', { warning: w });
+    if (!again.error) loaded.deadlines.splice(0, loaded.deadlines.length, ...again.deadlines);
+  });
   const rosterFile = readRosterFile(config, log);
   const bot = await assembleBot({
     engines,
