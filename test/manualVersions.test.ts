@@ -113,6 +113,12 @@ describe('manual versions from chat', () => {
     expect(h.bot.manuals.active()!.id).toBe(active);
     expect(text((await h.say('回滚', { sender: 'ou_someone' }))[0]!.content)).toContain('只有管理员可以更新手册');
     expect(h.bot.manuals.active()!.id).toBe(active);
+    // A non-admin clicking 启用 on an admin's report card changes nothing.
+    const draft = await sendFile(h, MANUAL, enc(withLead(shipped(h.dirs.seedsDir), '李四')));
+    const refused = await click(h, draft[0]!, buttonValue(draft[0]!, 'manual_activate')!, 'ou_someone');
+    expect(refused.toast?.content).toContain('只有管理员');
+    expect(h.bot.manuals.active()!.id).toBe(active);
+    await click(h, draft[0]!, buttonValue(draft[0]!, 'manual_discard')!);
   });
 
   it('a corrupt file never becomes active: the report says why, the old version keeps answering', async () => {
@@ -192,6 +198,14 @@ describe('manual versions from chat', () => {
     const row = h.bot.engine.records.find((r) => r.item.includes('测绘作业证初审'))!;
     expect(row.lead).toEqual([name]);
     expect(h.bot.engine.records.some((r) => r.lead.includes(other))).toBe(false);
+    // The index file of the version in use holds exactly that version's records.
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(join(h.dirs.dataDir, 'versions', `index-${winner.version!.id}.db`), { readonly: true });
+    const stored = (db.prepare('select json from records').all() as { json: string }[]).map((r) => JSON.parse(r.json) as { lead: string[] });
+    db.close();
+    expect(stored.length).toBe(h.bot.engine.records.length);
+    expect(stored.filter((r) => r.lead.includes(name))).toHaveLength(1);
+    expect(stored.some((r) => r.lead.includes(other))).toBe(false);
     const answer = await ask(h);
     expect(answer).toContain(name);
     expect(answer).not.toContain(other);
