@@ -481,9 +481,11 @@ export function manualReportCards(v: VersionView, o: { actions?: boolean; messag
   blocks.push([markdown(head.join('\n'))]);
   if (!r) return [card(`手册版本 #${v.id}`, blocks.flat(), { template: 'grey' })];
   if (r.refused) blocks.push([markdown(`<font color='red'>**不能启用**：${md(r.refused)}</font>\n原来的版本继续回答问题。`)]);
+  // A refused reading has no meaningful differences: only what was read and why it stops there.
+  const diff = !r.refused;
   blocks.push([
     markdown(
-      `**事项**：${r.records} 条（原 ${r.before} 条）；新增 ${r.added.length}，修改 ${r.changed.length}，删除 ${r.removed.length}\n` +
+      (diff ? `**事项**：${r.records} 条（原 ${r.before} 条）；新增 ${r.added.length}，修改 ${r.changed.length}，删除 ${r.removed.length}\n` : '**文件**\n') +
         [
           ...r.sources
             .filter((s) => s.action !== 'kept')
@@ -492,14 +494,14 @@ export function manualReportCards(v: VersionView, o: { actions?: boolean; messag
         ].join('\n'),
     ),
   ]);
-  const people = r.changed.filter((c) => c.people);
-  const other = r.changed.filter((c) => !c.people);
+  const people = diff ? r.changed.filter((c) => c.people) : [];
+  const other = diff ? r.changed.filter((c) => !c.people) : [];
   const label = (x: { item: string; post: string; unit: string }) => `${md(itemTitle(x.item))}（${md(x.unit)} · ${md(x.post)}）`;
   if (people.length) blocks.push([markdown(`**人员变动（${people.length}）**\n${capped(people, (c) => `${label(c)}：${md(c.changes.join('；'))}`)}`)]);
   if (other.length) blocks.push([markdown(`**其他修改（${other.length}）**\n${capped(other, (c) => `${label(c)}：${md(c.changes.join('；'))}`)}`)]);
-  if (r.added.length) blocks.push([markdown(`**新增事项（${r.added.length}）**\n${capped(r.added, (a) => `${label(a)} · ${md(a.where)}`)}`)]);
-  if (r.removed.length) blocks.push([markdown(`**删除事项（${r.removed.length}）**\n${capped(r.removed, (a) => `${label(a)} · ${md(a.where)}`)}`)]);
-  if (r.units.length) {
+  if (diff && r.added.length) blocks.push([markdown(`**新增事项（${r.added.length}）**\n${capped(r.added, (a) => `${label(a)} · ${md(a.where)}`)}`)]);
+  if (diff && r.removed.length) blocks.push([markdown(`**删除事项（${r.removed.length}）**\n${capped(r.removed, (a) => `${label(a)} · ${md(a.where)}`)}`)]);
+  if (diff && r.units.length) {
     blocks.push([
       markdown(
         `**各单位、岗位事项数**\n${capped(r.units, (u) => `${md(u.unit)}（${u.records}）：${md(u.posts.slice(0, 12).map((p) => `${p.post} ${p.records}`).join('、'))}${u.posts.length > 12 ? `……共 ${u.posts.length} 个岗位` : ''}`, 15)}`,

@@ -127,7 +127,10 @@ describe('manual versions from chat', () => {
     const replies = await sendFile(h, '新手册.xlsx', bad);
     const report = text(replies[0]!.content);
     expect(report).toContain('不能启用');
+    expect(report).toContain('无法读取 新手册.xlsx');
     expect(report).toContain('原来的版本继续回答问题');
+    // Refused, it claims no differences (nothing of the version in use is "removed").
+    expect(report).not.toMatch(/删除 \d|删除事项/);
     expect(buttonValue(replies[0]!, 'manual_activate')).toBeNull();
     expect(h.bot.manuals.active()!.id).toBe(active);
     expect(await ask(h)).toContain('王金峰');

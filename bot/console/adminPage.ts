@@ -25,20 +25,23 @@ export function reportHtml(r: VersionReport): string {
   const label = (x: { unit: string; post: string; item: string }) => `${e(x.item)} <span class="muted">（${e(x.unit)} · ${e(x.post)}）</span>`;
   const people = r.changed.filter((c) => c.people);
   const other = r.changed.filter((c) => !c.people);
-  return `${r.refused ? `<p style="color:#d83931"><b>不能启用：</b>${e(r.refused)}。原来的版本继续回答问题。</p>` : ''}
-<p><b>事项：</b>${r.records} 条（原 ${r.before} 条）；新增 ${r.added.length}，修改 ${r.changed.length}，删除 ${r.removed.length}</p>
-<h3>文件</h3>${list(
+  const files = `<h3>文件</h3>${list(
     r.sources.map(
       (s) =>
         `${s.action === 'kept' ? '沿用' : s.action === 'replaced' && s.replaces ? `替换 ${e(s.replaces.name)}（${e(s.replaces.why)}）→` : '新增'} ${e(s.name)}：${s.error ? `无法读取（${e(s.error)}）` : `${s.records} 条`}`,
     ),
-  )}
+  )}`;
+  const notes = `<h3>提示与错误</h3>${list([...r.errors.map((x) => `错误：${e(x)}`), ...r.warnings.map((x) => `提示：${e(x)}`)])}`;
+  // A refused reading has no meaningful differences: only what was read and why it stops there.
+  if (r.refused) return `<p style="color:#d83931"><b>不能启用：</b>${e(r.refused)}。原来的版本继续回答问题。</p>${files}${notes}`;
+  return `<p><b>事项：</b>${r.records} 条（原 ${r.before} 条）；新增 ${r.added.length}，修改 ${r.changed.length}，删除 ${r.removed.length}</p>
+${files}
 <h3>人员变动（${people.length}）</h3>${list(people.map((c) => `${label(c)}：${e(c.changes.join('；'))}`))}
 <h3>其他修改（${other.length}）</h3>${list(other.map((c) => `${label(c)}：${e(c.changes.join('；'))}`))}
 <h3>新增事项（${r.added.length}）</h3>${list(r.added.map((a) => `${label(a)} <span class="muted">${e(a.where)}</span>`))}
 <h3>删除事项（${r.removed.length}）</h3>${list(r.removed.map((a) => `${label(a)} <span class="muted">${e(a.where)}</span>`))}
 <h3>各单位、岗位事项数</h3>${list(r.units.map((u) => `${e(u.unit)}（${u.records}）：${e(u.posts.map((p) => `${p.post} ${p.records}`).join('、'))}`))}
-<h3>提示与错误</h3>${list([...r.errors.map((x) => `错误：${e(x)}`), ...r.warnings.map((x) => `提示：${e(x)}`)])}`;
+${notes}`;
 }
 
 function tokenForm(message: string): string {
