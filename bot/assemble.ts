@@ -1,8 +1,4 @@
 import type { Hono } from 'hono';
-import type { UnitInfo } from '../ingest/record.js';
-import { type Answerer, engineAnswerer } from '../retrieval/askService.js';
-import type { DutyEngine } from '../retrieval/engine.js';
-import { Organisation } from '../retrieval/organisation.js';
 import { createApp } from './app.js';
 import type { Card } from './cards.js';
 import { answerActions } from './chat/answerActions.js';
@@ -28,17 +24,21 @@ import { type parseRosterFile, Roster } from './roster/roster.js';
 import type { SqlState } from './sqlState.js';
 import type { Tasks } from './tasks.js';
 import { MAX_EVENT_AGE_MS } from './feishu/webhook.js';
+import type { EngineSlot } from './engineSlot.js';
+import type { ManualAdmin } from './manuals/admin.js';
+import { manualActions, manualCommands } from './manuals/commands.js';
+import { mountAdminPage } from './console/adminPage.js';
 
 /** Everything a runtime provides: Node (SQLite, SDK) and Workers (D1, fetch) differ only here. */
 export interface BotParts {
-  engine: DutyEngine;
-  /** How questions are answered; defaults to the engine itself (local embedders are synchronous). */
-  answerer?: Answerer;
-  units: readonly UnitInfo[];
+  /** The engine, its answerer and units, behind the holder a new manual version is switched in through. */
+  engines: EngineSlot;
+  /** Manual versions (upload, 启用, 回滚); absent where the runtime cannot store them (Workers). */
+  manuals?: ManualAdmin | null;
   state: SqlState;
   /** Null when Feishu is off. */
   api: FeishuApi | null;
-  config: Pick<Config, 'feishu' | 'adminOpenIds' | 'digest'> & Partial<Pick<Config, 'access' | 'maxInflightEvents'>>;
+  config: Pick<Config, 'feishu' | 'adminOpenIds' | 'digest'> & Partial<Pick<Config, 'access' | 'maxInflightEvents' | 'adminToken'>>;
   deadlines: Deadline[];
   calendar: WorkCalendar;
   /** DATA_DIR/roster.json, read by the runtime; null where there is none. */
@@ -80,22 +80,30 @@ async function outboxHealth(state: SqlState, bot: FeishuBot, now: number) {
 
 /** Wires the bot from its parts: services, commands, Feishu, digests, the Hono app. */
 export async function assembleBot(p: BotParts): Promise<AssembledBot> {
-  const { engine, state, api, config, clock, log, tasks } = p;
-  const reminders = new ReminderService(state.reminders, p.calendar, p.deadlines, () => engine);
-  const roster = await new Roster(state.roster, engine.lexicon.persons).load();
+  const { engines, state, api, config, clock, log, tasks } = p;
+  const reminders = new ReminderService(state.reminders, p.calendar, p.deadlines, () => engines.engine);
+  const roster = await new Roster(state.roster, () => engines.engine.lexicon.persons).load();
   const rosterProblems = p.rosterFile ? await roster.importFile(p.rosterFile, api, clock.now(), log) : [];
+  // Read through the slot at each use: a command started before a switch keeps what it took.
   const services: BotServices = {
-    engine,
-    answerer: p.answerer ?? engineAnswerer(engine),
+    get engine() {
+      return engines.engine;
+    },
+    get answerer() {
+      return engines.current.answerer;
+    },
+    get org() {
+      return engines.org;
+    },
     mention: (name) => roster.openIdOf(name),
     namesOf: (openId) => roster.namesOf(openId),
     reminders,
     roster,
-    org: new Organisation(engine.records, p.units),
     feishu: api,
     admins: config.adminOpenIds,
+    manuals: p.manuals ?? null,
   };
-  const router = buildRouter([reminderCommands(), rosterCommands(), onboardingCommands()]);
+  const router = buildRouter([manualCommands(), reminderCommands(), rosterCommands(), onboardingCommands()]);
 
   let feishu: AssembledBot['feishu'] = null;
   if (config.feishu && api) {
@@ -109,8 +117,8 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
       clock,
       log,
       tasks,
-      cardActions: { ...answerActions, ...reminderActions, ...onboardingActions },
-      events: welcomeHandlers(state.roster, () => engine.examples()),
+      cardActions: { ...answerActions, ...reminderActions, ...onboardingActions, ...manualActions },
+      events: welcomeHandlers(state.roster, () => engines.engine.examples()),
       maxAgeMs: config.feishu.replyMaxAgeMs,
       maxInMemory: config.maxInflightEvents,
     });
@@ -133,13 +141,16 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
   const digest = new DigestRunner({ service: reminders, send: sendDigest, mention: (n) => services.mention(n), schedule: config.digest, log });
 
   const app = createApp({
-    engine: () => engine,
+    engine: () => engines.engine,
     answer: (question) => services.answerer.ask(question),
     feishu: feishu && config.feishu ? { secrets: config.feishu, events: feishu.bot, now: () => clock.now() } : null,
     log,
     status: async () => (feishu ? await outboxHealth(state, feishu.bot, clock.now()) : {}),
     guard: config.access ? accessGuard(config.access, () => clock.now()) : undefined,
-    extend: (app) => mountConsolePages(app, { org: () => services.org, deadlines: () => reminders.deadlines, calendar: p.calendar, now: () => clock.now() }),
+    extend: (app) => {
+      mountConsolePages(app, { org: () => services.org, deadlines: () => reminders.deadlines, calendar: p.calendar, now: () => clock.now() });
+      mountAdminPage(app, { manuals: p.manuals ?? null, token: config.adminToken ?? null, now: () => clock.now() });
+    },
   });
 
   return {

@@ -6,6 +6,7 @@ import { personPosts } from '../retrieval/organisation.js';
 import { type Answer, type AnswerItem, capabilitiesText, SCOPE_LABEL } from '../retrieval/answer.js';
 
 import type { Reminder } from './reminders/store.js';
+import type { VersionReport } from './manuals/report.js';
 
 /** Feishu Card JSON 2.0. Unknown properties are errors in 2.0, so only documented ones are used. */
 export type CardElement = Record<string, unknown>;
@@ -438,4 +439,96 @@ export function unitPostsCards(name: string, posts: { post: string; unit: string
     buttons([button('看事项', { action: 'onboard.items', key: p.key }), button('入职指南', { action: 'onboard.pack', key: p.key })]),
   ]);
   return paged(`${name}：共 ${posts.length} 个岗位`, blocks, { template: 'indigo' });
+}
+
+/** What a manual version card shows about the version itself (see bot/manuals). */
+export interface VersionView {
+  id: number;
+  status: 'draft' | 'active' | 'superseded' | 'discarded';
+  madeBy: string;
+  madeAt: number;
+  baseId: number | null;
+  note: string;
+  sources: { name: string; kind: 'file' | 'doc'; url: string | null }[];
+  report: VersionReport | null;
+}
+
+const VERSION_STATUS: Record<VersionView['status'], string> = { draft: '草稿', active: '使用中', superseded: '已替换', discarded: '已放弃' };
+const REPORT_LIST = 25;
+
+/** Who made a version: an admin's open_id becomes a mention, anything else plain text. */
+const maker = (by: string) => (/^ou_[\w-]{1,80}$/.test(by) ? `<at id=${by}></at>` : md(by));
+
+const beijingTime = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+
+function capped<T>(list: T[], line: (x: T) => string, max = REPORT_LIST): string {
+  const shown = list.slice(0, max).map((x) => `- ${line(x)}`);
+  if (list.length > max) shown.push(`- ……另有 ${list.length - max} 项（网页控制台 /admin/manuals 可看全部）`);
+  return shown.join('\n');
+}
+
+/**
+ * The report of a manual version, for an admin to check before switching it on: files (added, 替换 X),
+ * people changes first, other changes, new and removed items, items per unit and post, warnings and errors
+ * with where they are. With `actions`, a draft gets 启用 / 放弃.
+ */
+export function manualReportCards(v: VersionView, o: { actions?: boolean; message?: string } = {}): Card[] {
+  const r = v.report;
+  const blocks: CardElement[][] = [];
+  const head = [`**版本 #${v.id}**（${VERSION_STATUS[v.status]}）· ${md(v.note)} · ${maker(v.madeBy)} · ${beijingTime(v.madeAt)}`];
+  if (v.baseId !== null) head.push(`基于版本 #${v.baseId}`);
+  if (o.message) head.push(md(o.message));
+  blocks.push([markdown(head.join('\n'))]);
+  if (!r) return [card(`手册版本 #${v.id}`, blocks.flat(), { template: 'grey' })];
+  if (r.refused) blocks.push([markdown(`<font color='red'>**不能启用**：${md(r.refused)}</font>\n原来的版本继续回答问题。`)]);
+  // A refused reading has no meaningful differences: only what was read and why it stops there.
+  const diff = !r.refused;
+  blocks.push([
+    markdown(
+      (diff ? `**事项**：${r.records} 条（原 ${r.before} 条）；新增 ${r.added.length}，修改 ${r.changed.length}，删除 ${r.removed.length}\n` : '**文件**\n') +
+        [
+          ...r.sources
+            .filter((s) => s.action !== 'kept')
+            .map((s) => `- ${s.action === 'replaced' && s.replaces ? `替换 ${md(s.replaces.name)}（${md(s.replaces.why)}）→ ` : '新增 '}${md(s.name)}：${s.error ? `无法读取（${md(s.error)}）` : `${s.records} 条`}`),
+          ...r.removedSources.filter((n) => !r.sources.some((s) => s.replaces?.name === n)).map((n) => `- 移除 ${md(n)}`),
+        ].join('\n'),
+    ),
+  ]);
+  const people = diff ? r.changed.filter((c) => c.people) : [];
+  const other = diff ? r.changed.filter((c) => !c.people) : [];
+  const label = (x: { item: string; post: string; unit: string }) => `${md(itemTitle(x.item))}（${md(x.unit)} · ${md(x.post)}）`;
+  if (people.length) blocks.push([markdown(`**人员变动（${people.length}）**\n${capped(people, (c) => `${label(c)}：${md(c.changes.join('；'))}`)}`)]);
+  if (other.length) blocks.push([markdown(`**其他修改（${other.length}）**\n${capped(other, (c) => `${label(c)}：${md(c.changes.join('；'))}`)}`)]);
+  if (diff && r.added.length) blocks.push([markdown(`**新增事项（${r.added.length}）**\n${capped(r.added, (a) => `${label(a)} · ${md(a.where)}`)}`)]);
+  if (diff && r.removed.length) blocks.push([markdown(`**删除事项（${r.removed.length}）**\n${capped(r.removed, (a) => `${label(a)} · ${md(a.where)}`)}`)]);
+  if (diff && r.units.length) {
+    blocks.push([
+      markdown(
+        `**各单位、岗位事项数**\n${capped(r.units, (u) => `${md(u.unit)}（${u.records}）：${md(u.posts.slice(0, 12).map((p) => `${p.post} ${p.records}`).join('、'))}${u.posts.length > 12 ? `……共 ${u.posts.length} 个岗位` : ''}`, 15)}`,
+      ),
+    ]);
+  }
+  const notes = [...r.errors.map((e) => `错误：${e}`), ...r.warnings.map((w) => `提示：${w}`)];
+  if (notes.length) blocks.push([markdown(`**提示与错误（${notes.length}）**\n${capped(notes, (n) => md(n), 15)}`, { grey: true })]);
+  if (o.actions && v.status === 'draft' && !r.refused) {
+    blocks.push([
+      buttons([button('启用', { action: 'manual_activate', id: String(v.id) }, 'primary'), button('放弃', { action: 'manual_discard', id: String(v.id) })]),
+    ]);
+  }
+  const template = r.refused ? 'red' : v.status === 'draft' ? 'blue' : v.status === 'active' ? 'green' : 'grey';
+  const cards = paged(`手册版本 #${v.id}：${r.refused ? '未通过检查' : VERSION_STATUS[v.status]}`, blocks, { template, summary: `手册版本 #${v.id}` });
+  return cards;
+}
+
+/** The versions of the manuals, newest first, with 回滚 where there is one to go back to. */
+export function manualVersionsCard(versions: VersionView[], o: { canRollBack: boolean; activeId: number | null }): Card {
+  const lines = versions.map(
+    (v) =>
+      `- **#${v.id}** ${VERSION_STATUS[v.status]} · ${md(v.note)} · ${maker(v.madeBy)} · ${beijingTime(v.madeAt)}${v.report ? ` · ${v.report.records} 条` : ''}${v.baseId !== null ? ` · 基于 #${v.baseId}` : ''}`,
+  );
+  const els: CardElement[] = [markdown(lines.join('\n') || '还没有版本')];
+  if (o.canRollBack && o.activeId !== null) {
+    els.push(markdown('发送“回滚”或点下面的按钮，回到当前版本之前使用的版本。', { grey: true }), buttons([button('回滚', { action: 'manual_rollback', from: String(o.activeId) })]));
+  }
+  return card('手册版本', els, { template: 'wathet' });
 }

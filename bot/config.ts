@@ -52,6 +52,8 @@ export interface Config {
   embeddings: EmbeddingsSettings;
   /** Sign-in and rate limits for the console, /api/ask and the post/person/unit pages. */
   access: AccessSettings;
+  /** ADMIN_TOKEN: the manual upload page (/admin/manuals) needs it; null: the page is off. */
+  adminToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -190,6 +192,12 @@ function accessConfig(env: Record<string, string | undefined>, host: string): Ac
   return { token, rate: { perSecond, burst }, trustProxy: flag(env.TRUST_PROXY) };
 }
 
+function adminTokenConfig(env: Record<string, string | undefined>): string | null {
+  const token = env.ADMIN_TOKEN?.trim() || null;
+  if (token !== null && token.length < 16) throw new ConfigError('ADMIN_TOKEN 太短：请用至少 16 个字符的随机串（如 openssl rand -hex 24 的输出）');
+  return token;
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const dataDir = resolve(env.DATA_DIR || 'data');
   const seedsDir = resolve(env.SEEDS_DIR || 'seeds');
@@ -210,5 +218,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     digest: digestConfig(env),
     embeddings: embeddingsConfig(env),
     access: accessConfig(env, host),
+    adminToken: adminTokenConfig(env),
   };
 }

@@ -277,6 +277,7 @@ describe('a long Feishu outage', () => {
     const api: FeishuApi = {
       botInfo: async () => ({ openId: 'b', name: 'b' }),
       userIds: async () => [],
+      downloadResource: async () => new Uint8Array(0),
       send: async () => {
         throw new FeishuError('down', null, 503, true, null);
       },

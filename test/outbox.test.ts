@@ -23,6 +23,9 @@ class RecordingApi implements FeishuApi {
   async userIds() {
     return [];
   }
+  async downloadResource() {
+    return new Uint8Array(0);
+  }
 }
 
 const msg = (chatId: string, i: number) => ({ chatId, replyTo: null, msgType: 'text' as const, content: `{"text":"${i}"}`, purpose: 'test' });

@@ -80,4 +80,17 @@ describe('the Worker runtime (D1-shaped state, fetch to Feishu, cron)', () => {
     expect(digests).toHaveLength(1);
     expect(JSON.stringify(digests[0]!.content)).toContain('报送自查报告');
   });
+
+  it('says manual upload is not available on Workers, to an admin sending a file and on the admin page', async () => {
+    const e = { ...env(), ADMIN_OPEN_IDS: 'ou_wk_admin', ADMIN_TOKEN: 'worker-admin-token-0123456789' };
+    const bot = await createWorkerBot(seed, e, { clock: new ManualClock(Date.parse('2026-11-23T01:00:00Z')), log: memoryLogger() });
+    stub.files.set('file_wk', new TextEncoder().encode('x'));
+    const before = stub.messages.length;
+    await bot.feishu!.bot.invoke(messageEvent({ chatType: 'p2p', chatId: 'oc_wk_admin', sender: 'ou_wk_admin', msgType: 'file', content: { file_key: 'file_wk', file_name: 'a.xlsx' } }));
+    await bot.tasks.idle();
+    expect(JSON.stringify(stub.messages.slice(before)[0]!.content)).toContain('不能在线更新手册');
+    const page = await bot.app.request('/admin/manuals', { headers: { authorization: 'Bearer worker-admin-token-0123456789' } });
+    expect(page.status).toBe(503);
+    expect(await page.text()).toContain('不能在线更新手册');
+  });
 });

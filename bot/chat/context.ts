@@ -6,6 +6,7 @@ import type { ReminderService } from '../reminders/service.js';
 import type { Organisation } from '../../retrieval/organisation.js';
 import type { FeishuApi } from '../feishu/api.js';
 import type { Roster } from '../roster/roster.js';
+import type { ManualAdmin } from '../manuals/admin.js';
 
 /** What commands may use; features add their services here. */
 export interface BotServices {
@@ -23,6 +24,8 @@ export interface BotServices {
   feishu: FeishuApi | null;
   /** open_ids allowed to run admin commands. */
   admins: readonly string[];
+  /** Manual versions (upload, 启用, 回滚); null where this deployment cannot store them. */
+  manuals?: ManualAdmin | null;
 }
 
 /** One incoming message as every command sees it, from Feishu or from the web console. */
@@ -35,6 +38,8 @@ export interface ChatContext {
   /** People @-mentioned besides the bot. */
   mentions: Mention[];
   messageId: string | null;
+  /** The file of a file message (its text is empty); absent otherwise. */
+  file?: { key: string; name: string } | null;
   /**
    * What caused this run (a message, a card click): side effects are keyed to it, so handling the same
    * event again (a crash, a lease taken over, a re-delivery) changes nothing twice. Null from the console.

@@ -23,6 +23,9 @@ const bot = await createNodeBot(config, { log });
 const { report } = bot;
 console.log(`索引：${report.records} 条职责，来自 ${report.manuals.length} 份手册（${report.rebuilt ? '已重建' : '沿用已有索引'}，${Math.round(report.millis)} ms）`);
 for (const m of report.manuals) if (m.error) console.log(`  ⚠ ${m.file} 无法解析：${m.error}`);
+const active = bot.manuals.active();
+console.log(`手册版本：#${active?.id ?? '?'}（${active?.note ?? ''}）；管理页：${config.adminToken ? '/admin/manuals' : '未开启（设置 ADMIN_TOKEN）'}`);
+for (const n of bot.versionNotes) console.log(`  · ${n}`);
 
 let ws: lark.WSClient | null = null;
 if (bot.feishu && config.feishu) {

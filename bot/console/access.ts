@@ -25,7 +25,7 @@ async function hmac(key: ArrayBuffer | Uint8Array<ArrayBuffer>, data: string): P
 }
 
 /** Equal strings in time independent of where they differ. */
-function same(a: string, b: string): boolean {
+export function same(a: string, b: string): boolean {
   const x = enc.encode(a);
   const y = enc.encode(b);
   if (x.length !== y.length) return false;
@@ -37,8 +37,12 @@ function same(a: string, b: string): boolean {
 /** Session cookies "expiry.mac": the MAC key is derived from ACCESS_TOKEN, so changing the token signs everyone out. */
 export class Sessions {
   private key: Promise<ArrayBuffer>;
-  constructor(token: string) {
-    this.key = hmac(enc.encode(token), 'gangzetong console session v1');
+  constructor(token: string, label = 'gangzetong console session v1') {
+    this.key = hmac(enc.encode(token), label);
+  }
+  /** A MAC of `data` under the session key (a form's CSRF token bound to its session). */
+  async mac(data: string): Promise<string> {
+    return hex(await hmac(await this.key, data));
   }
   async issue(now: number): Promise<string> {
     const expiry = String(now + SESSION_DAYS * 86_400_000);

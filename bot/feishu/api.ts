@@ -20,6 +20,40 @@ export interface FeishuApi {
   send(req: SendRequest): Promise<{ messageId: string }>;
   /** open_ids for emails or mobiles (`contact/v3/users/batch_get_id`); null where unknown. */
   userIds(by: 'email' | 'mobile', keys: string[]): Promise<FeishuUser[]>;
+  /**
+   * The file of a message (`GET im/v1/messages/:message_id/resources/:file_key?type=file`); a file longer
+   * than `maxBytes` is not read to its end and fails with TooLargeError.
+   */
+  downloadResource(messageId: string, fileKey: string, o?: { maxBytes?: number }): Promise<Uint8Array>;
+}
+
+/** A download stopped at its size limit. */
+export class TooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`文件超过 ${Math.round(maxBytes / 1024 / 1024)} MB`);
+    this.name = 'TooLargeError';
+  }
+}
+
+/** Collects a body's chunks, stopping as soon as they exceed `maxBytes`. */
+export async function readLimited(chunks: AsyncIterable<Uint8Array>, maxBytes: number, stop?: () => void): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for await (const c of chunks) {
+    size += c.byteLength;
+    if (size > maxBytes) {
+      stop?.();
+      throw new TooLargeError(maxBytes);
+    }
+    parts.push(c);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
 }
 
 /** Codes Feishu uses for "too fast" or "try again". */

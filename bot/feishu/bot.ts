@@ -248,6 +248,10 @@ export class FeishuBot {
     if (!msg.senderIsUser) return '机器人发送的消息';
     if (msg.chatType === 'group' && !msg.mentionsBot) return '群消息未@本机器人';
     const reply = (...cards: Card[]) => this.sendCards(msg.chatId, msg.messageId, cards, `reply:${msg.messageId}`, 'answer', askedAt);
+    if (msg.text === null && msg.file) {
+      await this.o.router.run({ ...this.chatContext(msg, reply), file: msg.file });
+      return 'handled';
+    }
     if (msg.text === null) {
       await reply(noticeCard('暂不支持这类消息', `我目前只读文字和富文本消息（收到的是 ${msg.msgType}）。请直接用文字提问，或发送“帮助”查看可以问什么。`));
       return 'handled';

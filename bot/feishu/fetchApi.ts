@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import { type FeishuApi, FeishuError, type FeishuUser, type SendRequest } from './api.js';
+import { type FeishuApi, FeishuError, type FeishuUser, readLimited, type SendRequest, TooLargeError } from './api.js';
 
 interface Body {
   code?: number;
@@ -92,5 +92,40 @@ export class FetchFeishuApi implements FeishuApi {
       for (const key of chunk) out.push({ key, openId: list.find((u) => (by === 'email' ? u.email : u.mobile) === key)?.user_id ?? null });
     }
     return out;
+  }
+
+  async downloadResource(messageId: string, fileKey: string, o: { maxBytes?: number } = {}): Promise<Uint8Array> {
+    const maxBytes = o.maxBytes ?? 100 * 1024 * 1024;
+    const timeoutMs = this.o.timeoutMs ?? 10_000;
+    const signal = AbortSignal.timeout(timeoutMs * 6);
+    const path = `/open-apis/im/v1/messages/${encodeURIComponent(messageId)}/resources/${encodeURIComponent(fileKey)}?type=file`;
+    let res: Response;
+    try {
+      res = await (this.o.fetch ?? fetch)(`${this.o.domain.replace(/\/+$/, '')}${path}`, { headers: { authorization: `Bearer ${await this.tenantToken()}` }, signal });
+    } catch (e) {
+      if (signal.aborted) throw FeishuError.timeout(timeoutMs * 6);
+      throw new FeishuError(String((e as Error).message ?? e), null, null, true, null);
+    }
+    if (!res.ok || (res.headers.get('content-type') ?? '').includes('application/json')) {
+      const json = (await res.json().catch(() => ({}))) as Body;
+      if (!res.ok) throw FeishuError.from({ message: `HTTP ${res.status}`, response: { status: res.status, data: json, headers: {} } });
+      throw FeishuError.fromBody(json);
+    }
+    if (Number(res.headers.get('content-length')) > maxBytes) {
+      await res.body?.cancel();
+      throw new TooLargeError(maxBytes);
+    }
+    if (!res.body) return new Uint8Array(0);
+    const reader = res.body.getReader();
+    const chunks = {
+      async *[Symbol.asyncIterator]() {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          yield value;
+        }
+      },
+    };
+    return readLimited(chunks, maxBytes, () => void reader.cancel());
   }
 }

@@ -30,6 +30,8 @@ export interface IncomingMessage {
   /** People @-mentioned besides the bot, in order. */
   mentions: Mention[];
   mentionsBot: boolean;
+  /** A file message's file (`{"file_key","file_name"}`); null for other types. */
+  file: { key: string; name: string } | null;
 }
 
 type PostNode = { tag?: string; text?: string; href?: string; user_id?: string; user_name?: string; language?: string };
@@ -102,5 +104,9 @@ export function readMessage(e: ReceiveEvent, botOpenId: string | null): Incoming
     text,
     mentions: others,
     mentionsBot: postAtBot || mentions.some(isBot),
+    file:
+      m.message_type === 'file' && typeof content.file_key === 'string' && content.file_key
+        ? { key: content.file_key, name: typeof content.file_name === 'string' ? content.file_name : '' }
+        : null,
   };
 }

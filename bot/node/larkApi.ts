@@ -1,7 +1,8 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import * as lark from '@larksuiteoapi/node-sdk';
-import { type FeishuApi, FeishuError, type FeishuUser, type SendRequest } from '../feishu/api.js';
+import type { Readable } from 'node:stream';
+import { type FeishuApi, FeishuError, type FeishuUser, readLimited, type SendRequest, TooLargeError } from '../feishu/api.js';
 import type { Logger } from '../log.js';
 
 export interface LarkApiOptions {
@@ -106,6 +107,24 @@ export class LarkApi implements FeishuApi {
     return out;
   }
 
+  async downloadResource(messageId: string, fileKey: string, o: { maxBytes?: number } = {}): Promise<Uint8Array> {
+    const maxBytes = o.maxBytes ?? 100 * 1024 * 1024;
+    type Download = { code?: number; msg?: string; getReadableStream: () => Readable; headers?: Record<string, unknown> };
+    let res: Download;
+    try {
+      res = await this.call(() => this.client.im.messageResource.get({ path: { message_id: messageId, file_key: fileKey }, params: { type: 'file' } }) as Promise<Download>);
+    } catch (e) {
+      throw await streamedError(e);
+    }
+    const stream = res.getReadableStream();
+    const declared = Number(res.headers?.['content-length']);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      stream.destroy();
+      throw new TooLargeError(maxBytes);
+    }
+    return readLimited(stream, maxBytes, () => stream.destroy());
+  }
+
   /** HTTP errors are thrown by the SDK; `code ≠ 0` with HTTP 200 is returned, so both become FeishuError. */
   private async call<T extends { code?: number; msg?: string }>(fn: () => Promise<T>): Promise<T> {
     let res: T;
@@ -126,4 +145,18 @@ export class LarkApi implements FeishuApi {
     if (res && typeof res.code === 'number' && res.code !== 0) throw FeishuError.fromBody(res);
     return res;
   }
+}
+
+/** A download's error body arrives as a stream (responseType "stream"): read its JSON for Feishu's code. */
+async function streamedError(e: unknown): Promise<FeishuError> {
+  const data = (e as { response?: { data?: unknown } })?.response?.data as Readable | undefined;
+  if (data && typeof (data as { on?: unknown }).on === 'function' && typeof data.read === 'function') {
+    try {
+      const bytes = await readLimited(data, 64 * 1024);
+      (e as { response: { data: unknown } }).response.data = JSON.parse(new TextDecoder().decode(bytes));
+    } catch {
+      (e as { response: { data: unknown } }).response.data = {};
+    }
+  }
+  return FeishuError.from(e);
 }

@@ -57,9 +57,13 @@ export class Roster {
 
   constructor(
     private readonly store: RosterStore,
-    /** Every person named in the manuals. */
-    readonly names: readonly string[],
+    /** Every person named in the manuals (of the version in use). */
+    private readonly persons: () => readonly string[],
   ) {}
+
+  get names(): readonly string[] {
+    return this.persons();
+  }
 
   async load(): Promise<this> {
     this.byName = new Map((await this.store.all()).map((b) => [b.name, b]));

@@ -8,13 +8,19 @@ import type { Config } from '../config.js';
 import type { FeishuApi } from '../feishu/api.js';
 import { jsonLogger, type Logger } from '../log.js';
 import { pidAlive } from '../leaseOwner.js';
+import { readFeishuLink } from '../feishu/docsReader.js';
 import { LarkApi } from '../node/larkApi.js';
+import { LarkDocsApi } from '../node/larkDocsApi.js';
 import { openSqliteState } from '../node/sqliteState.js';
 import { WorkCalendar } from '../reminders/workCalendar.js';
 import { parseRosterFile, RosterFileError } from '../roster/roster.js';
 import type { SqlState } from '../sqlState.js';
 import { type Tasks, trackedTasks } from '../tasks.js';
-import { openEngine } from './nodeEngine.js';
+import { EngineMaker } from './nodeEngine.js';
+import { folderSources, NodeManualRuntime } from './nodeManuals.js';
+import { EngineSlot } from '../engineSlot.js';
+import { type LinkReader, ManualAdmin, startVersions } from '../manuals/admin.js';
+import { SqliteVersionStore } from '../node/versionStore.js';
 import { loadDeadlines, loadExtraYears } from './seedFiles.js';
 
 export interface NodeBotOptions {
@@ -22,11 +28,19 @@ export interface NodeBotOptions {
   log?: Logger;
   /** Defaults to the SDK client for `config.feishu`. */
   api?: FeishuApi;
+  /** Reads a linked Feishu document for 绑定手册 / 更新手册; without it those commands say they are off. */
+  readLink?: LinkReader;
 }
 
 export interface NodeBot extends AssembledBot {
-  engine: DutyEngine;
+  /** The engine in use now (a new manual version switches it). */
+  readonly engine: DutyEngine;
+  engines: EngineSlot;
+  manuals: ManualAdmin;
+  /** What opening the active version's index found (built or reused, per file). */
   report: IngestReport;
+  /** What start-up did about manual versions (the folder changed …), for the operator. */
+  versionNotes: string[];
   state: SqlState;
   tasks: Tasks;
   /** Problems with seeds/deadlines.json, for the operator. */
@@ -61,22 +75,40 @@ function readRosterFile(config: Config, log: Logger): { entries: ReturnType<type
 export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Promise<NodeBot> {
   const clock = o.clock ?? systemClock;
   const log = o.log ?? jsonLogger();
-  const { engine, report, index, answerer } = await openEngine(config, {
+  const maker = await EngineMaker.create(config, {
     now: () => clock.now(),
     log: (event, detail) => (event === 'down' ? log.warn('向量服务不可用，暂用全文检索作答', { detail }) : log.info('向量服务已恢复', { detail })),
   });
+  const store = SqliteVersionStore.open(config.dataDir);
+  const runtime = new NodeManualRuntime(config.dataDir, maker);
+  const started = await startVersions({ store, runtime, folder: folderSources(config.manualsDir), now: () => clock.now(), log });
+  for (const n of started.notes) log.info('手册版本', { note: n });
+  const view = started.view as Awaited<ReturnType<NodeManualRuntime['open']>>;
+  const engines = new EngineSlot(view);
+  const engine = engines.engine;
+  const report = view.report;
+  const api = config.feishu ? (o.api ?? new LarkApi({ ...config.feishu, logger: log, timeoutMs: config.feishu.timeoutMs })) : null;
+  // Linked Feishu documents are read with the bot's own SDK client (its tenant token).
+  const docs = api instanceof LarkApi ? new LarkDocsApi(api.client) : null;
+  const readLink = o.readLink ?? (docs ? (url: string) => readFeishuLink(docs, url) : undefined);
+  const manuals = new ManualAdmin({ store, runtime, slot: engines, now: () => clock.now(), log, readLink });
   const state = await openSqliteState(config.statePath);
   const tasks = trackedTasks((e) => log.error('后台任务出错', { error: String((e as Error)?.stack ?? e) }));
   const loaded = loadDeadlines(config.seedsDir, engine.records);
   if (loaded.error) log.error('周期日历无法读取，已跳过', { error: loaded.error });
   for (const w of loaded.warnings) log.warn('周期日历', { warning: w });
+  // The deadlines name manual items: a new version of the manuals resolves them again, in the same array.
+  engines.onSwap((view) => {
+    const again = loadDeadlines(config.seedsDir, view.engine.records);
+    for (const w of again.warnings) log.warn('周期日历', { warning: w });
+    if (!again.error) loaded.deadlines.splice(0, loaded.deadlines.length, ...again.deadlines);
+  });
   const rosterFile = readRosterFile(config, log);
   const bot = await assembleBot({
-    engine,
-    answerer,
-    units: index.units,
+    engines,
+    manuals,
     state,
-    api: config.feishu ? (o.api ?? new LarkApi({ ...config.feishu, logger: log, timeoutMs: config.feishu.timeoutMs })) : null,
+    api,
     config,
     deadlines: loaded.deadlines,
     calendar: new WorkCalendar(loadExtraYears(config.seedsDir)),
@@ -86,10 +118,19 @@ export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Pro
     tasks,
   });
   let closed = false;
+  const closeStores = () => {
+    engines.close();
+    store.close();
+  };
   return {
     ...bot,
-    engine,
+    get engine() {
+      return engines.engine;
+    },
+    engines,
+    manuals,
     report,
+    versionNotes: started.notes,
     state,
     tasks,
     rosterProblems: rosterFile.problem ? [rosterFile.problem, ...bot.rosterProblems] : bot.rosterProblems,
@@ -116,6 +157,7 @@ export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Pro
       closed = true;
       if (!finished) log.warn('停止时仍有未完成的工作，已释放租约，交由下次启动或其他实例处理', { graceMs });
       await state.close();
+      closeStores();
       return { finished };
     },
     async close() {
@@ -123,6 +165,7 @@ export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Pro
       if (closed) return;
       closed = true;
       await state.close();
+      closeStores();
     },
   };
 }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listManualFiles, readCorpus } from '../../ingest/node/readManuals.js';
 import { type Answerer, engineAnswerer, RemoteAnswerer } from '../../retrieval/askService.js';
+import type { EmbedderSource } from '../../retrieval/embeddings/types.js';
 import { embedderFor } from '../../retrieval/embeddings/select.js';
 import type { TransformersModule } from '../../retrieval/embeddings/transformers.js';
 import { isSync } from '../../retrieval/embeddings/types.js';
@@ -51,6 +52,47 @@ function indexOptions(
   };
 }
 
+export interface EngineOpenOptions {
+  log?: (event: 'down' | 'up', detail: string) => void;
+  loadTransformers?: () => Promise<TransformersModule>;
+  /** For the answerer's pause after a failure. */
+  now?: () => number;
+}
+
+/**
+ * What every index of this process is opened with: synonyms, one jieba segmenter, the configured embedder
+ * (EMBEDDINGS_*); made once, shared by the versions of the manuals.
+ */
+export class EngineMaker {
+  private constructor(
+    private readonly config: Config,
+    readonly synonyms: Synonyms,
+    readonly segmenter: JiebaSegmenter,
+    private readonly source: EmbedderSource,
+    private readonly opts: EngineOpenOptions,
+  ) {}
+
+  static async create(config: Config, opts: EngineOpenOptions = {}): Promise<EngineMaker> {
+    const synonyms = loadSynonyms(config.seedsDir);
+    const segmenter = new JiebaSegmenter(Object.keys(synonyms));
+    const pooling = config.embeddings.provider === 'transformers' ? poolingOf(config.embeddings.modelDir) : undefined;
+    const source = await embedderFor(config.embeddings, { segmenter, id: SEGMENTER_ID }, { loadTransformers: opts.loadTransformers, pooling });
+    return new EngineMaker(config, synonyms, segmenter, source, opts);
+  }
+
+  /** Opens (building where needed) the index at `o.path` and an engine over it, with the answerer to ask it through. */
+  async open(o: Omit<OpenIndexOptions, 'embedder' | 'segmenterId'>): Promise<{ engine: DutyEngine; index: SqliteIndex; report: IngestReport; answerer: Answerer }> {
+    const { index, report } = await SqliteIndex.open({ ...o, segmenterId: SEGMENTER_ID, embedder: this.source });
+    const engine = new DutyEngine({ index, segmenter: this.segmenter, embedder: index.embedder, synonyms: this.synonyms });
+    const s = this.config.embeddings;
+    const answerer =
+      isSync(index.embedder) || s.provider === 'local'
+        ? engineAnswerer(engine)
+        : new RemoteAnswerer(engine, { embedder: index.embedder, timeoutMs: s.timeoutMs, log: this.opts.log, now: this.opts.now });
+    return { engine, index, report, answerer };
+  }
+}
+
 /**
  * Opens the engine with the configured embedder (EMBEDDINGS_*) and the answerer to ask it through:
  * with a remote or transformers.js embedder the question is embedded asynchronously, with a time limit.
@@ -61,21 +103,9 @@ export async function openEngine(
     force?: boolean;
     /** Keep the working index when any file fails to read. */
     strict?: boolean;
-    log?: (event: 'down' | 'up', detail: string) => void;
-    loadTransformers?: () => Promise<TransformersModule>;
-    /** For the answerer's pause after a failure. */
-    now?: () => number;
-  } = {},
+  } & EngineOpenOptions = {},
 ): Promise<{ engine: DutyEngine; index: SqliteIndex; report: IngestReport; answerer: Answerer }> {
-  const { synonyms, segmenter, ...o } = indexOptions(config, opts);
-  const pooling = config.embeddings.provider === 'transformers' ? poolingOf(config.embeddings.modelDir) : undefined;
-  const source = await embedderFor(config.embeddings, { segmenter, id: SEGMENTER_ID }, { loadTransformers: opts.loadTransformers, pooling });
-  const { index, report } = await SqliteIndex.open({ ...o, embedder: source });
-  const engine = new DutyEngine({ index, segmenter, embedder: index.embedder, synonyms });
-  const s = config.embeddings;
-  const answerer =
-    isSync(index.embedder) || s.provider === 'local'
-      ? engineAnswerer(engine)
-      : new RemoteAnswerer(engine, { embedder: index.embedder, timeoutMs: s.timeoutMs, log: opts.log, now: opts.now });
-  return { engine, index, report, answerer };
+  const { synonyms: _s, segmenter: _g, segmenterId: _i, ...o } = indexOptions(config, opts);
+  const maker = await EngineMaker.create(config, opts);
+  return maker.open(o);
 }

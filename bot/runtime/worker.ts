@@ -8,6 +8,7 @@ import type { Synonyms } from '../../retrieval/lexicon.js';
 import { MemoryIndex } from '../../retrieval/memoryIndex.js';
 import { BigramSegmenter } from '../../retrieval/segmenter.js';
 import { type AssembledBot, assembleBot } from '../assemble.js';
+import { EngineSlot } from '../engineSlot.js';
 import { type Clock, systemClock } from '../clock.js';
 import { ConfigError, loadConfig, webhookWarnings } from '../config.js';
 import { FetchFeishuApi } from '../feishu/fetchApi.js';
@@ -101,9 +102,7 @@ export async function createWorkerBot(seed: WorkerSeed, env: WorkerEnv, o: { clo
     }
   }
   const bot = await assembleBot({
-    engine,
-    answerer,
-    units: seed.units,
+    engines: new EngineSlot({ engine, answerer, units: seed.units }),
     state: await SqlState.open(new D1Db(env.DB)),
     api: config.feishu ? new FetchFeishuApi({ ...config.feishu, clock, fetch: o.fetch }) : null,
     config,

@@ -16,6 +16,8 @@ export interface HarnessOptions {
   /** Feishu off: no app credentials. */
   noFeishu?: boolean;
   start?: string;
+  /** Reads a linked Feishu document (绑定手册 / 更新手册). */
+  readLink?: import('../../bot/manuals/admin.js').LinkReader;
 }
 
 let appSeq = 0;
@@ -51,7 +53,7 @@ export class BotHarness {
 
   async start(): Promise<this> {
     if (!this.stub.url) await this.stub.start();
-    this.bot = await createNodeBot(loadConfig(this.env()), { clock: this.clock, log: this.log });
+    this.bot = await createNodeBot(loadConfig(this.env()), { clock: this.clock, log: this.log, readLink: this.o.readLink });
     await new Promise<void>((resolve) => {
       this.server = serve({ fetch: this.bot.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve());
     });

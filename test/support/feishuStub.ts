@@ -30,6 +30,8 @@ export class FeishuStub {
   readonly users = new Map<string, string>();
   /** Docs / Wiki / Sheets endpoints (`feishuDocsStub.ts`). */
   readonly docs = new FeishuDocsStub();
+  /** Files users sent in messages, by file_key, served by the message-resource API. */
+  readonly files = new Map<string, Uint8Array>();
   botOpenId = 'ou_bot_gzt';
   private readonly script: Scripted[] = [];
   private readonly byUuid = new Map<string, string>();
@@ -132,6 +134,15 @@ export class FeishuStub {
       });
       this.onMessage?.(this.messages[this.messages.length - 1]!);
       return send(200, { code: 0, msg: 'success', data: { message_id: messageId, msg_type: body.msg_type } });
+    }
+    const resource = path.match(/^\/open-apis\/im\/v1\/messages\/([^/]+)\/resources\/([^/]+)$/);
+    if (resource && req.method === 'GET') {
+      const bytes = this.files.get(decodeURIComponent(resource[2]!));
+      if (url.searchParams.get('type') !== 'file' && url.searchParams.get('type') !== 'image') return send(400, { code: 234001, msg: 'Invalid request param.' });
+      if (!bytes) return send(400, { code: 234003, msg: 'File not in msg.' });
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(bytes.byteLength) });
+      res.end(Buffer.from(bytes));
+      return;
     }
     if (path.startsWith('/open-apis/im/v1/messages/') && req.method === 'PATCH') return send(200, { code: 0, msg: 'success', data: {} });
     if (path === '/open-apis/contact/v3/users/batch_get_id') {

@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DocModel } from '../../ingest/document.js';
+import { addParsed, type CorpusLoad, errorReason, parseDocument } from '../../ingest/parseManual.js';
+import { readDocument } from '../../ingest/read/index.js';
+import { listManualFiles } from '../../ingest/node/readManuals.js';
+import type { EngineView } from '../engineSlot.js';
+import type { ManualRuntime, ManualVersion, SourceWithBytes } from '../manuals/admin.js';
+import type { EngineMaker } from './nodeEngine.js';
+
+/** Reads every source: files through the readers, linked documents from their stored DocModel. */
+export async function parseSources(sources: SourceWithBytes[]): Promise<CorpusLoad> {
+  const out: CorpusLoad = { records: [], units: [], manuals: [], errors: [], skipped: [] };
+  for (const s of sources) {
+    try {
+      const doc: DocModel =
+        s.kind === 'doc' ? { ...(JSON.parse(new TextDecoder().decode(s.bytes)) as DocModel), file: s.name } : await readDocument(s.name, s.bytes);
+      addParsed(out, parseDocument(doc));
+    } catch (e) {
+      out.errors.push({ file: s.name, reason: errorReason(e) });
+    }
+  }
+  return out;
+}
+
+/**
+ * The manuals folder as version sources. A file no reader takes is kept too: its reading fails and says
+ * why, so a manual broken on the server counts as lost (refused), not as removed.
+ */
+export function folderSources(dir: string): SourceWithBytes[] {
+  if (!existsSync(dir)) throw new Error(`找不到手册目录：${dir}`);
+  const { files, skipped } = listManualFiles(dir);
+  const all = [
+    ...files,
+    ...skipped.map((s) => {
+      const bytes = new Uint8Array(readFileSync(join(dir, s.file)));
+      return { file: s.file, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+    }),
+  ].sort((a, b) => a.file.localeCompare(b.file));
+  return all.map((f) => ({ name: f.file, kind: 'file' as const, sha256: f.sha256, url: null, revision: null, bytes: f.bytes }));
+}
+
+/**
+ * Versions' indexes on Node: DATA_DIR/versions/index-<id>.db, each built in a temporary file and renamed
+ * into place, so a version's file is complete or absent; switching versions never rewrites a file in use.
+ */
+export class NodeManualRuntime implements ManualRuntime {
+  private readonly dir: string;
+
+  constructor(
+    dataDir: string,
+    private readonly maker: EngineMaker,
+  ) {
+    this.dir = join(dataDir, 'versions');
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  indexPath(id: number): string {
+    return join(this.dir, `index-${id}.db`);
+  }
+
+  parse(sources: SourceWithBytes[]): Promise<CorpusLoad> {
+    return parseSources(sources);
+  }
+
+  private options(sources: SourceWithBytes[], corpus?: CorpusLoad) {
+    return {
+      sources: sources.map((s) => ({ file: s.name, sha256: s.sha256 })),
+      corpus: () => corpus ?? parseSources(sources),
+    };
+  }
+
+  async prepare(version: ManualVersion, sources: SourceWithBytes[], corpus: CorpusLoad): Promise<void> {
+    const final = this.indexPath(version.id);
+    const tmp = `${final}.${process.pid}.${Date.now().toString(36)}.tmp`;
+    try {
+      const { index } = await this.maker.open({ path: tmp, ...this.options(sources, corpus), force: true });
+      index.close();
+      for (const side of ['-wal', '-shm']) rmSync(`${tmp}${side}`, { force: true });
+      renameSync(tmp, final);
+    } finally {
+      for (const side of ['', '-wal', '-shm']) rmSync(`${tmp}${side}`, { force: true });
+    }
+  }
+
+  async open(version: ManualVersion, sources: SourceWithBytes[]): Promise<EngineView & { report: Awaited<ReturnType<EngineMaker['open']>>['report'] }> {
+    const path = this.indexPath(version.id);
+    // A missing or outdated file (another embedder, a new parser) is built beside it first.
+    if (!existsSync(path)) await this.prepare(version, sources, await parseSources(sources));
+    const { engine, index, answerer, report } = await this.maker.open({ path, ...this.options(sources) });
+    return { engine, answerer, units: index.units, report, close: () => index.close() };
+  }
+
+  prune(keep: Set<number>): void {
+    for (const f of readdirSync(this.dir)) {
+      const id = f.match(/^index-(\d+)\.db$/)?.[1];
+      if (id && !keep.has(Number(id))) this.remove(Number(id));
+    }
+  }
+
+  remove(versionId: number): void {
+    for (const side of ['', '-wal', '-shm']) rmSync(`${this.indexPath(versionId)}${side}`, { force: true });
+  }
+}
