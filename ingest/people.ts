@@ -47,3 +47,16 @@ export function peopleInSentence(text: string): { lead: string[]; assistants: st
   }
   return { lead: [...new Set(lead)], assistants: [...new Set(assistants)].filter((n) => !lead.includes(n)) };
 }
+
+/** A name tagged as the backup: "李四（B角）", "王五(协办)". */
+const BACKUP_TAG = /([\u4e00-\u9fa5·]{2,4})\s*[（(]\s*(?:B角|B岗|协办|配合|备岗|后备|替岗)\s*[)）]/g;
+
+/**
+ * Names of a person cell split by their tags: "张三（A角）、李四（B角）" → lead 张三, assistants 李四. Untagged
+ * names stay in charge.
+ */
+export function taggedPeople(text: string | undefined): { lead: string[]; assistants: string[] } {
+  const names = namesIn(text);
+  const backups = new Set([...(text ?? '').replace(/\s+/g, '').matchAll(BACKUP_TAG)].map((m) => m[1]!));
+  return { lead: names.filter((n) => !backups.has(n)), assistants: names.filter((n) => backups.has(n)) };
+}

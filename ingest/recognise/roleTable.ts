@@ -1,6 +1,6 @@
 import { tableGrid, type TableBlock } from '../document.js';
 import { type ColumnRole, DEFAULT_VOCAB, type HeaderVocab, headerKey, headerLike, roleOf } from '../headerRoles.js';
-import { namesIn } from '../people.js';
+import { namesIn, taggedPeople } from '../people.js';
 import type { Detail, DutyRecord, Source } from '../record.js';
 import { cleanCell, extractTimeLimit, normaliseItem, normalisePost, splitEntries, stepsFromResponsibilities } from '../text.js';
 import { isOrgName, unitLevel } from '../units.js';
@@ -24,6 +24,10 @@ export interface TableLayout {
 }
 
 const MAX_HEADER_ROWS = 4;
+/** Sub-headers that only say "the people" of their parent (A角 / 姓名), unlike 主办 / 协办 which say which people. */
+const PERSON_LEAF = /^(?:姓名|名字|人员|工作人员|人员姓名|责任人姓名)$/;
+/** A section row naming its head: "二中队（矿产中队）　中队长：李四". */
+const SECTION_HEAD = /^(.{2,30}?)[\s\u3000]+([\u4e00-\u9fa5]{0,8}(?:长|主任|负责人))\s*[:：]\s*([\u4e00-\u9fa5\s\u3000、，,]{2,20})$/;
 
 /** Each slot's text, the anchor's text copied into the slots a merge covers. */
 function filledGrid(t: TableBlock): { filled: string[][]; vertical: boolean[][]; own: string[][] } {
@@ -81,6 +85,13 @@ export function tableLayout(t: TableBlock, vocab: HeaderVocab = DEFAULT_VOCAB): 
     let match = null;
     for (let i = parts.length - 1; i >= 0 && !match; i--) match = roleOf(parts[i]!, vocab);
     if (!match && parts.length > 1) match = roleOf(parts.join(''), vocab);
+    // A parent header naming people ("A角（主办）" over 姓名 | 职务, "B角" …) decides its sub-columns: the
+    // name column takes the parent's role; the others (职务, 职级) describe those people, not a post.
+    const parent = parts.length > 1 ? roleOf(parts[parts.length - 2]!, vocab) : null;
+    if (parent && (parent.role === 'lead' || parent.role === 'assist') && match) {
+      if (PERSON_LEAF.test(headerKey(parts[parts.length - 1]!))) match = { role: parent.role, score: match.score };
+      else if (match.role === 'post') match = null;
+    }
     columns.push({ index: c, label: parts.join('/'), role: match?.role ?? null, score: match?.score ?? 0 });
   }
   // Two columns read as the work item: the weaker one describes it.
@@ -159,6 +170,24 @@ export function roleTableRecords(
     if (texts.length === 1 && row.filter((c) => cleanCell(c)).length === t.cols && t.cols > 1) {
       section = texts[0]!.replace(/^[一二三四五六七八九十]+[、.．]\s*/, '');
       prev = null;
+      // "一中队（城区中队）　中队长：张三": the section and its head.
+      const head = SECTION_HEAD.exec(section);
+      if (head && namesIn(head[3]).length > 0) {
+        section = head[1]!.trim();
+        const office = section.replace(/[（(][^）)]*[）)]$/, '');
+        records.push(
+          makeRecord(ctx, {
+            kind: 'leader',
+            department: office,
+            post: head[2]!,
+            item: `${office}${head[2]!}`,
+            duties: [`${head[2]!}：${namesIn(head[3]).join('、')}`],
+            lead: namesIn(head[3]),
+            oversees: [office],
+            source,
+          }),
+        );
+      }
       continue;
     }
     // Only a sequence number in the row: a layout artefact.
@@ -174,14 +203,16 @@ export function roleTableRecords(
       unitCell = department;
       department = null;
     }
-    let lead = namesIn(pick(layout, row, 'lead'));
-    let assistants = namesIn(pick(layout, row, 'assist')).filter((n) => !lead.includes(n));
+    const tagged = taggedPeople(pick(layout, row, 'lead'));
+    let lead = tagged.lead;
+    let assistants = [...tagged.assistants, ...namesIn(pick(layout, row, 'assist'))].filter((n, i, a) => !lead.includes(n) && a.indexOf(n) === i);
     let inherited = personCols.some((c) => vertical[r]![c.index]);
 
     // A post printed once for its group (merged, or left blank below): the rows under it keep it.
     if (!post && postCol && prev && !own[r]![postCol.index]) post = prev.post;
     if (!department && !has(layout, 'department') && section && !isOrgName(section)) department = null;
     if (!department && section && (isOrgName(section) || /[科股室处]$/.test(section))) department = section;
+    if (!department && section && isOrgName(section.replace(/[（(][^）)]*[）)]$/, ''))) department = section.replace(/[（(][^）)]*[）)]$/, '');
     if (lead.length === 0 && assistants.length === 0 && personCols.length > 0 && prev && post && post === prev.post) {
       lead = [...prev.lead];
       assistants = [...prev.assistants];
@@ -326,7 +357,9 @@ export function cardRecord(
   const duties = splitEntries(get('duty'));
   const task = normaliseItem(get('task')) || (post ? `${post}职责` : duties[0] ? shortTitle(duties[0]) : '');
   if (!task || (!post && duties.length === 0)) return null;
-  const lead = namesIn(get('lead'));
+  const tagged = taggedPeople(get('lead'));
+  const lead = tagged.lead;
+  const assistants = [...tagged.assistants, ...namesIn(get('assist'))].filter((n, i, a) => !lead.includes(n) && a.indexOf(n) === i);
   return makeRecord(ctx, {
     unit: cleanCell(get('unit')) || undefined,
     department: cleanCell(get('department')) || ctx.department,
@@ -337,7 +370,7 @@ export function cardRecord(
     flow: flowFromText(get('process')),
     timeLimit: cleanCell(get('deadline')) || extractTimeLimit(duties),
     lead,
-    assistants: namesIn(get('assist')).filter((n) => !lead.includes(n)),
+    assistants,
     details,
     source,
   });
