@@ -1,6 +1,6 @@
 import { type Block, type DocModel, type TableBlock, type TextBlock, tableGrid } from '../document.js';
 import { DEFAULT_VOCAB, type HeaderVocab, headerLike, roleOf } from '../headerRoles.js';
-import { namesIn, peopleInSentence } from '../people.js';
+import { assignment, mutualBackups, namesIn, peopleInSentence } from '../people.js';
 import type { DutyRecord, ParsedManual, Source, UnitInfo } from '../record.js';
 import { ManualParseError } from '../record.js';
 import { extractTimeLimit, splitEntries } from '../text.js';
@@ -27,6 +27,9 @@ import {
 import { cardRecord, isDutyTable, keyValuePairs, roleTableRecords, rowSentences, tableLayout } from './roleTable.js';
 
 const PASSAGE_CHARS = 360;
+/** A task's deadline as a plan writes it: "2025年6月底前完成", "每季度末前", "长期坚持". */
+const TASK_DEADLINE = /(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日|底|末|中旬|上旬|下旬)?前(?:完成)?|每(?:季度|月|年|周|半年)[^，。；]{0,8}?前|长期坚持|年底前(?:完成)?/;
+const taskDeadline = (text: string): string | null => TASK_DEADLINE.exec(text)?.[0] ?? null;
 const LEADER_POST = /^[\u4e00-\u9fa5、]{0,10}(?:局长|厅长|处长|科长|股长|所长|站长|队长|院长|主任|书记)$/;
 /** How a duty sentence starts when it gives an office work. */
 const OFFICE_DUTY = /^(?:负责|承担|组织|拟订|拟定|起草|指导|参与|协助|开展|管理|编制|监督|落实|完成|做好|提供|统筹|审核|审查)/;
@@ -190,7 +193,8 @@ function flushCard(w: Walk): void {
     r.oversees = overseen(r.duties.join('。'));
   }
   if (r) w.records.push(r);
-  else for (const [k, v] of w.card.pairs) addPassage(w, `${k}：${v}`, w.card.source);
+  // A label with nothing after it ("主要职责：" above a list) says nothing on its own.
+  else for (const [k, v] of w.card.pairs) if (v.trim()) addPassage(w, `${k}：${v}`, w.card.source);
   w.card = null;
 }
 
@@ -522,6 +526,8 @@ function paragraph(w: Walk, b: TextBlock, vocab: HeaderVocab): void {
   }
   // A date or the issuer's name under the text: the signature, not content.
   if (/^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$/.test(body) || (body === w.ctx.unit && w.records.length > 0)) return;
+  const signed = /^(\S{2,30}?)[\s\u3000]+\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?(?:印发|制)?$/.exec(body);
+  if (signed && isOrgName(signed[1]!) && w.records.length > 0) return;
 
   if (w.post) {
     flushPassage(w);
@@ -543,6 +549,25 @@ function paragraph(w: Walk, b: TextBlock, vocab: HeaderVocab): void {
     flushPassage(w);
     const r = dutySentenceRecord(w.ctx, w.office.name, body, source, w.office);
     w.records.push(r);
+    return;
+  }
+
+  // A 分工 task: "1.完成…。由张三同志牵头，李四同志负责，王五同志配合。2025年6月底前完成。"
+  const assigned = w.post ? null : assignment(body);
+  if (assigned && [...body].length >= 10) {
+    flushPassage(w);
+    const heading = w.ctx.heading?.replace(/^[一二三四五六七八九十]+、/, '');
+    w.records.push(
+      makeRecord(w.ctx, {
+        post: w.ctx.department ?? '（未注明岗位）',
+        item: shortTitle(body, 40),
+        duties: [body],
+        timeLimit: taskDeadline(body) ?? extractTimeLimit([body]) ?? wordTimeLimit(body),
+        ...assigned,
+        details: heading && heading !== w.ctx.department ? [{ label: '类别', text: heading }] : [],
+        source,
+      }),
+    );
     return;
   }
 
@@ -642,6 +667,13 @@ export function parseGenericDocument(doc: DocModel, vocab: HeaderVocab = DEFAULT
   flushLeader(w);
   flushGuide(w);
   if (w.records.length === 0) throw new ManualParseError(doc.file, '文件中没有可读的文字或表格');
+  // "张三与李四互为A/B角": each stands in for the other on the items they lead.
+  for (const [a, b] of w.records.flatMap((r) => r.duties.flatMap(mutualBackups))) {
+    for (const r of w.records) {
+      if (r.kind === 'passage') continue;
+      for (const [x, y] of [[a, b], [b, a]] as const) if (r.lead.includes(x) && !r.lead.includes(y) && !r.assistants.includes(y)) r.assistants.push(y);
+    }
+  }
   if (!named) w.warnings.push(`没有在标题中找到单位名称，暂以“${unit}”作为单位；可在文件开头写明单位全称`);
   const structured = w.records.filter((r) => r.kind !== 'passage').length;
   if (structured === 0) w.warnings.push('没有认出岗位/事项结构，全文按段落收录（可检索，但不会给出负责人）');

@@ -24,6 +24,8 @@ export interface TableLayout {
 }
 
 const MAX_HEADER_ROWS = 4;
+/** A position that heads an office: 科长, 副主任, 所长 (not 科员, 会计). */
+const HEAD_POSITION = /^[\u4e00-\u9fa5]{0,6}(?:长|主任|书记)$/;
 /** Sub-headers that only say "the people" of their parent (A角 / 姓名), unlike 主办 / 协办 which say which people. */
 const PERSON_LEAF = /^(?:姓名|名字|人员|工作人员|人员姓名|责任人姓名)$/;
 /** A section row naming its head: "二中队（矿产中队）　中队长：李四". */
@@ -160,6 +162,13 @@ export function roleTableRecords(
   let prev: { post: string; department: string | null; unit: string; lead: string[]; assistants: string[]; task: string } | null = null;
   const postCol = layout.columns.find((c) => c.role === 'post');
   const personCols = layout.columns.filter((c) => c.role === 'lead' || c.role === 'assist');
+  const parentOf = (c: Column) => c.label.split('/').slice(0, -1).join('/');
+  const positionPairs = layout.columns.flatMap((c) => {
+    if (c.role !== null || !/(?:职务|职级)$/.test(c.label) || !parentOf(c)) return [];
+    const nameCol = personCols.find((p) => parentOf(p) === parentOf(c));
+    return nameCol ? [[nameCol, c] as const] : [];
+  });
+  const heads = new Set<string>();
 
   for (let r = layout.headerRows; r < t.rows; r++) {
     const row = filled[r]!;
@@ -235,6 +244,12 @@ export function roleTableRecords(
     const timeLimit = deadlineOf(layout, row, vocab) ?? extractTimeLimit([...responsibilities, ...duties]);
     const details: Detail[] = [];
     for (const c of layout.columns) {
+      // A column no header word names (包联村, 职务 under A角) is still a printed fact of the row.
+      if (!c.role && c.label && c.index !== postCol?.index) {
+        const text = cleanCell(row[c.index]);
+        if (text && !details.some((d) => d.text === text)) details.push({ label: c.label.replace(/\//g, ''), text });
+        continue;
+      }
       if (!c.role || !DETAIL_ROLES.includes(c.role)) continue;
       const text = cleanCell(row[c.index]);
       if (text && !details.some((d) => d.text === text)) details.push({ label: c.label.split('/').pop()!, text });
@@ -266,6 +281,27 @@ export function roleTableRecords(
       }),
     );
     prev = { post, department, unit: unitCell, lead, assistants, task };
+    // "A角 | 姓名 | 职务" printing a head's position (科长, 主任): who heads the section.
+    for (const [nameCol, posCol] of positionPairs) {
+      const position = cleanCell(row[posCol.index]);
+      const names = namesIn(row[nameCol.index]);
+      const office = department ?? (unit ? null : ctx.department);
+      const key = `${unit ?? ''}|${office ?? ''}|${position}|${names.join('、')}`;
+      if (!HEAD_POSITION.test(position) || names.length !== 1 || heads.has(key)) continue;
+      heads.add(key);
+      records.push(
+        makeRecord(ctx, {
+          kind: 'leader',
+          unit,
+          department: office,
+          post: position,
+          item: `${office ?? unit ?? ''}${position}`,
+          duties: [`${position}：${names[0]!}`],
+          lead: names,
+          source,
+        }),
+      );
+    }
   }
   if (records.length === 0) warnings.push(`表格（第${t.prov.line}行起）有表头但没有可读的事项行`);
   return { records: groupStages(records), warnings };
