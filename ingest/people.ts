@@ -80,7 +80,7 @@ export function assignment(text: string): { lead: string[]; assistants: string[]
     const names = who
       .split(/[、和及]/)
       .map((p) => p.replace(ORG_PREFIX, ''))
-      .filter((p) => isNameLike(p) && [...p].length <= 3 && !/^[各全本该其诸相]/.test(p));
+      .filter((p) => isNameLike(p) && [...p].length <= 3 && !/^[各全本该其诸相]/.test(p) && !/[府委部厅院组会县市区镇乡村]$/.test(p));
     if (names.length === 0 || (!titled && names.join('') !== who.replace(/[、和及]/g, ''))) continue;
     (/配合|协助|协办/.test(m[3]!) ? assistants : lead).push(...names);
   }

@@ -146,6 +146,7 @@ describe('people in prose', () => {
     expect(assignment('由严子墨同志牵头，蔡思琪同志负责，某镇自然资源所倪浩同志配合。')).toEqual({ lead: ['严子墨', '蔡思琪'], assistants: ['倪浩'] });
     expect(assignment('市局负责统筹，各县配合')).toBeNull();
     expect(assignment('办公室汇总后报局主要负责同志')).toBeNull();
+    expect(assignment('由县政府牵头，镇村配合')).toBeNull();
     expect(taggedPeople('鞠晓云（A角）、聂子恒（B角）')).toEqual({ lead: ['鞠晓云'], assistants: ['聂子恒'] });
     expect(mutualBackups('邝雨桐与景少华互为A/B角')).toEqual([['邝雨桐', '景少华']]);
   });
