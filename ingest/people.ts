@@ -47,3 +47,53 @@ export function peopleInSentence(text: string): { lead: string[]; assistants: st
   }
   return { lead: [...new Set(lead)], assistants: [...new Set(assistants)].filter((n) => !lead.includes(n)) };
 }
+
+/** A name tagged as the backup: "李四（B角）", "王五(协办)". */
+const BACKUP_TAG = /([\u4e00-\u9fa5·]{2,4})\s*[（(]\s*(?:B角|B岗|协办|配合|备岗|后备|替岗)\s*[)）]/g;
+
+/**
+ * Names of a person cell split by their tags: "张三（A角）、李四（B角）" → lead 张三, assistants 李四. Untagged
+ * names stay in charge.
+ */
+export function taggedPeople(text: string | undefined): { lead: string[]; assistants: string[] } {
+  const names = namesIn(text);
+  const backups = new Set([...(text ?? '').replace(/\s+/g, '').matchAll(BACKUP_TAG)].map((m) => m[1]!));
+  return { lead: names.filter((n) => !backups.has(n)), assistants: names.filter((n) => backups.has(n)) };
+}
+
+const ASSIGN_VERB = /(牵头|具体负责|负责|主办|承办|配合|协助|协办)/;
+/** An organisation's name ending, so "某某所张三同志" keeps only the person. */
+const ORG_PREFIX = /^.*?(?:所|局|股|室|队|中心|科|处|办|站)(?=[\u4e00-\u9fa5]{2,3}$)/;
+
+/**
+ * Who a task sentence assigns: "由张三同志牵头，李四同志负责，王五、赵六同志配合" → lead 张三, 李四; assistants
+ * 王五, 赵六. Only clauses naming people count; "各镇配合" names none. Null where no clause names anyone.
+ */
+export function assignment(text: string): { lead: string[]; assistants: string[] } | null {
+  const lead: string[] = [];
+  const assistants: string[] = [];
+  for (const clause of text.replace(/\s+/g, '').split(/[，,。；;]/)) {
+    const m = new RegExp(`^(?:由)?(.{2,24}?)(同志)?${ASSIGN_VERB.source}`).exec(clause);
+    if (!m) continue;
+    const titled = m[2] !== undefined;
+    const who = m[1]!.replace(/同志/g, '');
+    const names = who
+      .split(/[、和及]/)
+      .map((p) => p.replace(ORG_PREFIX, ''))
+      .filter((p) => isNameLike(p) && [...p].length <= 3 && !/^[各全本该其诸相]/.test(p) && !/[府委部厅院组会县市区镇乡村]$/.test(p));
+    if (names.length === 0 || (!titled && names.join('') !== who.replace(/[、和及]/g, ''))) continue;
+    (/配合|协助|协办/.test(m[3]!) ? assistants : lead).push(...names);
+  }
+  if (lead.length + assistants.length === 0) return null;
+  const l = [...new Set(lead)];
+  return { lead: l, assistants: [...new Set(assistants)].filter((n) => !l.includes(n)) };
+}
+
+/** "张三与李四互为A/B角" → pairs of people who stand in for each other. */
+export function mutualBackups(text: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const m of text.replace(/\s+/g, '').matchAll(/([\u4e00-\u9fa5]{2,3})(?:同志)?(?:与|和)([\u4e00-\u9fa5]{2,3})(?:同志)?互为(?:A\/?B角|AB角|A、B角|备岗)/g)) {
+    if (isNameLike(m[1]!) && isNameLike(m[2]!)) out.push([m[1]!, m[2]!]);
+  }
+  return out;
+}

@@ -6,9 +6,9 @@ import type { Scope } from './record.js';
  */
 const ORG_ENDINGS = [
   '自然资源和规划局', '自然资源与规划局', '规划和自然资源局', '自然资源和规划分局', '自然资源分局', '自然资源局',
-  '国土资源分局', '国土资源局', '国土资源所', '自然资源所', '综合行政执法局', '综合执法支队', '综合执法大队', '执法支队',
+  '自然资源厅', '国土资源厅', '国土资源分局', '国土资源局', '国土资源所', '自然资源所', '综合行政执法局', '综合执法支队', '综合执法大队', '执法支队',
   '执法大队', '执法中队', '综合行政执法队', '执法队', '人民政府', '街道办事处', '办事处', '委员会', '领导小组', '工作专班', '指挥部', '服务中心',
-  '发展中心', '管理中心', '事务中心', '中心', '管理站', '管理所', '分局', '支队', '大队', '中队', '林场', '局', '所', '站', '队',
+  '发展中心', '管理中心', '事务中心', '中心', '管理站', '管理所', '分局', '支队', '大队', '中队', '林场', '局', '厅', '院', '所', '站', '队',
   '专班', '办公室', '公司',
 ];
 
@@ -63,9 +63,15 @@ export function unitInTitle(title: string): string | null {
   let best: string | null = null;
   // "X关于…的通知": the unit is the issuer before 关于.
   const about = t.indexOf('关于');
+  let prevEnd = 0;
   for (const m of t.matchAll(ORG_END)) {
     const end = m.index! + m[0].length;
     if (about > 0 && end > about) break;
+    // "…局内设中队", "…局办公室": a part of the unit before, not a unit of its own.
+    const extension = t.slice(prevEnd, end);
+    const prev = t.slice(0, prevEnd);
+    prevEnd = end;
+    if (best && (/^(?:内设|所属|下属|直属)/.test(extension) || (extension === '办公室' && /[局厅]$/.test(prev)))) continue;
     const candidate = t.slice(0, end).replace(/^关于(?:成立|印发|调整|明确)?/, '');
     if (candidate.length < 3 || candidate.length > 40) continue;
     if (!DOC_KINDS.test(t.slice(end))) continue;

@@ -29,6 +29,12 @@ export function flowFromText(text: string | undefined): Flow | null {
       subflows: subflows.length > 1 ? subflows : [],
     };
   }
+  // Circled stage numbers: "①受理 ②审查 ③审批".
+  const circled = t.split(/[\u2460-\u2473]/).slice(1);
+  if (circled.length >= 2) {
+    const steps = circled.map((s) => stageName(s.replace(/[；;，,、。\s]+$/, ''))).filter(Boolean);
+    if (steps.length >= 2 && new Set(steps).size === steps.length) return { codes: [], titles: [], steps, subflows: [] };
+  }
   const entries = splitEntries(text ?? '');
   if (entries.length >= 2) {
     const steps = entries.map(stageName).filter(Boolean);

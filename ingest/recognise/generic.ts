@@ -1,6 +1,6 @@
 import { type Block, type DocModel, type TableBlock, type TextBlock, tableGrid } from '../document.js';
 import { DEFAULT_VOCAB, type HeaderVocab, headerLike, roleOf } from '../headerRoles.js';
-import { namesIn, peopleInSentence } from '../people.js';
+import { assignment, mutualBackups, namesIn, peopleInSentence } from '../people.js';
 import type { DutyRecord, ParsedManual, Source, UnitInfo } from '../record.js';
 import { ManualParseError } from '../record.js';
 import { extractTimeLimit, splitEntries } from '../text.js';
@@ -8,12 +8,16 @@ import { matchForm } from '../normalise.js';
 import { isOrgName, unitInTitle, unitLevel } from '../units.js';
 import { type DocContext, makeRecord, shortTitle } from './context.js';
 import { flowFromText } from './flowText.js';
+import { GUIDE_FIELD, type Guide, guideRecord } from './guide.js';
 import { headingLike, markerOf } from './numbering.js';
 import {
   ROLE_WORDS,
   dutySentenceRecord,
   headcountDuty,
+  leaderLine,
+  nameWithPositions,
   officeHeading,
+  overseen,
   orgDuty,
   postHeading,
   roleLine,
@@ -23,6 +27,12 @@ import {
 import { cardRecord, isDutyTable, keyValuePairs, roleTableRecords, rowSentences, tableLayout } from './roleTable.js';
 
 const PASSAGE_CHARS = 360;
+/** A task's deadline as a plan writes it: "2025年6月底前完成", "每季度末前", "长期坚持". */
+const TASK_DEADLINE = /(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日|底|末|中旬|上旬|下旬)?前(?:完成)?|每(?:季度|月|年|周|半年)[^，。；]{0,8}?前|长期坚持|年底前(?:完成)?/;
+const taskDeadline = (text: string): string | null => TASK_DEADLINE.exec(text)?.[0] ?? null;
+const LEADER_POST = /^[\u4e00-\u9fa5、]{0,10}(?:局长|厅长|处长|科长|股长|所长|站长|队长|院长|主任|书记)$/;
+/** How a duty sentence starts when it gives an office work. */
+const OFFICE_DUTY = /^(?:负责|承担|组织|拟订|拟定|起草|指导|参与|协助|开展|管理|编制|监督|落实|完成|做好|提供|统筹|审核|审查)/;
 /** Words that make a line a document's title. */
 const DOC_TITLE = /清单|手册|目录|一览表|汇总表|指南|方案|报告|通知|办法|规定|制度|细则|意见|规则|说明书|职责|职能|流程|承诺|公告|决定/;
 /** The body a notice sets up: "关于成立林长制工作领导小组的通知" → "林长制工作领导小组". */
@@ -135,13 +145,56 @@ interface Walk {
   headings: { level: number; text: string }[];
   /** The body whose members a notice names, prefixed to its role records' items. */
   group: string;
+  /** The office or unit a heading opened, with its head (lead) and deputies, whose duty lines follow. */
+  office: { name: string; level: number; lead: string[]; assistants: string[] } | null;
+  /** A leader named on a line of their own ("张三　副局长"), waiting for the paragraph of their 分工. */
+  leader: { names: string[]; position: string; source: Source } | null;
+  /** A 办事指南 section being read field by field. */
+  guide: Guide | null;
+}
+
+function flushGuide(w: Walk): void {
+  if (!w.guide) return;
+  const g = w.guide;
+  w.guide = null;
+  const r = guideRecord(w.ctx, g);
+  if (r) w.records.push(r);
+  else for (const f of g.fields) for (const t of [f.label, ...f.texts]) addPassage(w, t, g.source);
+}
+
+function leaderRecord(w: Walk, position: string, names: string[], text: string, source: Source): DutyRecord {
+  const department = w.office && w.ctx.department === w.office.name ? w.office.name : w.ctx.department;
+  return makeRecord(w.ctx, {
+    kind: 'leader',
+    department,
+    post: position,
+    item: text ? shortTitle(text) : `${department ?? ''}${position}`,
+    duties: text ? splitEntries(text) : [`${position}：${names.join('、')}`],
+    lead: names,
+    oversees: overseen(text),
+    source,
+  });
+}
+
+function flushLeader(w: Walk, text = ''): void {
+  if (!w.leader) return;
+  w.records.push(leaderRecord(w, w.leader.position, w.leader.names, text, w.leader.source));
+  w.leader = null;
 }
 
 function flushCard(w: Walk): void {
+  flushLeader(w);
+  flushGuide(w);
   if (!w.card) return;
   const r = cardRecord(w.card.pairs, w.ctx, w.card.source);
+  // A card for a leader's position ("岗位名称：副主任") describes a leader: what they 分管 is kept.
+  if (r && LEADER_POST.test(r.post)) {
+    r.kind = 'leader';
+    r.oversees = overseen(r.duties.join('。'));
+  }
   if (r) w.records.push(r);
-  else for (const [k, v] of w.card.pairs) addPassage(w, `${k}：${v}`, w.card.source);
+  // A label with nothing after it ("主要职责：" above a list) says nothing on its own.
+  else for (const [k, v] of w.card.pairs) if (v.trim()) addPassage(w, `${k}：${v}`, w.card.source);
   w.card = null;
 }
 
@@ -175,14 +228,25 @@ function setHeading(w: Walk, level: number, text: string): void {
   w.headings.push({ level, text });
   w.ctx = { ...w.ctx, heading: text };
   if (w.post && w.post.level >= level) w.post = null;
+  if (w.office && w.office.level >= level) w.office = null;
+}
+
+/** A sheet named for an office ("国土空间规划科", "不动产登记中心"): the section its table belongs to. */
+function sheetOffice(sheet: string | undefined): string | null {
+  const name = sheet?.trim() ?? '';
+  if ([...name].length < 3 || /^sheet\d*$/i.test(name)) return null;
+  return isOrgName(name) || /[科股室处部]$/.test(name) ? name : null;
 }
 
 function table(w: Walk, t: TableBlock, vocab: HeaderVocab): void {
+  flushGuide(w);
   flushCard(w);
   flushPassage(w);
   const layout = tableLayout(t, vocab);
   if (layout && isDutyTable(layout)) {
-    const { records, warnings } = roleTableRecords(t, layout, w.ctx, vocab);
+    const office = sheetOffice(t.sheet);
+    const ctx = office && office !== w.ctx.unit ? { ...w.ctx, department: office } : w.ctx;
+    const { records, warnings } = roleTableRecords(t, layout, ctx, vocab);
     w.records.push(...records);
     w.warnings.push(...warnings);
     return;
@@ -287,12 +351,50 @@ function inlineLabels(text: string, vocab: HeaderVocab): { head: string; pairs: 
   return { head: text.slice(0, marks[0]!.index).trim(), pairs };
 }
 
+/**
+ * A line holding a whole card: "岗位名称：城市设计岗；所属部门：…；任职人员：…；岗位职责：1.…". Its pairs where it
+ * starts with a header word and at least two labels are header words; null otherwise.
+ */
+function labelledLine(text: string, vocab: HeaderVocab): [string, string][] | null {
+  const marks = [...text.matchAll(/(?:^|[；;。]\s*)([\u4e00-\u9fa5]{2,8})[:：]/g)].filter((m) => headerLike(m[1]!) && (roleOf(m[1]!, vocab)?.score ?? 0) >= 0.85);
+  if (marks.length < 2 || marks[0]!.index !== 0) return null;
+  return marks.map((m, i) => {
+    const start = m.index! + m[0].length;
+    const end = marks[i + 1]?.index ?? text.length;
+    return [m[1]!, text.slice(start, end).replace(/^\s+|[；;\s]+$/g, '')];
+  });
+}
+
 function paragraph(w: Walk, b: TextBlock, vocab: HeaderVocab): void {
-  const raw = (b.marker ? `${b.marker}${b.text}` : b.text).trim();
+  // Markdown: heading marks, quote marks and bold are layout, not text.
+  let raw = (b.marker ? `${b.marker}${b.text}` : b.text).trim();
+  if (w.ctx.file.toLowerCase().endsWith('.md')) raw = raw.replace(/^(?:#{1,6}|>)\s+/, '').replace(/\*\*(.+?)\*\*/g, '$1').trim();
   if (!raw) return;
   const source = sourceOf(w.ctx.file, b);
   const mk = markerOf(raw);
   const body = mk ? mk.rest : raw;
+
+  // 办事指南: "一、事项名称" … "五、办理流程" … each field's lines belong to it until the service ends.
+  const label = body.replace(/[:：]$/, '');
+  const fieldHeading = (b.kind === 'heading' || (mk && !mk.article && mk.level <= 2)) && headingLike(body);
+  if (fieldHeading && (GUIDE_FIELD.test(label) || (w.guide && (mk?.level ?? null) === w.guide.level && [...label].length <= 10))) {
+    if (!w.guide || (label === '事项名称' && w.guide.fields.length > 0)) {
+      flushGuide(w);
+      flushCard(w);
+      flushPassage(w);
+      const above = w.headings[w.headings.length - 1]?.text ?? null;
+      w.guide = { name: above && !GUIDE_FIELD.test(above) ? above : null, level: mk?.level ?? null, fields: [], source };
+    }
+    w.guide.fields.push({ label, texts: [] });
+    return;
+  }
+  if (w.guide) {
+    if (b.kind === 'heading') flushGuide(w);
+    else {
+      w.guide.fields[w.guide.fields.length - 1]!.texts.push(raw);
+      return;
+    }
+  }
 
   if (w.post && /^(?:责任人|负责人|承办人|经办人|A角|配合人员?|协办人|辅助人员|B角)[:：]/.test(body)) {
     flushPassage(w);
@@ -305,6 +407,48 @@ function paragraph(w: Walk, b: TextBlock, vocab: HeaderVocab): void {
         r.assistants = [...w.post.assistants];
       }
     }
+    return;
+  }
+
+  // The paragraph under "张三　副局长" is that leader's 分工.
+  if (w.leader) {
+    if (b.kind !== 'heading' && !markerOf(body)?.article && !nameWithPositions(body)) {
+      flushLeader(w, body);
+      return;
+    }
+    flushLeader(w);
+  }
+  const leader = w.group ? null : leaderLine(body);
+  if (leader && !(leader.holders.length === 1 && !/^(?:负责人|领导)/.test(body) && ROLE_WORDS.includes(leader.holders[0]!.position))) {
+    flushCard(w);
+    flushPassage(w);
+    for (const h of leader.holders) w.records.push(leaderRecord(w, h.position, h.names, leader.rest, source));
+    if (w.office && w.office.lead.length === 0) {
+      w.office.lead = leader.holders.filter((h) => !/副/.test(h.position)).flatMap((h) => h.names);
+      w.office.assistants = leader.holders.filter((h) => /副/.test(h.position)).flatMap((h) => h.names);
+    }
+    return;
+  }
+  const named = w.group ? null : nameWithPositions(body);
+  if (named) {
+    flushCard(w);
+    flushPassage(w);
+    w.leader = { ...named, source };
+    return;
+  }
+
+  const line = labelledLine(body, vocab);
+  if (line) {
+    flushCard(w);
+    flushPassage(w);
+    w.card = { pairs: line, source };
+    return;
+  }
+  // A numbered line under a card's label left open ("岗位职责：" then "1. …", "2. …"): part of that value.
+  const open = w.card?.pairs[w.card.pairs.length - 1];
+  const cardHasPost = w.card?.pairs.some(([k]) => roleOf(k, vocab)?.role === 'post') ?? false;
+  if (open && cardHasPost && mk && !mk.article && mk.level >= 3 && b.kind !== 'heading' && roleOf(open[0], vocab)?.role === 'duty') {
+    open[1] = open[1] ? `${open[1]}\n${raw}` : raw;
     return;
   }
 
@@ -346,9 +490,10 @@ function paragraph(w: Walk, b: TextBlock, vocab: HeaderVocab): void {
     else {
       const office = officeHeading(body);
       if (office) {
-        if (unitLevel(office) !== 'unit' && /局|中心|大队|支队|所|站$/.test(office) && office !== w.ctx.unit) {
+        if (unitLevel(office) !== 'unit' && /局|中心|大队|支队|所|站|院$/.test(office) && office !== w.ctx.unit) {
           w.ctx = { ...w.ctx, unit: office, scope: unitLevel(office), parentUnit: w.ctx.parentUnit ?? w.ctx.unit, department: null };
         } else w.ctx = { ...w.ctx, department: office };
+        w.office = { name: office, level, lead: [], assistants: [] };
       }
     }
     return;
@@ -381,6 +526,8 @@ function paragraph(w: Walk, b: TextBlock, vocab: HeaderVocab): void {
   }
   // A date or the issuer's name under the text: the signature, not content.
   if (/^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$/.test(body) || (body === w.ctx.unit && w.records.length > 0)) return;
+  const signed = /^(\S{2,30}?)[\s\u3000]+\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?(?:印发|制)?$/.exec(body);
+  if (signed && isOrgName(signed[1]!) && w.records.length > 0) return;
 
   if (w.post) {
     flushPassage(w);
@@ -394,6 +541,33 @@ function paragraph(w: Walk, b: TextBlock, vocab: HeaderVocab): void {
       }
     }
     w.records.push(dutySentenceRecord(w.ctx, w.post.name, body, source, w.post));
+    return;
+  }
+
+  // A duty line under an office's heading ("（三）规划处" … "1.组织编制…"): the office's, its head in charge.
+  if (w.office && (mk || OFFICE_DUTY.test(body)) && [...body].length >= 6) {
+    flushPassage(w);
+    const r = dutySentenceRecord(w.ctx, w.office.name, body, source, w.office);
+    w.records.push(r);
+    return;
+  }
+
+  // A 分工 task: "1.完成…。由张三同志牵头，李四同志负责，王五同志配合。2025年6月底前完成。"
+  const assigned = w.post ? null : assignment(body);
+  if (assigned && [...body].length >= 10) {
+    flushPassage(w);
+    const heading = w.ctx.heading?.replace(/^[一二三四五六七八九十]+、/, '');
+    w.records.push(
+      makeRecord(w.ctx, {
+        post: w.ctx.department ?? '（未注明岗位）',
+        item: shortTitle(body, 40),
+        duties: [body],
+        timeLimit: taskDeadline(body) ?? extractTimeLimit([body]) ?? wordTimeLimit(body),
+        ...assigned,
+        details: heading && heading !== w.ctx.department ? [{ label: '类别', text: heading }] : [],
+        source,
+      }),
+    );
     return;
   }
 
@@ -480,7 +654,7 @@ export function parseGenericDocument(doc: DocModel, vocab: HeaderVocab = DEFAULT
     heading: null,
   };
   const group = GROUP_IN_TITLE.exec(title)?.[1] ?? '';
-  const w: Walk = { ctx, records: [], warnings: [...doc.warnings], units: new Map(), post: null, card: null, passage: null, headings: [], group };
+  const w: Walk = { ctx, records: [], warnings: [...doc.warnings], units: new Map(), post: null, card: null, passage: null, headings: [], group, office: null, leader: null, guide: null };
   doc.body.forEach((b, i) => {
     if (b.kind === 'table') table(w, b, vocab);
     // The title and the issuer's name are the document's, not content.
@@ -490,7 +664,16 @@ export function parseGenericDocument(doc: DocModel, vocab: HeaderVocab = DEFAULT
   });
   flushCard(w);
   flushPassage(w);
+  flushLeader(w);
+  flushGuide(w);
   if (w.records.length === 0) throw new ManualParseError(doc.file, '文件中没有可读的文字或表格');
+  // "张三与李四互为A/B角": each stands in for the other on the items they lead.
+  for (const [a, b] of w.records.flatMap((r) => r.duties.flatMap(mutualBackups))) {
+    for (const r of w.records) {
+      if (r.kind === 'passage') continue;
+      for (const [x, y] of [[a, b], [b, a]] as const) if (r.lead.includes(x) && !r.lead.includes(y) && !r.assistants.includes(y)) r.assistants.push(y);
+    }
+  }
   if (!named) w.warnings.push(`没有在标题中找到单位名称，暂以“${unit}”作为单位；可在文件开头写明单位全称`);
   const structured = w.records.filter((r) => r.kind !== 'passage').length;
   if (structured === 0) w.warnings.push('没有认出岗位/事项结构，全文按段落收录（可检索，但不会给出负责人）');

@@ -102,7 +102,7 @@ export function postHeading(text: string): string | null {
 /** An office named by a heading: "（三）规划股", "二、执法大队职责". */
 export function officeHeading(text: string): string | null {
   const t = text.trim().replace(/[:：。]$/, '').replace(/(?:的)?(?:主要)?(?:工作)?(?:职责|职能|工作职责|工作任务)$/, '');
-  return isOrgName(t) ? t : null;
+  return isOrgName(t) || /^[\u4e00-\u9fa5]{2,16}(?:处|科|股|室|部)$/.test(t) ? t : null;
 }
 
 /** A record for a sentence of duties given to a post or office. */
@@ -135,4 +135,60 @@ export function dutySentenceRecord(
 export function wordTimeLimit(text: string): string | null {
   const m = /(即时办结|即办件?|当场办结|当场|立即(?:办理|受理|办结)?|当日办结|当天办结|随到随办)/.exec(text);
   return m ? m[1]! : null;
+}
+
+/** Words a leader's position ends with: 局长, 副处长, 中队长, 主任, 党组书记, 院长, 负责人. */
+const POSITION_END = '(?:长|主任|书记|负责人|总工程师|总规划师)';
+const LEADER_POSITION = new RegExp(`^[\\u4e00-\\u9fa5]{0,10}?${POSITION_END}$`);
+const NAME_TOKEN = '[\\u4e00-\\u9fa5](?:[\\s\\u3000]?[\\u4e00-\\u9fa5]){1,2}';
+
+export interface LeaderLine {
+  holders: { position: string; names: string[] }[];
+  /** What the line says they do: "主持大队全面工作", "分管一中队、二中队". */
+  rest: string;
+}
+
+/**
+ * A line naming leaders: "大队长：张三，主持全面工作。", "副大队长：李四，分管一中队", "负责人：处长 张三；副处长
+ * 李四". Null where the line is anything else (a 负责人 column label with no position, a task force role).
+ */
+export function leaderLine(text: string): LeaderLine | null {
+  const t = text.trim().replace(/[。.]$/, '');
+  const single = new RegExp(`^([\\u4e00-\\u9fa5]{0,12}?${POSITION_END})\\s*[:：]\\s*(${NAME_TOKEN}(?:[、，,](?:${NAME_TOKEN}))*)(?:\\s*(?:同志)?\\s*[，,；;。]\\s*(.*))?$`).exec(t);
+  if (single && single[1] !== '负责人') {
+    const names = namesIn(single[2]);
+    if (names.length > 0 && LEADER_POSITION.test(single[1]!)) return { holders: [{ position: single[1]!, names }], rest: single[3]?.trim() ?? '' };
+  }
+  // "负责人：处长 张三；副处长 李四"
+  const list = /^(?:负责人|领导|领导成员|单位负责人)\s*[:：]\s*(.+)$/.exec(t);
+  if (!list) return null;
+  const holders: { position: string; names: string[] }[] = [];
+  for (const part of list[1]!.split(/[；;，,]/)) {
+    const m = new RegExp(`^\\s*([\\u4e00-\\u9fa5]{0,10}?${POSITION_END})\\s*[:：]?\\s*(${NAME_TOKEN})\\s*$`).exec(part);
+    if (!m) return null;
+    const names = namesIn(m[2]);
+    if (names.length === 0) return null;
+    holders.push({ position: m[1]!, names });
+  }
+  return holders.length > 0 ? { holders, rest: '' } : null;
+}
+
+/** "张三　局党组书记、局长": a name, then the positions held; the 分工 follows in the next paragraph. */
+export function nameWithPositions(text: string): { names: string[]; position: string } | null {
+  const m = new RegExp(`^(${NAME_TOKEN})[\\s\\u3000]+([\\u4e00-\\u9fa5、，,]{2,30}${POSITION_END})$`).exec(text.trim());
+  if (!m) return null;
+  const names = namesIn(m[1]);
+  return names.length === 1 ? { names, position: m[2]! } : null;
+}
+
+/** What a leader's duty text says they 分管: "分管办公室、财务股。" → ["办公室", "财务股"]. */
+export function overseen(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/(?:分管|联系|协管)([^。；;]+)/g)) {
+    for (const part of m[1]!.split(/[、，,和及]/)) {
+      const name = part.replace(/(?:等)?(?:工作)?[。.]?$/, '').trim();
+      if (name && [...name].length <= 20 && !out.includes(name)) out.push(name);
+    }
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 import { tableGrid, type TableBlock } from '../document.js';
 import { type ColumnRole, DEFAULT_VOCAB, type HeaderVocab, headerKey, headerLike, roleOf } from '../headerRoles.js';
-import { namesIn } from '../people.js';
+import { namesIn, taggedPeople } from '../people.js';
 import type { Detail, DutyRecord, Source } from '../record.js';
 import { cleanCell, extractTimeLimit, normaliseItem, normalisePost, splitEntries, stepsFromResponsibilities } from '../text.js';
 import { isOrgName, unitLevel } from '../units.js';
@@ -24,6 +24,12 @@ export interface TableLayout {
 }
 
 const MAX_HEADER_ROWS = 4;
+/** A position that heads an office: 科长, 副主任, 所长 (not 科员, 会计). */
+const HEAD_POSITION = /^[\u4e00-\u9fa5]{0,6}(?:长|主任|书记)$/;
+/** Sub-headers that only say "the people" of their parent (A角 / 姓名), unlike 主办 / 协办 which say which people. */
+const PERSON_LEAF = /^(?:姓名|名字|人员|工作人员|人员姓名|责任人姓名)$/;
+/** A section row naming its head: "二中队（矿产中队）　中队长：李四". */
+const SECTION_HEAD = /^(.{2,30}?)[\s\u3000]+([\u4e00-\u9fa5]{0,8}(?:长|主任|负责人))\s*[:：]\s*([\u4e00-\u9fa5\s\u3000、，,]{2,20})$/;
 
 /** Each slot's text, the anchor's text copied into the slots a merge covers. */
 function filledGrid(t: TableBlock): { filled: string[][]; vertical: boolean[][]; own: string[][] } {
@@ -81,6 +87,13 @@ export function tableLayout(t: TableBlock, vocab: HeaderVocab = DEFAULT_VOCAB): 
     let match = null;
     for (let i = parts.length - 1; i >= 0 && !match; i--) match = roleOf(parts[i]!, vocab);
     if (!match && parts.length > 1) match = roleOf(parts.join(''), vocab);
+    // A parent header naming people ("A角（主办）" over 姓名 | 职务, "B角" …) decides its sub-columns: the
+    // name column takes the parent's role; the others (职务, 职级) describe those people, not a post.
+    const parent = parts.length > 1 ? roleOf(parts[parts.length - 2]!, vocab) : null;
+    if (parent && (parent.role === 'lead' || parent.role === 'assist') && match) {
+      if (PERSON_LEAF.test(headerKey(parts[parts.length - 1]!))) match = { role: parent.role, score: match.score };
+      else if (match.role === 'post') match = null;
+    }
     columns.push({ index: c, label: parts.join('/'), role: match?.role ?? null, score: match?.score ?? 0 });
   }
   // Two columns read as the work item: the weaker one describes it.
@@ -149,6 +162,13 @@ export function roleTableRecords(
   let prev: { post: string; department: string | null; unit: string; lead: string[]; assistants: string[]; task: string } | null = null;
   const postCol = layout.columns.find((c) => c.role === 'post');
   const personCols = layout.columns.filter((c) => c.role === 'lead' || c.role === 'assist');
+  const parentOf = (c: Column) => c.label.split('/').slice(0, -1).join('/');
+  const positionPairs = layout.columns.flatMap((c) => {
+    if (c.role !== null || !/(?:职务|职级)$/.test(c.label) || !parentOf(c)) return [];
+    const nameCol = personCols.find((p) => parentOf(p) === parentOf(c));
+    return nameCol ? [[nameCol, c] as const] : [];
+  });
+  const heads = new Set<string>();
 
   for (let r = layout.headerRows; r < t.rows; r++) {
     const row = filled[r]!;
@@ -159,6 +179,24 @@ export function roleTableRecords(
     if (texts.length === 1 && row.filter((c) => cleanCell(c)).length === t.cols && t.cols > 1) {
       section = texts[0]!.replace(/^[一二三四五六七八九十]+[、.．]\s*/, '');
       prev = null;
+      // "一中队（城区中队）　中队长：张三": the section and its head.
+      const head = SECTION_HEAD.exec(section);
+      if (head && namesIn(head[3]).length > 0) {
+        section = head[1]!.trim();
+        const office = section.replace(/[（(][^）)]*[）)]$/, '');
+        records.push(
+          makeRecord(ctx, {
+            kind: 'leader',
+            department: office,
+            post: head[2]!,
+            item: `${office}${head[2]!}`,
+            duties: [`${head[2]!}：${namesIn(head[3]).join('、')}`],
+            lead: namesIn(head[3]),
+            oversees: [office],
+            source,
+          }),
+        );
+      }
       continue;
     }
     // Only a sequence number in the row: a layout artefact.
@@ -174,14 +212,16 @@ export function roleTableRecords(
       unitCell = department;
       department = null;
     }
-    let lead = namesIn(pick(layout, row, 'lead'));
-    let assistants = namesIn(pick(layout, row, 'assist')).filter((n) => !lead.includes(n));
+    const tagged = taggedPeople(pick(layout, row, 'lead'));
+    let lead = tagged.lead;
+    let assistants = [...tagged.assistants, ...namesIn(pick(layout, row, 'assist'))].filter((n, i, a) => !lead.includes(n) && a.indexOf(n) === i);
     let inherited = personCols.some((c) => vertical[r]![c.index]);
 
     // A post printed once for its group (merged, or left blank below): the rows under it keep it.
     if (!post && postCol && prev && !own[r]![postCol.index]) post = prev.post;
     if (!department && !has(layout, 'department') && section && !isOrgName(section)) department = null;
     if (!department && section && (isOrgName(section) || /[科股室处]$/.test(section))) department = section;
+    if (!department && section && isOrgName(section.replace(/[（(][^）)]*[）)]$/, ''))) department = section.replace(/[（(][^）)]*[）)]$/, '');
     if (lead.length === 0 && assistants.length === 0 && personCols.length > 0 && prev && post && post === prev.post) {
       lead = [...prev.lead];
       assistants = [...prev.assistants];
@@ -204,6 +244,12 @@ export function roleTableRecords(
     const timeLimit = deadlineOf(layout, row, vocab) ?? extractTimeLimit([...responsibilities, ...duties]);
     const details: Detail[] = [];
     for (const c of layout.columns) {
+      // A column no header word names (包联村, 职务 under A角) is still a printed fact of the row.
+      if (!c.role && c.label && c.index !== postCol?.index) {
+        const text = cleanCell(row[c.index]);
+        if (text && !details.some((d) => d.text === text)) details.push({ label: c.label.replace(/\//g, ''), text });
+        continue;
+      }
       if (!c.role || !DETAIL_ROLES.includes(c.role)) continue;
       const text = cleanCell(row[c.index]);
       if (text && !details.some((d) => d.text === text)) details.push({ label: c.label.split('/').pop()!, text });
@@ -235,6 +281,27 @@ export function roleTableRecords(
       }),
     );
     prev = { post, department, unit: unitCell, lead, assistants, task };
+    // "A角 | 姓名 | 职务" printing a head's position (科长, 主任): who heads the section.
+    for (const [nameCol, posCol] of positionPairs) {
+      const position = cleanCell(row[posCol.index]);
+      const names = namesIn(row[nameCol.index]);
+      const office = department ?? (unit ? null : ctx.department);
+      const key = `${unit ?? ''}|${office ?? ''}|${position}|${names.join('、')}`;
+      if (!HEAD_POSITION.test(position) || names.length !== 1 || heads.has(key)) continue;
+      heads.add(key);
+      records.push(
+        makeRecord(ctx, {
+          kind: 'leader',
+          unit,
+          department: office,
+          post: position,
+          item: `${office ?? unit ?? ''}${position}`,
+          duties: [`${position}：${names[0]!}`],
+          lead: names,
+          source,
+        }),
+      );
+    }
   }
   if (records.length === 0) warnings.push(`表格（第${t.prov.line}行起）有表头但没有可读的事项行`);
   return { records: groupStages(records), warnings };
@@ -326,7 +393,9 @@ export function cardRecord(
   const duties = splitEntries(get('duty'));
   const task = normaliseItem(get('task')) || (post ? `${post}职责` : duties[0] ? shortTitle(duties[0]) : '');
   if (!task || (!post && duties.length === 0)) return null;
-  const lead = namesIn(get('lead'));
+  const tagged = taggedPeople(get('lead'));
+  const lead = tagged.lead;
+  const assistants = [...tagged.assistants, ...namesIn(get('assist'))].filter((n, i, a) => !lead.includes(n) && a.indexOf(n) === i);
   return makeRecord(ctx, {
     unit: cleanCell(get('unit')) || undefined,
     department: cleanCell(get('department')) || ctx.department,
@@ -337,7 +406,7 @@ export function cardRecord(
     flow: flowFromText(get('process')),
     timeLimit: cleanCell(get('deadline')) || extractTimeLimit(duties),
     lead,
-    assistants: namesIn(get('assist')).filter((n) => !lead.includes(n)),
+    assistants,
     details,
     source,
   });

@@ -1,0 +1,120 @@
+// The second foreign set (test/fixtures/foreign2/) and its dev/test question files must agree:
+// every name, post, unit, step and text a question expects is printed in the document the
+// question is about, and the "not found" questions touch no document. Checks the fixtures, not the bot.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as XLSX from '@e965/xlsx';
+import { strFromU8, unzipSync } from 'fflate';
+import { parseEvalFile } from '../retrieval/evaluate.js';
+import { describe, expect, it } from 'vitest';
+
+const dir = join(import.meta.dirname, 'fixtures', 'foreign2');
+const srcDir = join(import.meta.dirname, 'fixtures', 'foreign2-src');
+const files = readdirSync(dir).filter((f) => /^g\d\d_/.test(f));
+
+const defined = <T>(v: T | undefined, what: string): T => {
+  if (v === undefined) throw new Error(`missing ${what}`);
+  return v;
+};
+const stripTags = (html: string) =>
+  html
+    .replace(/<(script|style)[\s\S]*?<\/\1>/g, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&gt;/g, '>')
+    .replace(/&lt;/g, '<');
+const zipEntry = (file: string, entry: string) => strFromU8(defined(unzipSync(readFileSync(join(dir, file)))[entry], `${file}:${entry}`));
+const fileOf = (prefix: string) => defined(files.find((f) => f.startsWith(prefix)), `document ${prefix}`);
+
+function decode(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('gbk').decode(bytes);
+  }
+}
+
+function documentText(file: string): string {
+  const path = join(dir, file);
+  if (file.endsWith('.xlsx')) {
+    const wb = XLSX.read(readFileSync(path));
+    return wb.SheetNames.map((n) => XLSX.utils.sheet_to_csv(defined(wb.Sheets[n], n))).join('\n');
+  }
+  if (file.endsWith('.docx')) return zipEntry(file, 'word/document.xml').replace(/<\/w:p>/g, '\n').replace(/<[^>]+>/g, '');
+  if (file.endsWith('.pdf')) {
+    // PDF text extraction yields Kangxi radicals for some glyphs; compare against the printed source.
+    const src = readdirSync(srcDir).find((f) => f.startsWith(file.slice(0, 3)) && f.endsWith('.html'));
+    return stripTags(readFileSync(join(srcDir, defined(src, `source of ${file}`)), 'utf8'));
+  }
+  const text = decode(readFileSync(path));
+  return file.endsWith('.html') ? stripTags(text) : text;
+}
+
+const squeeze = (s: string) => s.replace(/[\s\u3000]+/g, '');
+const texts = new Map(files.map((f) => [f.slice(0, 3), squeeze(documentText(f))]));
+const allText = [...texts.values()].join('\n');
+
+interface Case {
+  id: string;
+  q: string;
+  expect: Record<string, unknown>;
+}
+const load = (name: string) =>
+  parseEvalFile(readFileSync(join(import.meta.dirname, name), 'utf8')) as unknown as { manuals: string; cases: Case[] };
+const dev = load('questions-foreign2-dev.jsonl');
+const heldOut = load('questions-foreign2-test.jsonl');
+const cases = [...dev.cases, ...heldOut.cases];
+
+describe('foreign2 fixtures', () => {
+  it('has 10 documents in at least 7 formats', () => {
+    expect(files.length).toBeGreaterThanOrEqual(10);
+    expect(new Set(files.map((f) => f.split('.').pop())).size).toBeGreaterThanOrEqual(7);
+  });
+
+  it('keeps the layouts the README describes', () => {
+    expect(() => new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(join(dir, fileOf('g05'))))).toThrow(); // GBK
+    expect(zipEntry(fileOf('g01'), 'word/numbering.xml')).toContain('w:val="decimal"');
+    expect(zipEntry(fileOf('g01'), 'word/document.xml')).toContain('Heading2');
+    expect(zipEntry(fileOf('g08'), 'word/document.xml')).toContain('<w:gridSpan w:val="6"/>');
+    const wb = XLSX.read(readFileSync(join(dir, fileOf('g02'))));
+    expect(wb.SheetNames.length).toBeGreaterThanOrEqual(4);
+    const ws = defined(wb.Sheets[defined(wb.SheetNames[1], 'sheet')], 'sheet');
+    const merges = ws['!merges'] ?? [];
+    expect(merges.some((m) => m.s.r === 1 && m.e.c > m.s.c)).toBe(true); // a parent header over two columns
+    expect(merges.some((m) => m.s.r > 2 && m.e.r > m.s.r)).toBe(true); // a body cell merged down
+  });
+
+  it('splits about 70 questions each way, by question, every document in both splits', () => {
+    for (const split of [dev, heldOut]) {
+      expect(split.manuals).toBe('test/fixtures/foreign2');
+      expect(split.cases.length).toBeGreaterThanOrEqual(65);
+      expect(split.cases.filter((c) => c.expect.found === false).length).toBeGreaterThanOrEqual(4);
+      expect(new Set(split.cases.filter((c) => c.id.startsWith('g0') || c.id.startsWith('g1')).map((c) => c.id.slice(0, 3)))).toEqual(new Set(texts.keys()));
+    }
+    expect(new Set(cases.map((c) => c.id)).size).toBe(cases.length);
+    expect(new Set(cases.map((c) => c.q)).size).toBe(cases.length);
+  });
+
+  it.each(cases.filter((c) => c.expect.found !== false).map((c) => [c.id, c] as const))('%s expects only what its document prints', (_id, c) => {
+    const text = defined(texts.get(c.id.slice(0, 3)), `document for ${c.id}`);
+    const e = c.expect;
+    const strings = [
+      ...['unit', 'post', 'dept', 'person'].flatMap((k) => (typeof e[k] === 'string' ? [e[k] as string] : [])),
+      ...['lead', 'assist', 'persons', 'text', 'steps'].flatMap((k) => (Array.isArray(e[k]) ? (e[k] as string[]) : [])),
+    ];
+    expect(strings.length).toBeGreaterThan(0);
+    for (const s of strings) expect(text, `${c.id}: ${s}`).toContain(squeeze(s));
+    if (Array.isArray(e.steps)) {
+      let from = 0;
+      for (const s of e.steps as string[]) {
+        const at = text.indexOf(s, from);
+        expect(at, `${c.id}: step ${s} in order`).toBeGreaterThanOrEqual(0);
+        from = at + s.length;
+      }
+    }
+  });
+
+  it('asks the "not found" questions about topics no document mentions', () => {
+    for (const t of ['公积金', '食堂', '职称', '护照', '年终奖', '停车', '海域', '电脑', '疫苗', '张三']) expect(allText).not.toContain(t);
+  });
+});
