@@ -13,6 +13,8 @@ const DEFAULT_FILES = [
   'test/questions-colloquial-dev.jsonl',
   'test/questions-colloquial-test.jsonl',
   'test/questions-foreign.jsonl',
+  'test/questions-foreign2-dev.jsonl',
+  'test/questions-foreign2-test.jsonl',
 ];
 
 const named = process.argv.slice(2).filter((a) => !a.startsWith('--'));
