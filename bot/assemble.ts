@@ -7,7 +7,7 @@ import { createApp } from './app.js';
 import type { Card } from './cards.js';
 import { answerActions } from './chat/answerActions.js';
 import { buildRouter } from './chat/basics.js';
-import type { BotServices } from './chat/context.js';
+import type { AnswerWriter, BotServices } from './chat/context.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { accessGuard } from './console/access.js';
@@ -46,6 +46,12 @@ export interface BotParts {
   clock: Clock;
   log: Logger;
   tasks: Tasks;
+  /** LLM_MODE=compose: phrases answers from their rows. */
+  writer?: AnswerWriter;
+  /** What /healthz says about the model (mode, model, reachable); absent when LLM_MODE is off. */
+  llmStatus?: () => Record<string, unknown>;
+  /** Least time between updates of a streamed answer card (default 300 ms). */
+  streamEveryMs?: number;
 }
 
 export interface AssembledBot {
@@ -94,6 +100,7 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
     org: new Organisation(engine.records, p.units),
     feishu: api,
     admins: config.adminOpenIds,
+    ...(p.writer ? { writer: p.writer } : {}),
   };
   const router = buildRouter([reminderCommands(), rosterCommands(), onboardingCommands()]);
 
@@ -113,6 +120,7 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
       events: welcomeHandlers(state.roster, () => engine.examples()),
       maxAgeMs: config.feishu.replyMaxAgeMs,
       maxInMemory: config.maxInflightEvents,
+      streamEveryMs: p.streamEveryMs,
     });
     feishu = { bot, outbox, api };
   }
@@ -137,7 +145,7 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
     answer: (question) => services.answerer.ask(question),
     feishu: feishu && config.feishu ? { secrets: config.feishu, events: feishu.bot, now: () => clock.now() } : null,
     log,
-    status: async () => (feishu ? await outboxHealth(state, feishu.bot, clock.now()) : {}),
+    status: async () => ({ ...(feishu ? await outboxHealth(state, feishu.bot, clock.now()) : {}), ...(p.llmStatus ? { llm: p.llmStatus() } : {}) }),
     guard: config.access ? accessGuard(config.access, () => clock.now()) : undefined,
     extend: (app) => mountConsolePages(app, { org: () => services.org, deadlines: () => reminders.deadlines, calendar: p.calendar, now: () => clock.now() }),
   });

@@ -1,3 +1,4 @@
+import type { Answer } from '../../retrieval/answer.js';
 import type { Answerer } from '../../retrieval/askService.js';
 import type { DutyEngine } from '../../retrieval/engine.js';
 import type { Card, MentionLookup } from '../cards.js';
@@ -23,6 +24,13 @@ export interface BotServices {
   feishu: FeishuApi | null;
   /** open_ids allowed to run admin commands. */
   admins: readonly string[];
+  /** LLM_MODE=compose: writes a short answer from an answer's rows (guarded); absent otherwise. */
+  writer?: AnswerWriter;
+}
+
+/** Phrases an answer from its own rows; null text when the model's words were not used. */
+export interface AnswerWriter {
+  compose(answer: Answer, show?: (text: string) => Promise<void> | void): Promise<{ text: string | null }>;
 }
 
 /** One incoming message as every command sees it, from Feishu or from the web console. */
@@ -44,4 +52,10 @@ export interface ChatContext {
   now: number;
   services: BotServices;
   reply(...cards: Card[]): Promise<void>;
+  /**
+   * Replies with `cards`, the first one's element `elementId` filled in as `write` produces text (Feishu
+   * CardKit streaming); `write` resolves the final text, or null to show `fallback`. Absent where the
+   * channel cannot stream (the console): the caller then waits for the text and replies once.
+   */
+  replyStreaming?(cards: Card[], elementId: string, write: (show: (text: string) => Promise<void>) => Promise<string | null>, fallback: string): Promise<void>;
 }

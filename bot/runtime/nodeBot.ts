@@ -1,6 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DutyEngine } from '../../retrieval/engine.js';
+import type { Answerer } from '../../retrieval/askService.js';
+import type { After } from '../../retrieval/llm/call.js';
+import { LlmAnswerer, type LlmEvent } from '../../retrieval/llm/answerer.js';
+import { chatModel, ModelProbe } from '../../retrieval/llm/model.js';
+import type { LlmSettings } from '../../retrieval/llm/settings.js';
 import type { IngestReport } from '../../retrieval/node/sqliteIndex.js';
 import { type AssembledBot, assembleBot } from '../assemble.js';
 import { type Clock, systemClock } from '../clock.js';
@@ -22,10 +27,14 @@ export interface NodeBotOptions {
   log?: Logger;
   /** Defaults to the SDK client for `config.feishu`. */
   api?: FeishuApi;
+  /** For tests and eval: the model's timer, its calls' outcomes, and the streamed card's update spacing. */
+  llm?: { after?: After; onEvent?: (e: LlmEvent) => void; streamEveryMs?: number; fetch?: typeof fetch };
 }
 
 export interface NodeBot extends AssembledBot {
   engine: DutyEngine;
+  /** The model's reachability check (LLM_MODE assist/compose), for the startup line; null when off. */
+  llmProbe: ModelProbe | null;
   report: IngestReport;
   state: SqlState;
   tasks: Tasks;
@@ -57,11 +66,26 @@ function readRosterFile(config: Config, log: Logger): { entries: ReturnType<type
   }
 }
 
+/** The bureau's model around the answerer (LLM_MODE assist/compose), and its reachability for /healthz. */
+function withModel(s: LlmSettings, inner: Answerer, engine: DutyEngine, clock: Clock, log: Logger, o: NodeBotOptions['llm'] = {}) {
+  const answerer = new LlmAnswerer(inner, { engine, model: chatModel(s, { fetch: o.fetch }), settings: s, after: o.after, now: () => clock.now(), log, onEvent: o.onEvent });
+  const probe = new ModelProbe(s, { fetch: o.fetch });
+  return {
+    answerer,
+    writer: s.mode === 'compose' ? answerer : undefined,
+    probe,
+    status: () => {
+      const p = probe.current();
+      return { mode: s.mode, model: s.model, reachable: p.status, ...(p.detail ? { detail: p.detail } : {}) };
+    },
+  };
+}
+
 /** The bot on Node: SQLite index and state files, the official SDK, files from seeds/ and DATA_DIR. */
 export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Promise<NodeBot> {
   const clock = o.clock ?? systemClock;
   const log = o.log ?? jsonLogger();
-  const { engine, report, index, answerer } = await openEngine(config, {
+  const { engine, report, index, answerer: plain } = await openEngine(config, {
     now: () => clock.now(),
     log: (event, detail) => (event === 'down' ? log.warn('向量服务不可用，暂用全文检索作答', { detail }) : log.info('向量服务已恢复', { detail })),
   });
@@ -71,6 +95,8 @@ export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Pro
   if (loaded.error) log.error('周期日历无法读取，已跳过', { error: loaded.error });
   for (const w of loaded.warnings) log.warn('周期日历', { warning: w });
   const rosterFile = readRosterFile(config, log);
+  const llm = config.llm ? withModel(config.llm, plain, engine, clock, log, o.llm) : null;
+  const answerer = llm?.answerer ?? plain;
   const bot = await assembleBot({
     engine,
     answerer,
@@ -84,11 +110,15 @@ export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Pro
     clock,
     log,
     tasks,
+    writer: llm?.writer,
+    llmStatus: llm?.status,
+    streamEveryMs: o.llm?.streamEveryMs,
   });
   let closed = false;
   return {
     ...bot,
     engine,
+    llmProbe: llm?.probe ?? null,
     report,
     state,
     tasks,

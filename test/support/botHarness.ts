@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { loadConfig } from '../../bot/config.js';
 import { memoryLogger } from '../../bot/log.js';
-import { createNodeBot, type NodeBot } from '../../bot/runtime/nodeBot.js';
+import { createNodeBot, type NodeBot, type NodeBotOptions } from '../../bot/runtime/nodeBot.js';
 import { scratch } from '../helpers.js';
 import { ManualClock } from './clock.js';
 import { atBot, createdAt, deliver, type MessageOpts } from './feishuEvents.js';
@@ -16,6 +16,8 @@ export interface HarnessOptions {
   /** Feishu off: no app credentials. */
   noFeishu?: boolean;
   start?: string;
+  /** The model's injected timer and event sink (LLM_* in env). */
+  llm?: NodeBotOptions['llm'];
 }
 
 let appSeq = 0;
@@ -51,7 +53,7 @@ export class BotHarness {
 
   async start(): Promise<this> {
     if (!this.stub.url) await this.stub.start();
-    this.bot = await createNodeBot(loadConfig(this.env()), { clock: this.clock, log: this.log });
+    this.bot = await createNodeBot(loadConfig(this.env()), { clock: this.clock, log: this.log, llm: this.o.llm });
     await new Promise<void>((resolve) => {
       this.server = serve({ fetch: this.bot.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve());
     });
