@@ -7,7 +7,7 @@ import { sdkLogger } from '../node/larkApi.js';
 import { wsDispatcher } from '../node/wsDispatcher.js';
 import { jsonLogger } from '../log.js';
 import { createNodeBot } from '../runtime/nodeBot.js';
-import { describeLlm } from '../../retrieval/llm/model.js';
+import { describeLlm } from '../../retrieval/llm/settings.js';
 
 const PUMP_EVERY_MS = 10_000;
 const log = jsonLogger();

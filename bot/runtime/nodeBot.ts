@@ -1,11 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DutyEngine } from '../../retrieval/engine.js';
-import type { Answerer } from '../../retrieval/askService.js';
 import type { After } from '../../retrieval/llm/call.js';
-import { LlmAnswerer, type LlmEvent } from '../../retrieval/llm/answerer.js';
-import { chatModel, ModelProbe } from '../../retrieval/llm/model.js';
-import type { LlmSettings } from '../../retrieval/llm/settings.js';
+import type { LlmEvent } from '../../retrieval/llm/answerer.js';
+import type { ModelProbe } from '../../retrieval/llm/model.js';
 import type { IngestReport } from '../../retrieval/node/sqliteIndex.js';
 import { type AssembledBot, assembleBot } from '../assemble.js';
 import { type Clock, systemClock } from '../clock.js';
@@ -66,21 +64,6 @@ function readRosterFile(config: Config, log: Logger): { entries: ReturnType<type
   }
 }
 
-/** The bureau's model around the answerer (LLM_MODE assist/compose), and its reachability for /healthz. */
-function withModel(s: LlmSettings, inner: Answerer, engine: DutyEngine, clock: Clock, log: Logger, o: NodeBotOptions['llm'] = {}) {
-  const answerer = new LlmAnswerer(inner, { engine, model: chatModel(s, { fetch: o.fetch }), settings: s, after: o.after, now: () => clock.now(), log, onEvent: o.onEvent });
-  const probe = new ModelProbe(s, { fetch: o.fetch });
-  return {
-    answerer,
-    writer: s.mode === 'compose' ? answerer : undefined,
-    probe,
-    status: () => {
-      const p = probe.current();
-      return { mode: s.mode, model: s.model, reachable: p.status, ...(p.detail ? { detail: p.detail } : {}) };
-    },
-  };
-}
-
 /** The bot on Node: SQLite index and state files, the official SDK, files from seeds/ and DATA_DIR. */
 export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Promise<NodeBot> {
   const clock = o.clock ?? systemClock;
@@ -95,7 +78,8 @@ export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Pro
   if (loaded.error) log.error('周期日历无法读取，已跳过', { error: loaded.error });
   for (const w of loaded.warnings) log.warn('周期日历', { warning: w });
   const rosterFile = readRosterFile(config, log);
-  const llm = config.llm ? withModel(config.llm, plain, engine, clock, log, o.llm) : null;
+  // LangChain is loaded only when a model is configured: offline, nothing of it is in memory.
+  const llm = config.llm ? (await import('./nodeModel.js')).withModel(config.llm, plain, engine, clock, log, o.llm) : null;
   const answerer = llm?.answerer ?? plain;
   const bot = await assembleBot({
     engine,

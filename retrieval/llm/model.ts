@@ -72,6 +72,3 @@ export class ModelProbe {
     return next;
   }
 }
-
-/** "assist，deepseek-chat @ https://api.deepseek.com/v1" for the startup line and /healthz. */
-export const describeLlm = (s: LlmSettings): string => `${s.mode}，${s.model} @ ${s.baseURL}`;

@@ -16,3 +16,6 @@ export interface LlmSettings {
 }
 
 export const DEFAULT_LLM_TIMEOUT_MS = 8000;
+
+/** "assist，deepseek-chat @ https://api.deepseek.com/v1" for the startup line. */
+export const describeLlm = (s: LlmSettings): string => `${s.mode}，${s.model} @ ${s.baseURL}`;
