@@ -3,7 +3,7 @@ import { peopleInSentence } from '../../ingest/people.js';
 import { chineseNumeral } from '../../ingest/text.js';
 
 /** Which kind of fact the model stated without a source for it. */
-export type GuardKind = 'person' | 'code' | 'timeLimit' | 'unit' | 'post';
+export type GuardKind = 'person' | 'code' | 'timeLimit' | 'unit' | 'post' | 'text';
 
 export interface GuardViolation {
   kind: GuardKind;
