@@ -1,8 +1,11 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../bot/config.js';
 import type { DutyRecord } from '../ingest/record.js';
 import type { LlmEvent } from '../retrieval/llm/answerer.js';
 import { checkText, evidenceOf, recordText } from '../retrieval/llm/guard.js';
+import { scratch } from './helpers.js';
 import { BotHarness } from './support/botHarness.js';
 import { atBot } from './support/feishuEvents.js';
 import { type ChatRequest, OpenAIStub, offeredIds } from './support/openaiStub.js';
@@ -315,4 +318,33 @@ describe('compose mode, streamed into one card', () => {
     expect(sent).toHaveLength(1);
     expect(BotHarness.cardText(sent[0]!.content)).toContain(`${row.lead[0]}牵头。`);
   });
+});
+
+describe('npm run eval -- --llm', () => {
+  it('reports accuracy, guard rejections and latency per stage against the configured model', async () => {
+    const openai = await new OpenAIStub().start();
+    const dirs = scratch();
+    // Picks the first row offered; composes a sentence naming someone no manual lists.
+    openai.respond = (req) => (req.tool ? { tool: { ids: offeredIds(req).slice(0, 1), intent: 'duty' } } : { text: '此事由张三负责。' });
+    const root = join(import.meta.dirname, '..');
+    try {
+      const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'bot', 'cli', 'eval.ts'), '--llm', 'test/questions.jsonl'], {
+        cwd: root,
+        env: { ...process.env, SEEDS_DIR: dirs.seedsDir, DATA_DIR: dirs.dataDir, LLM_MODE: 'compose', LLM_BASE_URL: openai.url, LLM_MODEL: 'stub-model' },
+      });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      await new Promise((r) => child.on('close', r));
+      expect(out).toMatch(/大模型（compose，stub-model）：准确率 \d+(\.\d)?%/);
+      expect(out).toMatch(/compose：\d+ 次；采用 0，无答案 0，核对未通过 \d+/);
+      expect(out).toContain('person「张三」');
+      expect(out).toMatch(/engine\s+p50 [\d.]+ ms\s+p95 [\d.]+ ms/);
+      expect(out).toMatch(/compose\s+p50 [\d.]+ ms/);
+      expect(openai.requests.length).toBeGreaterThan(0);
+    } finally {
+      await openai.stop();
+      dirs.cleanup();
+    }
+  }, 60_000);
 });
