@@ -121,6 +121,7 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
       maxAgeMs: config.feishu.replyMaxAgeMs,
       maxInMemory: config.maxInflightEvents,
       streamEveryMs: p.streamEveryMs,
+      slowAnswers: p.llmStatus !== undefined,
     });
     feishu = { bot, outbox, api };
   }

@@ -7,7 +7,7 @@ import type { LlmEvent } from '../retrieval/llm/answerer.js';
 import { checkText, evidenceOf, recordText } from '../retrieval/llm/guard.js';
 import { scratch } from './helpers.js';
 import { BotHarness } from './support/botHarness.js';
-import { atBot } from './support/feishuEvents.js';
+import { atBot, cardEvent } from './support/feishuEvents.js';
 import { type ChatRequest, OpenAIStub, offeredIds } from './support/openaiStub.js';
 
 /** Timers the model's deadline waits on: they fire only when the test says so (no wall-clock waiting). */
@@ -196,6 +196,24 @@ describe('assist mode, webhook to card', () => {
     expect(sent).toHaveLength(1);
     expect(BotHarness.cardTitle(sent[0]!)).toBe('没有找到相关职责');
     expect(t.events[0]?.outcome).toBe('timeout');
+    h.clock.advance(31_000);
+  });
+
+  it('a button that asks a question is answered within the callback, the reply follows the model', async () => {
+    const h = t.h();
+    t.openai.respond = () => ({ hang: true });
+    let arrived!: () => void;
+    const requested = new Promise<void>((r) => (arrived = r));
+    t.openai.onRequest = () => arrived();
+    const before = h.stub.messages.length;
+    const res = await h.event(cardEvent({ action: 'ask', q: question }, { chatId: 'oc_btn', messageId: 'om_btn_1' }));
+    expect(res.status).toBe(200);
+    expect(JSON.stringify(await res.json())).toContain('toast');
+    await requested;
+    expect(h.stub.messages.length).toBe(before);
+    t.timers.fireAll();
+    await h.idle();
+    expect(h.stub.messages.length - before).toBe(1);
     h.clock.advance(31_000);
   });
 

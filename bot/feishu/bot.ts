@@ -61,6 +61,8 @@ export interface FeishuBotOptions {
    * stored in the inbox, and taken from there as the ones in hand finish: a burst costs disk, not memory.
    */
   maxInMemory?: number;
+  /** Answers may wait on a model (LLM_MODE): a button that asks a question answers the callback before the reply is ready. */
+  slowAnswers?: boolean;
   /** Least time between two updates of a streamed card (Feishu allows 10 operations a second per card). */
   streamEveryMs?: number;
 }
@@ -380,7 +382,7 @@ export class FeishuBot {
       }),
       ask: async (text) => {
         let cards: Card[] = [];
-        await this.o.router.run({
+        const run = () => this.o.router.run({
           text: cleanText(text).trim(),
           match: null,
           chat: { id: chatId, type: 'group' },
@@ -392,6 +394,12 @@ export class FeishuBot {
           services: this.o.services,
           reply: async (...c) => void cards.push(...c),
         });
+        if (this.o.slowAnswers) {
+          // A model may take seconds: the callback is answered now, the reply follows (queued once per click).
+          this.o.tasks.run(run().then(() => queue(cards, 'button:ask')));
+          return true;
+        }
+        await run();
         return queue(cards, 'button:ask');
       },
     };
