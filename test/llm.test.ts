@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../bot/config.js';
 import type { DutyRecord } from '../ingest/record.js';
+import type { Answer } from '../retrieval/answer.js';
 import type { LlmEvent } from '../retrieval/llm/answerer.js';
 import { checkText, evidenceOf, recordText } from '../retrieval/llm/guard.js';
 import { scratch } from './helpers.js';
@@ -365,4 +366,32 @@ describe('npm run eval -- --llm', () => {
       dirs.cleanup();
     }
   }, 60_000);
+});
+
+describe('LlmAnswerer', () => {
+  it('forwards the asker context to the inner answerer unchanged, and skips the model on sure answers', async () => {
+    const { LlmAnswerer } = await import('../retrieval/llm/answerer.js');
+    const { chatModel } = await import('../retrieval/llm/model.js');
+    const seen: unknown[] = [];
+    const sure: Answer = { question: 'q', intent: 'duty', found: true, answers: [], summary: null, person: null, nearTopics: [], band: 'sure', alternatives: [], text: '' };
+    const inner = { ask: async (_q: string, ctx?: unknown) => (seen.push(ctx), sure) };
+    const model = chatModel({ baseURL: 'http://127.0.0.1:9/v1', model: 'm', apiKey: 'none', timeoutMs: 1000 });
+    const engine = { shortlist: () => { throw new Error('not called'); } } as never;
+    const llm = new LlmAnswerer(inner, { engine, model, settings: { mode: 'assist', model: 'm', timeoutMs: 1000 } });
+    const ctx = { units: ['某单位'] };
+    await llm.ask('q', ctx);
+    expect(seen[0]).toBe(ctx);
+  });
+
+  it('compose shares the question’s time limit: nothing left, no call', async () => {
+    const { LlmAnswerer } = await import('../retrieval/llm/answerer.js');
+    const { chatModel } = await import('../retrieval/llm/model.js');
+    let now = 10_000;
+    const model = chatModel({ baseURL: 'http://127.0.0.1:9/v1', model: 'm', apiKey: 'none', timeoutMs: 1000 });
+    const llm = new LlmAnswerer({ ask: async () => { throw new Error('unused'); } }, { engine: {} as never, model, settings: { mode: 'compose', model: 'm', timeoutMs: 8000 }, now: () => now });
+    const answer = { question: 'q', intent: 'duty', found: true, answers: [{ id: 'x' }], band: 'sure' } as never;
+    const out = await llm.compose(answer, undefined, { startedAt: now - 8000 });
+    expect(out).toMatchObject({ text: null, event: { outcome: 'timeout', detail: '时限已用完' } });
+    now += 1;
+  });
 });

@@ -27,7 +27,7 @@ export function askFallback(): Composer<ChatContext> {
     const answer = await ctx.services.answerer.ask(ctx.text);
     const cards = answerCards(answer, ctx.services.mention, engine.examples());
     const writer = ctx.services.writer;
-    if (writer && answer.found && answer.intent !== 'person') {
+    if (writer && writer.ready?.() !== false && answer.found && answer.intent !== 'person') {
       await composedReply(ctx, writer, answer, cards);
       return;
     }
@@ -40,12 +40,13 @@ async function composedReply(ctx: ChatContext, writer: AnswerWriter, answer: Ans
   if (ctx.replyStreaming) {
     const streaming = withComposedText(cards, '正在整理回答…');
     await ctx.replyStreaming(streaming, COMPOSED_ELEMENT_ID, async (show) => {
-      const out = await writer.compose(answer, (text) => show(md(text)));
+      // One time limit per question: assist and compose together end within LLM_TIMEOUT_MS.
+      const out = await writer.compose(answer, (text) => show(md(text)), { startedAt: ctx.now });
       return out.text === null ? null : md(out.text);
     }, COMPOSE_FALLBACK);
     return;
   }
-  const { text } = await writer.compose(answer);
+  const { text } = await writer.compose(answer, undefined, { startedAt: ctx.now });
   await ctx.reply(...(text ? withComposedText(cards, text) : cards));
 }
 

@@ -30,7 +30,10 @@ export interface BotServices {
 
 /** Phrases an answer from its own rows; null text when the model's words were not used. */
 export interface AnswerWriter {
-  compose(answer: Answer, show?: (text: string) => Promise<void> | void): Promise<{ text: string | null }>;
+  /** `startedAt`: when the asker began waiting, where the reply waits for the text (the time limit is shared). */
+  compose(answer: Answer, show?: (text: string) => Promise<void> | void, o?: { startedAt?: number }): Promise<{ text: string | null }>;
+  /** False while the model is being left alone after failures: the plain answer goes out at once. */
+  ready?(): boolean;
 }
 
 /** One incoming message as every command sees it, from Feishu or from the web console. */

@@ -109,6 +109,11 @@ export class LlmAnswerer implements Answerer {
     if (e.outcome === 'rejected') this.o.log?.warn('大模型输出未通过核对，已改用手册原文', { stage: e.stage, kind: e.violation?.kind, span: e.violation?.span, question: e.question });
   }
 
+  /** False while the breaker is open after a failure: callers then skip the model's part altogether. */
+  ready(): boolean {
+    return this.available();
+  }
+
   /** False while the breaker is open after a failure. */
   private available(): boolean {
     return !(this.down && this.now() < this.quietUntil);
@@ -176,8 +181,14 @@ export class LlmAnswerer implements Answerer {
    * clause has passed the guard. Null (and nothing more shown) when the model fails, is too slow, says
    * nothing, or states a fact the rows do not back: the deterministic answer stands.
    */
-  async compose(answer: Answer, show: (text: string) => Promise<void> | void = () => {}): Promise<{ text: string | null; event: LlmEvent }> {
+  async compose(
+    answer: Answer,
+    show: (text: string) => Promise<void> | void = () => {},
+    o: { startedAt?: number } = {},
+  ): Promise<{ text: string | null; event: LlmEvent }> {
     const started = this.now();
+    // Where the asker still waits for the whole reply, the question's one budget is shared with assist.
+    const budget = this.o.settings.timeoutMs - (o.startedAt === undefined ? 0 : Math.max(0, started - o.startedAt));
     const question = answer.question;
     const done = (e: Omit<LlmEvent, 'stage' | 'ms' | 'question'>, text: string | null) => {
       const event: LlmEvent = { stage: 'compose', ms: this.now() - started, question, ...e };
@@ -186,6 +197,7 @@ export class LlmAnswerer implements Answerer {
     };
     if (!answer.found || answer.answers.length === 0 || answer.intent === 'person') return done({ outcome: 'skipped', detail: '无可依据的记录' }, null);
     if (!this.available()) return done({ outcome: 'skipped', detail: '熔断中' }, null);
+    if (budget <= 0) return done({ outcome: 'timeout', detail: '时限已用完' }, null);
     const byId = new Map(this.o.engine.records.map((r) => [r.id, r]));
     const rows = answer.answers.map((a) => byId.get(a.id)).filter((r): r is DutyRecord => r !== undefined);
     const evidence = evidenceOf(rows.map(recordText));
@@ -193,7 +205,7 @@ export class LlmAnswerer implements Answerer {
     let shown = '';
     let violation: GuardViolation | null = null;
     try {
-      const full = await withDeadline(this.o.settings.timeoutMs, this.o.after ?? realAfter, async (signal) => {
+      const full = await withDeadline(budget, this.o.after ?? realAfter, async (signal) => {
         let text = '';
         const stream = await this.o.model.stream(messagesFor(loadPrompt('compose'), { question, records: rows.map(cited).join('\n') }), { signal });
         for await (const chunk of stream) {
