@@ -395,3 +395,37 @@ describe('LlmAnswerer', () => {
     now += 1;
   });
 });
+
+describe('CardKit over plain fetch (Workers) and the stubs', () => {
+  it('FetchFeishuApi creates an entity, streams text with increasing sequence, and ends streaming', async () => {
+    const { FetchFeishuApi } = await import('../bot/feishu/fetchApi.js');
+    const { FeishuStub } = await import('./support/feishuStub.js');
+    const { ManualClock } = await import('./support/clock.js');
+    const stub = await new FeishuStub().start();
+    try {
+      const api = new FetchFeishuApi({ appId: 'a', appSecret: 's', domain: stub.url, clock: new ManualClock(0) });
+      const { cardId } = await api.createCard({ schema: '2.0', config: { streaming_mode: true }, body: { elements: [{ tag: 'markdown', content: '…', element_id: 'llm_answer' }] } });
+      await api.streamCardText(cardId, 'llm_answer', '第一句，', 1);
+      await api.streamCardText(cardId, 'llm_answer', '第一句，第二句。', 2);
+      await expect(api.streamCardText(cardId, 'llm_answer', '旧的', 2)).rejects.toMatchObject({ code: 300317 });
+      await api.finishCard(cardId, '第一句', 3);
+      const entity = stub.cards.get(cardId)!;
+      expect(entity.updates.map((u) => u.content)).toEqual(['第一句，', '第一句，第二句。']);
+      expect(entity.card.config).toMatchObject({ streaming_mode: false, summary: { content: '第一句' } });
+      await expect(api.streamCardText(cardId, 'llm_answer', '晚了', 4)).rejects.toMatchObject({ code: 300311 });
+    } finally {
+      await stub.stop();
+    }
+  });
+
+  it('the OpenAI stub serves /models and /embeddings as well as chat', async () => {
+    const openai = await new OpenAIStub().start();
+    try {
+      expect((await fetch(`${openai.url}/models`)).status).toBe(200);
+      const res = (await (await fetch(`${openai.url}/embeddings`, { method: 'POST', body: JSON.stringify({ model: 'e', input: ['甲', '乙'], dimensions: 8 }) })).json()) as { data: { embedding: number[] }[] };
+      expect(res.data.map((d) => d.embedding.length)).toEqual([8, 8]);
+    } finally {
+      await openai.stop();
+    }
+  });
+});
