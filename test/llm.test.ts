@@ -6,7 +6,7 @@ import type { DutyRecord } from '../ingest/record.js';
 import type { Answer } from '../retrieval/answer.js';
 import type { LlmEvent } from '../retrieval/llm/answerer.js';
 import { checkText, evidenceOf, recordText } from '../retrieval/llm/guard.js';
-import { scratch } from './helpers.js';
+import { scratch, useEngine } from './helpers.js';
 import { BotHarness } from './support/botHarness.js';
 import { atBot, cardEvent } from './support/feishuEvents.js';
 import { type ChatRequest, OpenAIStub, offeredIds } from './support/openaiStub.js';
@@ -427,5 +427,41 @@ describe('CardKit over plain fetch (Workers) and the stubs', () => {
     } finally {
       await openai.stop();
     }
+  });
+});
+
+describe('the guard on ordinary wording', () => {
+  const ev = evidenceOf([recordText(record({}))]);
+  it('does not take common words for names, and reads "和甲乙丙" as the name it holds', () => {
+    expect(checkText('项目负责人为甲乙丙，全面负责规划条件核定，丁戊和甲乙丙负责审查。', ev)).toBeNull();
+  });
+  it('rejects an office or post that the manuals name elsewhere', () => {
+    expect(checkText('此事由不动产登记中心办理。', ev, [], ['不动产登记中心', '规划科'])).toEqual({ kind: 'unit', span: '不动产登记中心' });
+    expect(checkText('此事由规划科办理。', ev, [], ['不动产登记中心', '规划科'])).toBeNull();
+  });
+});
+
+describe('the guard over the shipped manuals', () => {
+  const engine = useEngine();
+  it('passes a faithful summary of every row, and catches every row’s lead swapped for another person', () => {
+    const e = engine();
+    const offices = [...new Set(e.records.flatMap((r) => [r.unit, r.department ?? '', r.post, r.post.split(/[:：]/).pop() ?? '']).filter(Boolean))];
+    let rows = 0;
+    let swapped = 0;
+    for (const r of e.records) {
+      if (r.kind === 'passage') continue;
+      const ev = evidenceOf([recordText(r)]);
+      const item = r.item.replace(/^[一二三四五六七八九十]+、/, '');
+      const text = `${item}由${r.department ?? r.unit}${r.post}负责，${r.lead.join('、') || '手册未列明人员'}牵头${r.assistants.length ? `，${r.assistants.join('、')}配合` : ''}。${r.timeLimit ? `办理时限为${r.timeLimit}。` : ''}${r.flow?.codes.length ? `流程见${r.flow.codes.join('、')}。` : ''}`;
+      expect(checkText(text, ev, e.lexicon.persons, offices), text).toBeNull();
+      rows++;
+      const other = e.lexicon.persons.find((p) => !recordText(r).includes(p));
+      if (other && r.lead[0]) {
+        expect(checkText(text.replace(r.lead[0], other), ev, e.lexicon.persons, offices)).toMatchObject({ kind: 'person', span: other });
+        swapped++;
+      }
+    }
+    expect(rows).toBeGreaterThan(50);
+    expect(swapped).toBeGreaterThan(50);
   });
 });

@@ -109,6 +109,19 @@ export class LlmAnswerer implements Answerer {
     if (e.outcome === 'rejected') this.o.log?.warn('大模型输出未通过核对，已改用手册原文', { stage: e.stage, kind: e.violation?.kind, span: e.violation?.span, question: e.question });
   }
 
+  private officeCache: string[] | null = null;
+
+  /** Every unit, department and post the manuals name (a post also by its name after "：" ), longest first. */
+  private offices(): string[] {
+    if (this.officeCache) return this.officeCache;
+    const set = new Set<string>();
+    for (const r of this.o.engine.records) {
+      for (const v of [r.unit, r.department ?? '', r.post, r.post.split(/[:：]/).pop() ?? '']) if (v.trim()) set.add(v.replace(/\s+/g, ''));
+    }
+    this.officeCache = [...set].sort((a, b) => b.length - a.length);
+    return this.officeCache;
+  }
+
   /** False while the breaker is open after a failure: callers then skip the model's part altogether. */
   ready(): boolean {
     return this.available();
@@ -202,6 +215,7 @@ export class LlmAnswerer implements Answerer {
     const rows = answer.answers.map((a) => byId.get(a.id)).filter((r): r is DutyRecord => r !== undefined);
     const evidence = evidenceOf(rows.map(recordText));
     const persons = this.o.engine.lexicon.persons;
+    const offices = this.offices();
     let shown = '';
     let violation: GuardViolation | null = null;
     try {
@@ -215,7 +229,7 @@ export class LlmAnswerer implements Answerer {
           for (const m of text.matchAll(CLAUSE_END)) cut = m.index! + 1;
           if (cut > shown.length) {
             const next = text.slice(0, cut);
-            violation = checkText(next, evidence, persons);
+            violation = checkText(next, evidence, persons, offices);
             if (violation) return null;
             shown = next;
             await show(shown.trim());
@@ -227,7 +241,7 @@ export class LlmAnswerer implements Answerer {
       if (violation) return done({ outcome: 'rejected', violation }, null);
       const text = (full ?? '').trim();
       if (!text) return done({ outcome: 'error', detail: '大模型返回空内容' }, null);
-      violation = checkText(text, evidence, persons);
+      violation = checkText(text, evidence, persons, offices);
       if (violation) return done({ outcome: 'rejected', violation }, null);
       if (text !== shown.trim()) await show(text);
       return done({ outcome: 'accepted' }, text);

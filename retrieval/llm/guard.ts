@@ -1,5 +1,5 @@
 import type { DutyRecord } from '../../ingest/record.js';
-import { peopleInSentence } from '../../ingest/people.js';
+import { isNameLike, peopleInSentence } from '../../ingest/people.js';
 import { chineseNumeral } from '../../ingest/text.js';
 
 /** Which kind of fact the model stated without a source for it. */
@@ -29,7 +29,8 @@ export function digits(text: string): string {
 
 /** The text a record offers as evidence: every field the answer may repeat. */
 export function recordText(r: DutyRecord): string {
-  const parts = [r.unit, r.department ?? '', r.parentUnit ?? '', r.post, r.item, ...r.duties, ...r.responsibilities, r.timeLimit ?? '', ...r.lead, ...r.assistants, ...r.oversees];
+  // Also run together as a text says them: "某局规划科审批岗".
+  const parts = [r.unit, r.department ?? '', r.parentUnit ?? '', r.post, `${r.unit}${r.department ?? ''}${r.post}`, `${r.unit}${r.post}`, r.item, ...r.duties, ...r.responsibilities, r.timeLimit ?? '', ...r.lead, ...r.assistants, ...r.oversees];
   if (r.flow) parts.push(...r.flow.codes, ...r.flow.titles, ...r.flow.steps, ...r.flow.subflows.flatMap((s) => [s.name, ...s.steps]));
   for (const d of r.details ?? []) parts.push(d.label, d.text);
   return parts.join('\n');
@@ -49,16 +50,26 @@ const NAME_AFTER_ROLE = new RegExp(`(?:由|请|联系|找|负责人[是为：:]?
 
 const CODE = /\d{1,2}(?:\s*-\s*\d{1,2})+/g;
 const LIMIT = /(\d+|[零〇一二两三四五六七八九十百]+)\s*个?\s*(工作日|自然日|日|天|小时|个月|月|年|周)/g;
-// An office or a post named by its suffix; the two characters before it must come from the sources.
-const OFFICE = /([\u4e00-\u9fa5]{2})(局|科|股|中心|大队|中队|办公室|岗)(?![\u4e00-\u9fa5]?(?:位|长|员))/g;
-const GENERIC_OFFICE = /^(?:相关|有关|本单|该单|所属|上级|下级|各个|业务|职能|责任|承办|主管|对应|具体|其他|其它|窗口|本岗|该岗|同一|所在|本科|该科|各科|各股|此岗|这个|哪个|那个|什么|哪些|岗位|工作|中心)$/;
+// An office or a post no manual names, told by its suffix; the two characters before it must come from the sources.
+const OFFICE = /([\u4e00-\u9fa5]{2})(科|股|中心|大队|中队|办公室|岗)(?![\u4e00-\u9fa5]?(?:位|长|员|学|技))/g;
+const GENERIC_OFFICE = /^(?:相关|有关|本单|该单|所属|上级|下级|各个|业务|职能|责任|承办|主管|对应|具体|其他|其它|窗口|本岗|该岗|同一|所在|本科|该科|各科|各股|此岗|这个|哪个|那个|什么|哪些|岗位|工作|中心|服务|政务|指挥|数据|信息|调度|监控|技术|定岗|设岗|在岗|到岗|上岗|离岗|转岗|换岗|轮岗)$/;
+// Words that begin with a surname character and stand before 负责 etc. without being a name.
+const NOT_A_NAME = new RegExp(
+  '^(?:' +
+    [
+      '项目|全面|全局|全区|全市|全县|全镇|全部|全体|安全|安排|安置|文件|文书|文字|文化|管理|管护|管控|单位|单独|方面|方案|方式|方法|时间|时限|时效|明确|明细',
+      '周期|程序|程度|关于|关键|关系|包括|包干|常规|常态|施工|施行|齐全|申请|申报|符合|纪律|纪检|季度|解决|解释|路线|车辆|房屋|房产|费用|卫生|应急|应当|宗地',
+      '查处|查询|查验|商业|任务|任何|任免|付款|严格|成果|成本|成立|成员|农业|农村|农田|司法|党组|党委|党建|林业|林地|林木|金融|武装|向上|向下|高效|连续|江河',
+    ].join('|') +
+    ')$',
+);
 
 /**
  * Checks a model's text against its sources: every person, flow code, time limit, office and post it
  * states must be found there. Returns the first fact that is not, or null when all are backed.
  * `persons` are all names known from the manuals (any of them in the text must be in the sources).
  */
-export function checkText(text: string, evidence: Evidence, persons: readonly string[] = []): GuardViolation | null {
+export function checkText(text: string, evidence: Evidence, persons: readonly string[] = [], offices: readonly string[] = []): GuardViolation | null {
   const flat = squeeze(text);
   for (const p of persons) if (p.length >= 2 && flat.includes(p) && !has(evidence, p)) return { kind: 'person', span: p };
   const said = peopleInSentence(flat);
@@ -66,10 +77,14 @@ export function checkText(text: string, evidence: Evidence, persons: readonly st
   for (const re of [NAME_BEFORE_ROLE, NAME_AFTER_ROLE]) {
     for (const m of flat.matchAll(re)) {
       const name = m[1]!;
-      // The shortest reading that the sources back is taken: "张三负责" with 张三 in the record passes.
-      if (!has(evidence, name) && !has(evidence, name.slice(0, 2))) return { kind: 'person', span: name };
+      // Any reading the sources back passes ("张三负责" with 张三 in the record; "和张三负责"); common words are no names.
+      const readings = [name, name.slice(0, 2), name.slice(1)].filter((r) => r.length >= 2);
+      if (!isNameLike(name) || readings.some((r) => NOT_A_NAME.test(r) || has(evidence, r))) continue;
+      return { kind: 'person', span: name };
     }
   }
+  // Units, departments and posts the manuals name elsewhere: named in the text, they must be the cited ones.
+  for (const o of offices) if (o.length >= 3 && flat.includes(o) && !has(evidence, o)) return { kind: /岗/.test(o) ? 'post' : 'unit', span: o };
   for (const m of flat.matchAll(CODE)) {
     const code = m[0].replace(/\s+/g, '');
     if (!has(evidence, code)) return { kind: 'code', span: code };
