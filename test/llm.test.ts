@@ -465,3 +465,38 @@ describe('the guard over the shipped manuals', () => {
     expect(swapped).toBeGreaterThan(50);
   });
 });
+
+describe('compose mode on the Worker runtime (fetch to Feishu and to the model)', () => {
+  it('streams a guarded answer into a CardKit card over plain fetch', async () => {
+    const { readManuals } = await import('../ingest/node/readManuals.js');
+    const { parseCorpus } = await import('../ingest/parseManual.js');
+    const { loadSynonyms } = await import('../bot/runtime/nodeEngine.js');
+    const { createWorkerBot } = await import('../bot/runtime/worker.js');
+    const { d1Shim } = await import('./support/d1Shim.js');
+    const { FeishuStub } = await import('./support/feishuStub.js');
+    const { memoryLogger } = await import('../bot/log.js');
+    const { messageEvent } = await import('./support/feishuEvents.js');
+    const seeds = join(import.meta.dirname, '..', 'seeds');
+    const corpus = parseCorpus(readManuals(join(seeds, 'manuals')));
+    const seed = { records: corpus.records, units: corpus.units, synonyms: loadSynonyms(seeds), deadlines: null, holidays: {} };
+    const stub = await new FeishuStub().start();
+    const openai = await new OpenAIStub().start();
+    try {
+      const env = { DB: d1Shim(), FEISHU_APP_ID: 'cli_worker_llm', FEISHU_APP_SECRET: 's', FEISHU_DOMAIN: stub.url, FEISHU_ENCRYPT_KEY: 'wk', FEISHU_VERIFICATION_TOKEN: 'vtoken', LLM_MODE: 'compose', LLM_BASE_URL: openai.url, LLM_MODEL: 'stub-model' };
+      const bot = await createWorkerBot(seed, env, { log: memoryLogger() });
+      const question = bot.engine.examples()[0]!;
+      const row = bot.engine.ask(question).answers[0]!;
+      openai.respond = () => ({ text: `${row.lead[0] ?? row.post}负责此项。` });
+      await bot.feishu!.bot.invoke(messageEvent({ chatType: 'p2p', chatId: 'oc_wl', text: question, messageId: 'om_wl' }));
+      await bot.tasks.idle();
+      const sent = stub.messages.filter((m) => m.target === 'om_wl');
+      expect(sent).toHaveLength(1);
+      const card = stub.shownCard(sent[0]!);
+      expect(BotHarness.cardText(card)).toContain(`${row.lead[0] ?? row.post}负责此项。`);
+      expect((card.config as { streaming_mode: boolean }).streaming_mode).toBe(false);
+    } finally {
+      await openai.stop();
+      await stub.stop();
+    }
+  });
+});

@@ -79,7 +79,7 @@ export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Pro
   for (const w of loaded.warnings) log.warn('周期日历', { warning: w });
   const rosterFile = readRosterFile(config, log);
   // LangChain is loaded only when a model is configured: offline, nothing of it is in memory.
-  const llm = config.llm ? (await import('./nodeModel.js')).withModel(config.llm, plain, engine, clock, log, o.llm) : null;
+  const llm = config.llm ? (await import('./modelParts.js')).withModel(config.llm, plain, engine, clock, log, o.llm) : null;
   const answerer = llm?.answerer ?? plain;
   const bot = await assembleBot({
     engine,
