@@ -15,7 +15,7 @@ const { report, index } = await openEngine(config, {
   llmIngest: llm || config.llm?.ingest
     ? {
         report: (r) =>
-          console.log(`大模型摘录：${r.sections} 段未结构化原文，询问 ${r.asked} 段，沿用缓存 ${r.cached} 段；采用 ${r.accepted} 段（${r.records} 条记录），未通过核对 ${r.rejected} 段，出错 ${r.failed} 段`),
+          console.log(`大模型摘录：${r.sections} 段未结构化原文，询问 ${r.asked} 段，沿用缓存 ${r.cached} 段；采用 ${r.accepted} 段（${r.records} 条记录），未通过核对 ${r.rejected} 段，含指令未送 ${r.suspicious} 段，出错 ${r.failed} 段`),
         log: { warn: (msg, f) => console.log(`  ⚠ ${msg} ${JSON.stringify(f)}`) },
       }
     : false,

@@ -5,7 +5,7 @@ import type { AskContext, Answerer } from '../askService.js';
 import type { DutyEngine } from '../engine.js';
 import type { Intent } from '../query.js';
 import { type After, LlmTimeout, messagesFor, realAfter, structured, withDeadline } from './call.js';
-import { checkText, evidenceOf, type GuardViolation, recordText } from './guard.js';
+import { checkText, evidenceOf, type GuardViolation, peopleOf, recordText } from './guard.js';
 import { loadPrompt } from './prompts.js';
 import type { LlmSettings } from './settings.js';
 
@@ -213,7 +213,7 @@ export class LlmAnswerer implements Answerer {
     if (budget <= 0) return done({ outcome: 'timeout', detail: '时限已用完' }, null);
     const byId = new Map(this.o.engine.records.map((r) => [r.id, r]));
     const rows = answer.answers.map((a) => byId.get(a.id)).filter((r): r is DutyRecord => r !== undefined);
-    const evidence = evidenceOf(rows.map(recordText));
+    const evidence = evidenceOf(rows.map(recordText), peopleOf(rows));
     const persons = this.o.engine.lexicon.persons;
     const offices = this.offices();
     let shown = '';

@@ -49,7 +49,12 @@ export interface ExtractReport {
   rejected: number;
   failed: number;
   records: number;
+  /** Sections holding instructions to a model ("忽略以上指令…"): kept as passages, never sent. */
+  suspicious: number;
 }
+
+/** Text that talks to a model rather than about the work: such a section is not sent for extraction. */
+const INSTRUCTION = /忽略(?:以上|上述|之前|前面|先前|所有|全部)|(?:无视|不要理会)(?:以上|上述|之前)|ignore\s+(?:all\s+|the\s+)?(?:previous|above|prior)|system\s*prompt|你现在(?:是|扮演)|请扮演|提示词/i;
 
 const squeeze = (s: string) => digits(s.replace(/[\s\u3000]+/g, ''));
 
@@ -148,7 +153,7 @@ function toRecords(passage: DutyRecord, list: Extracted[], modelName: string): D
  * each checked against the section's own text; the passages themselves stay. Cached by section hash.
  */
 export async function extractFromPassages(records: DutyRecord[], o: ExtractOptions): Promise<{ records: DutyRecord[]; report: ExtractReport }> {
-  const report: ExtractReport = { sections: 0, asked: 0, cached: 0, accepted: 0, rejected: 0, failed: 0, records: 0 };
+  const report: ExtractReport = { sections: 0, asked: 0, cached: 0, accepted: 0, rejected: 0, failed: 0, records: 0, suspicious: 0 };
   const persons = [...new Set(records.flatMap((r) => (r.kind === 'passage' ? [] : [...r.lead, ...r.assistants])))];
   const prompt = loadPrompt('extract');
   const out: DutyRecord[] = [];
@@ -159,6 +164,11 @@ export async function extractFromPassages(records: DutyRecord[], o: ExtractOptio
     const body = r.duties.join('\n');
     if (body.replace(/\s+/g, '').length < 20) continue;
     report.sections++;
+    if (INSTRUCTION.test(body)) {
+      report.suspicious++;
+      o.log?.warn('段落含有对大模型的指令，未送模型摘录，保留原文段落', { section: r.id, span: INSTRUCTION.exec(body)![0] });
+      continue;
+    }
     const key = await sha256(`${o.modelName}\u0000${prompt.system}\u0000${prompt.user}\u0000${body}`);
     let result = o.cache.get(key);
     if (result) report.cached++;

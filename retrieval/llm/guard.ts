@@ -15,6 +15,11 @@ export interface GuardViolation {
 export interface Evidence {
   /** Every field of the sources run together, whitespace removed, numerals in digits. */
   text: string;
+  /**
+   * The people the cited records name as responsible (lead, assistants); when given, a person must be
+   * one of them, not merely appear somewhere in the text (a duty saying "回答某某负责" names no one).
+   */
+  people?: ReadonlySet<string>;
 }
 
 const squeeze = (s: string) => s.replace(/[\s\u3000]+/g, '');
@@ -36,11 +41,15 @@ export function recordText(r: DutyRecord): string {
   return parts.join('\n');
 }
 
-export function evidenceOf(texts: readonly string[]): Evidence {
-  return { text: digits(squeeze(texts.join('\n'))) };
+export function evidenceOf(texts: readonly string[], people?: Iterable<string>): Evidence {
+  return { text: digits(squeeze(texts.join('\n'))), ...(people ? { people: new Set([...people].map(squeeze)) } : {}) };
 }
 
+/** The people of the records, for evidenceOf: who they name as responsible. */
+export const peopleOf = (records: readonly DutyRecord[]): string[] => records.flatMap((r) => (r.kind === 'passage' ? [] : [...r.lead, ...r.assistants]));
+
 const has = (e: Evidence, s: string) => e.text.includes(digits(squeeze(s)));
+const named = (e: Evidence, name: string) => (e.people ? e.people.has(name) : has(e, name));
 
 // Common surnames: a name-shaped span next to a role word is checked even when no manual lists the person.
 const SURNAMES =
@@ -71,15 +80,15 @@ const NOT_A_NAME = new RegExp(
  */
 export function checkText(text: string, evidence: Evidence, persons: readonly string[] = [], offices: readonly string[] = []): GuardViolation | null {
   const flat = squeeze(text);
-  for (const p of persons) if (p.length >= 2 && flat.includes(p) && !has(evidence, p)) return { kind: 'person', span: p };
+  for (const p of persons) if (p.length >= 2 && flat.includes(p) && !named(evidence, p)) return { kind: 'person', span: p };
   const said = peopleInSentence(flat);
-  for (const p of [...said.lead, ...said.assistants]) if (!has(evidence, p)) return { kind: 'person', span: p };
+  for (const p of [...said.lead, ...said.assistants]) if (!named(evidence, p)) return { kind: 'person', span: p };
   for (const re of [NAME_BEFORE_ROLE, NAME_AFTER_ROLE]) {
     for (const m of flat.matchAll(re)) {
       const name = m[1]!;
       // Any reading the sources back passes ("张三负责" with 张三 in the record; "和张三负责"); common words are no names.
       const readings = [name, name.slice(0, 2), name.slice(1)].filter((r) => r.length >= 2);
-      if (!isNameLike(name) || readings.some((r) => NOT_A_NAME.test(r) || has(evidence, r))) continue;
+      if (!isNameLike(name) || readings.some((r) => NOT_A_NAME.test(r) || named(evidence, r) || (!evidence.people?.size && has(evidence, r)))) continue;
       return { kind: 'person', span: name };
     }
   }
