@@ -453,15 +453,15 @@ function pickedNote(cards: Card[], model: string): Card[] {
   return [{ ...first, body: { elements: [note, ...first.body.elements] } }, ...rest];
 }
 
-/** The first card with the model's short answer above the manual's facts; `text` is the model's, escaped here. */
-export function withComposedText(cards: Card[], text: string): Card[] {
+/** The model's short answer as card markdown (escaped here), with the note saying whose words they are. */
+export const composedContent = (text: string): string =>
+  `${md(text)}\n<font color='grey'>（由大模型依据下列手册记录整理，人员、时限以下列原文为准）</font>`;
+
+/** The first card with `content` (card markdown: composedContent, a placeholder, or COMPOSE_FALLBACK) above the manual's facts. */
+export function withComposedText(cards: Card[], content: string): Card[] {
   const [first, ...rest] = cards;
   if (!first) return cards;
-  const els: CardElement[] = [
-    { tag: 'markdown', content: md(text), element_id: COMPOSED_ELEMENT_ID },
-    markdown('上面一段由大模型依据下列手册记录整理，人员、时限以下列原文为准', { grey: true }),
-    hr(),
-  ];
+  const els: CardElement[] = [{ tag: 'markdown', content, element_id: COMPOSED_ELEMENT_ID }, hr()];
   return [{ ...first, body: { elements: [...els, ...first.body.elements] } }, ...rest];
 }
 

@@ -1,6 +1,6 @@
 import { corpusExamples, fillExamples } from '../../retrieval/examples.js';
 import type { Answer } from '../../retrieval/answer.js';
-import { answerCards, type Card, COMPOSE_FALLBACK, COMPOSED_ELEMENT_ID, helpCard, md, noticeCard, withComposedText } from '../cards.js';
+import { answerCards, type Card, COMPOSE_FALLBACK, COMPOSED_ELEMENT_ID, composedContent, helpCard, md, noticeCard, withComposedText } from '../cards.js';
 import { Composer } from './composer.js';
 import type { AnswerWriter, ChatContext } from './context.js';
 
@@ -42,12 +42,12 @@ async function composedReply(ctx: ChatContext, writer: AnswerWriter, answer: Ans
     await ctx.replyStreaming(streaming, COMPOSED_ELEMENT_ID, async (show) => {
       // One time limit per question: assist and compose together end within LLM_TIMEOUT_MS.
       const out = await writer.compose(answer, (text) => show(md(text)), { startedAt: ctx.now });
-      return out.text === null ? null : md(out.text);
+      return out.text === null ? null : composedContent(out.text);
     }, COMPOSE_FALLBACK);
     return;
   }
   const { text } = await writer.compose(answer, undefined, { startedAt: ctx.now });
-  await ctx.reply(...(text ? withComposedText(cards, text) : cards));
+  await ctx.reply(...(text ? withComposedText(cards, composedContent(text)) : cards));
 }
 
 /** The whole conversation: feature composers in order, then questions. */
