@@ -1,5 +1,5 @@
 // Embeds prompts/*.md into retrieval/llm/promptTexts.generated.ts, so that the esbuild bundle and the
-// Worker carry the prompts without reading files at run time. Run by `npm run build`; a test fails
+// Worker carry the prompts without reading files at run time. Run before `npm run build` (prebuild); a test fails
 // when the generated module is older than the files.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
