@@ -1,9 +1,10 @@
 import type { Hono } from 'hono';
+import type { Answerer } from '../retrieval/askService.js';
 import { createApp } from './app.js';
 import type { Card } from './cards.js';
 import { answerActions } from './chat/answerActions.js';
 import { buildRouter } from './chat/basics.js';
-import type { BotServices } from './chat/context.js';
+import type { AnswerWriter, BotServices } from './chat/context.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { accessGuard } from './console/access.js';
@@ -33,6 +34,8 @@ import { mountAdminPage } from './console/adminPage.js';
 export interface BotParts {
   /** The engine, its answerer and units, behind the holder a new manual version is switched in through. */
   engines: EngineSlot;
+  /** Answers in place of the slot's answerer (the model's wrapper, which reads the slot itself). */
+  answerer?: Answerer;
   /** Manual versions (upload, 启用, 回滚); absent where the runtime cannot store them (Workers). */
   manuals?: ManualAdmin | null;
   state: SqlState;
@@ -46,6 +49,12 @@ export interface BotParts {
   clock: Clock;
   log: Logger;
   tasks: Tasks;
+  /** LLM_MODE=compose: phrases answers from their rows. */
+  writer?: AnswerWriter;
+  /** What /healthz says about the model (mode, model, reachable); absent when LLM_MODE is off. */
+  llmStatus?: () => Record<string, unknown>;
+  /** Least time between updates of a streamed answer card (default 300 ms). */
+  streamEveryMs?: number;
 }
 
 export interface AssembledBot {
@@ -90,7 +99,7 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
       return engines.engine;
     },
     get answerer() {
-      return engines.current.answerer;
+      return p.answerer ?? engines.current.answerer;
     },
     get org() {
       return engines.org;
@@ -102,6 +111,7 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
     feishu: api,
     admins: config.adminOpenIds,
     manuals: p.manuals ?? null,
+    ...(p.writer ? { writer: p.writer } : {}),
   };
   const router = buildRouter([manualCommands(), reminderCommands(), rosterCommands(), onboardingCommands()]);
 
@@ -121,6 +131,8 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
       events: welcomeHandlers(state.roster, () => engines.engine.examples()),
       maxAgeMs: config.feishu.replyMaxAgeMs,
       maxInMemory: config.maxInflightEvents,
+      streamEveryMs: p.streamEveryMs,
+      slowAnswers: p.llmStatus !== undefined,
     });
     feishu = { bot, outbox, api };
   }
@@ -145,7 +157,7 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
     answer: (question) => services.answerer.ask(question),
     feishu: feishu && config.feishu ? { secrets: config.feishu, events: feishu.bot, now: () => clock.now() } : null,
     log,
-    status: async () => (feishu ? await outboxHealth(state, feishu.bot, clock.now()) : {}),
+    status: async () => ({ ...(feishu ? await outboxHealth(state, feishu.bot, clock.now()) : {}), ...(p.llmStatus ? { llm: p.llmStatus() } : {}) }),
     guard: config.access ? accessGuard(config.access, () => clock.now()) : undefined,
     extend: (app) => {
       mountConsolePages(app, { org: () => services.org, deadlines: () => reminders.deadlines, calendar: p.calendar, now: () => clock.now() });

@@ -191,6 +191,7 @@ export function noticeCard(title: string, text: string, template: Card['header']
 
 /** The cards for an engine answer: one row in full, several rows compactly, a person's whole list, or not covered. */
 export function answerCards(answer: Answer, mention: MentionLookup = noMentions, examples: readonly string[] = []): Card[] {
+  if (answer.pickedBy && answer.found) return pickedNote(answerCards({ ...answer, pickedBy: undefined }, mention, examples), answer.pickedBy);
   if (!answer.found) {
     const els = [markdown(md(answer.text))];
     if (examples.length > 0) els.push(markdown('可以试试这些问题：', { grey: true }), askButtons(examples));
@@ -532,3 +533,30 @@ export function manualVersionsCard(versions: VersionView[], o: { canRollBack: bo
   }
   return card('手册版本', els, { template: 'wathet' });
 }
+// --- Answers the bureau's model helped with (retrieval/llm): a note on rows it picked, its composed text on top.
+
+/** The element a composed answer is written into (streamed into the card entity under this id). */
+export const COMPOSED_ELEMENT_ID = 'llm_answer';
+
+function pickedNote(cards: Card[], model: string): Card[] {
+  const [first, ...rest] = cards;
+  if (!first) return cards;
+  const note = markdown(`以下事项由大模型（${md(model)}）按问题从手册中挑选，内容均为手册原文`, { grey: true });
+  return [{ ...first, body: { elements: [note, ...first.body.elements] } }, ...rest];
+}
+
+/** The model's short answer as card markdown (escaped here), with the note saying whose words they are. */
+export const composedContent = (text: string): string =>
+  `${md(text)}\n<font color='grey'>（由大模型依据下列手册记录整理，人员、时限以下列原文为准）</font>`;
+
+/** The first card with `content` (card markdown: composedContent, a placeholder, or COMPOSE_FALLBACK) above the manual's facts. */
+export function withComposedText(cards: Card[], content: string): Card[] {
+  const [first, ...rest] = cards;
+  if (!first) return cards;
+  const els: CardElement[] = [{ tag: 'markdown', content, element_id: COMPOSED_ELEMENT_ID }, hr()];
+  return [{ ...first, body: { elements: [...els, ...first.body.elements] } }, ...rest];
+}
+
+/** What the composed element says when the model's text was not used: the manual's own rows follow. */
+export const COMPOSE_FALLBACK = "<font color='grey'>（本次未采用大模型的表述，以下为手册原文）</font>";
+

@@ -3,6 +3,7 @@ import { Cron } from 'croner';
 import type { AccessSettings } from './console/access.js';
 import { isLoopback } from './console/access.js';
 import { DEFAULT_EMBEDDINGS_TIMEOUT_MS, type EmbeddingsSettings } from '../retrieval/embeddings/settings.js';
+import { DEFAULT_LLM_TIMEOUT_MS, type LlmSettings } from '../retrieval/llm/settings.js';
 
 export interface FeishuConfig {
   appId: string;
@@ -54,6 +55,8 @@ export interface Config {
   access: AccessSettings;
   /** ADMIN_TOKEN: the manual upload page (/admin/manuals) needs it; null: the page is off. */
   adminToken: string | null;
+  /** The bureau's own chat model (LLM_*); null when LLM_MODE is off or unset: everything answers offline. */
+  llm?: LlmSettings | null;
 }
 
 export class ConfigError extends Error {
@@ -167,6 +170,30 @@ function embeddingsConfig(env: Record<string, string | undefined>): EmbeddingsSe
   return { provider: 'transformers', modelDir: resolve(modelDir), timeoutMs };
 }
 
+/** LLM_* : an OpenAI-compatible chat model; off unless LLM_MODE says assist or compose. */
+export function llmConfig(env: Record<string, string | undefined>): LlmSettings | null {
+  const get = (name: string) => env[name]?.trim() || '';
+  const said = get('LLM_MODE').toLowerCase();
+  if (said && said !== 'off' && said !== 'assist' && said !== 'compose') {
+    throw new ConfigError(`LLM_MODE 只能是 off、assist 或 compose，而不是“${env.LLM_MODE}”`);
+  }
+  const baseURL = get('LLM_BASE_URL').replace(/\/+$/, '');
+  const model = get('LLM_MODEL');
+  const ingestRaw = get('LLM_INGEST');
+  if (ingestRaw && ingestRaw !== '0' && ingestRaw !== '1') throw new ConfigError(`LLM_INGEST 只能是 1 或 0，而不是“${ingestRaw}”`);
+  const mode = said || 'off';
+  if (mode === 'off') {
+    if (ingestRaw === '1') throw new ConfigError('LLM_INGEST=1 需要大模型：请同时设置 LLM_MODE=assist 或 compose 以及 LLM_BASE_URL、LLM_MODEL');
+    return null;
+  }
+  if (!baseURL) throw new ConfigError(`LLM_MODE=${mode} 需要 LLM_BASE_URL（OpenAI 兼容地址，如 https://api.deepseek.com/v1 或 http://127.0.0.1:11434/v1）`);
+  if (!/^https?:\/\/[^/\s]+/.test(baseURL)) throw new ConfigError(`LLM_BASE_URL 不是有效网址：${env.LLM_BASE_URL}`);
+  if (!model) throw new ConfigError(`LLM_MODE=${mode} 需要 LLM_MODEL（如 deepseek-chat、qwen-plus、glm-4-flash、qwen2.5:7b）`);
+  const timeoutMs = positiveInt(env, 'LLM_TIMEOUT_MS') ?? DEFAULT_LLM_TIMEOUT_MS;
+  if (timeoutMs > 120_000) throw new ConfigError(`LLM_TIMEOUT_MS 不能超过 120000（2 分钟），而不是 ${timeoutMs}`);
+  return { mode: mode as LlmSettings['mode'], baseURL, model, apiKey: get('LLM_API_KEY') || 'none', timeoutMs, ingest: ingestRaw === '1' };
+}
+
 function positiveNumber(env: Record<string, string | undefined>, name: string, fallback: number): number {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
@@ -219,5 +246,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     embeddings: embeddingsConfig(env),
     access: accessConfig(env, host),
     adminToken: adminTokenConfig(env),
+    llm: llmConfig(env),
   };
 }

@@ -73,7 +73,8 @@ export function assignment(text: string): { lead: string[]; assistants: string[]
   const lead: string[] = [];
   const assistants: string[] = [];
   for (const clause of text.replace(/\s+/g, '').split(/[，,。；;]/)) {
-    const m = new RegExp(`^(?:由)?(.{2,24}?)(同志)?${ASSIGN_VERB.source}`).exec(clause);
+    // "这项工作由张三同志具体负责": what comes before 由 is the task, not the person.
+    const m = new RegExp(`^(?:[^由]{0,12}由)?(.{2,24}?)(同志)?${ASSIGN_VERB.source}`).exec(clause);
     if (!m) continue;
     const titled = m[2] !== undefined;
     const who = m[1]!.replace(/同志/g, '');

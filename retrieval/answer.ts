@@ -45,6 +45,8 @@ export interface Answer {
   /** Other rows the question may mean, each with a question that asks for it. */
   alternatives: Alternative[];
   text: string;
+  /** The model that picked these rows where the engine was unsure (LLM_MODE assist/compose); absent otherwise. */
+  pickedBy?: string;
 }
 
 export type Band = 'sure' | 'plausible' | 'none';

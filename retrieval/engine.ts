@@ -16,7 +16,7 @@ import { pickExamples, questionFor } from './examples.js';
 import { FieldIndex } from './fieldIndex.js';
 import { Lexicon, type Synonyms } from './lexicon.js';
 import { Organisation } from './organisation.js';
-import { type ParsedQuery, parseQuery } from './query.js';
+import { type Intent, type ParsedQuery, parseQuery } from './query.js';
 import { candidates, overseen, overseers, rank, type Scored } from './rank.js';
 import { roleHolders } from './roles.js';
 import type { SearchIndex } from './searchIndex.js';
@@ -253,6 +253,26 @@ export class DutyEngine {
       alternatives: [],
       text: personText(person, items),
     };
+  }
+
+  // --- Model assistance (retrieval/llm): candidates offered to the model, and the answer rebuilt from its pick.
+
+  /** The best-ranked rows for a question, down to a low coverage: what a model may choose from. */
+  shortlist(question: string, k = 8, opts: AskOptions = {}): DutyRecord[] {
+    const q = this.parse(question);
+    if (!q.terms.some((t) => [...t.text].length >= 2)) return [];
+    const scored = rank(q, candidates(q, this.records), this.lexicon, this.fields, { vector: this.nearest(q, opts) });
+    return scored.filter((s) => s.coverage >= 0.25).slice(0, k).map((s) => s.record);
+  }
+
+  /** The answer the engine gives when these rows answer the question: the same text and cards as its own. */
+  answerWith(question: string, ids: readonly string[], intent?: Intent): Answer | null {
+    const byId = new Map(this.records.map((r) => [r.id, r]));
+    const rows = ids.map((id) => byId.get(id)).filter((r): r is DutyRecord => r !== undefined);
+    if (rows.length === 0) return null;
+    const parsed = this.parse(question);
+    const q = intent ? { ...parsed, intent } : parsed;
+    return this.found(q, rows.map((record) => ({ record, score: 1, coverage: 1, focus: 1, phrase: 1 })));
   }
 
   private notFound(q: ParsedQuery, scored: Scored[], o: { role?: string } = {}): Answer {

@@ -147,6 +147,7 @@ describe('people in prose', () => {
     expect(assignment('市局负责统筹，各县配合')).toBeNull();
     expect(assignment('办公室汇总后报局主要负责同志')).toBeNull();
     expect(assignment('由县政府牵头，镇村配合')).toBeNull();
+    expect(assignment('这项工作由霍青同志具体负责，万里同志协助')).toEqual({ lead: ['霍青'], assistants: ['万里'] });
     expect(taggedPeople('鞠晓云（A角）、聂子恒（B角）')).toEqual({ lead: ['鞠晓云'], assistants: ['聂子恒'] });
     expect(mutualBackups('邝雨桐与景少华互为A/B角')).toEqual([['邝雨桐', '景少华']]);
   });

@@ -1,7 +1,8 @@
 import { corpusExamples, fillExamples } from '../../retrieval/examples.js';
-import { answerCards, helpCard, md, noticeCard } from '../cards.js';
+import type { Answer } from '../../retrieval/answer.js';
+import { answerCards, type Card, COMPOSE_FALLBACK, COMPOSED_ELEMENT_ID, composedContent, helpCard, md, noticeCard, withComposedText } from '../cards.js';
 import { Composer } from './composer.js';
-import type { ChatContext } from './context.js';
+import type { AnswerWriter, ChatContext } from './context.js';
 
 /** Help, and unknown slash commands: the first and the last word of every conversation. */
 export function helpCommand(commandHelp: () => string[]): Composer<ChatContext> {
@@ -23,8 +24,30 @@ export function askFallback(): Composer<ChatContext> {
       return;
     }
     const engine = ctx.services.engine;
-    await ctx.reply(...answerCards(await ctx.services.answerer.ask(ctx.text), ctx.services.mention, engine.examples()));
+    const answer = await ctx.services.answerer.ask(ctx.text);
+    const cards = answerCards(answer, ctx.services.mention, engine.examples());
+    const writer = ctx.services.writer;
+    if (writer && writer.ready?.() !== false && answer.found && answer.intent !== 'person') {
+      await composedReply(ctx, writer, answer, cards);
+      return;
+    }
+    await ctx.reply(...cards);
   });
+}
+
+/** The model's short answer on top of the manual's rows: streamed into the card where the channel can, else written first. */
+async function composedReply(ctx: ChatContext, writer: AnswerWriter, answer: Answer, cards: Card[]): Promise<void> {
+  if (ctx.replyStreaming) {
+    const streaming = withComposedText(cards, '正在整理回答…');
+    await ctx.replyStreaming(streaming, COMPOSED_ELEMENT_ID, async (show) => {
+      // One time limit per question: assist and compose together end within LLM_TIMEOUT_MS.
+      const out = await writer.compose(answer, (text) => show(md(text)), { startedAt: ctx.now });
+      return out.text === null ? null : composedContent(out.text);
+    }, COMPOSE_FALLBACK);
+    return;
+  }
+  const { text } = await writer.compose(answer, undefined, { startedAt: ctx.now });
+  await ctx.reply(...(text ? withComposedText(cards, composedContent(text)) : cards));
 }
 
 /** The whole conversation: feature composers in order, then questions. */

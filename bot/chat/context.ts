@@ -1,3 +1,4 @@
+import type { Answer } from '../../retrieval/answer.js';
 import type { Answerer } from '../../retrieval/askService.js';
 import type { DutyEngine } from '../../retrieval/engine.js';
 import type { Card, MentionLookup } from '../cards.js';
@@ -26,6 +27,16 @@ export interface BotServices {
   admins: readonly string[];
   /** Manual versions (upload, 启用, 回滚); null where this deployment cannot store them. */
   manuals?: ManualAdmin | null;
+  /** LLM_MODE=compose: writes a short answer from an answer's rows (guarded); absent otherwise. */
+  writer?: AnswerWriter;
+}
+
+/** Phrases an answer from its own rows; null text when the model's words were not used. */
+export interface AnswerWriter {
+  /** `startedAt`: when the asker began waiting, where the reply waits for the text (the time limit is shared). */
+  compose(answer: Answer, show?: (text: string) => Promise<void> | void, o?: { startedAt?: number }): Promise<{ text: string | null }>;
+  /** False while the model is being left alone after failures: the plain answer goes out at once. */
+  ready?(): boolean;
 }
 
 /** One incoming message as every command sees it, from Feishu or from the web console. */
@@ -49,4 +60,10 @@ export interface ChatContext {
   now: number;
   services: BotServices;
   reply(...cards: Card[]): Promise<void>;
+  /**
+   * Replies with `cards`, the first one's element `elementId` filled in as `write` produces text (Feishu
+   * CardKit streaming); `write` resolves the final text, or null to show `fallback`. Absent where the
+   * channel cannot stream (the console): the caller then waits for the text and replies once.
+   */
+  replyStreaming?(cards: Card[], elementId: string, write: (show: (text: string) => Promise<void>) => Promise<string | null>, fallback: string): Promise<void>;
 }

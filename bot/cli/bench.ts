@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCases } from '../../retrieval/evaluate.js';
@@ -8,6 +8,8 @@ import { openEngine } from '../runtime/nodeEngine.js';
 // `npm run bench [-- questions.jsonl] [--engine-only] [--rates=100,200,300] [--seconds=10]`: answer latency, ingest + index build time, peak RSS. Goals from the engine issue.
 const file = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'test/questions.jsonl';
 const questions = parseCases(readFileSync(file, 'utf8')).map((c) => c.q);
+/** Colloquial questions, where the engine is often unsure: what assist mode is for. */
+const extraQuestions = () => (existsSync('test/questions-colloquial-dev.jsonl') ? parseCases(readFileSync('test/questions-colloquial-dev.jsonl', 'utf8')).map((c) => c.q) : []);
 const dataDir = mkdtempSync(join(tmpdir(), 'gzt-bench-'));
 const config = loadConfig({ ...process.env, DATA_DIR: dataDir });
 
@@ -31,6 +33,8 @@ for (let r = 0; r < rounds; r++) {
 times.sort((a, b) => a - b);
 const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!;
 const rssMb = process.resourceUsage().maxRSS / 1024;
+// Assist mode against a local stub model (no tokens, no network): what LangChain and the guard add.
+const llm = process.argv.includes('--engine-only') ? null : await (await import('./benchLlm.js')).benchLlm(engine, [...new Set([...questions, ...extraQuestions()])]);
 index.close();
 rmSync(dataDir, { recursive: true, force: true });
 
@@ -41,6 +45,15 @@ row('answer latency p50', `${pct(50).toFixed(2)} ms`, '—', true);
 row('answer latency p95', `${pct(95).toFixed(2)} ms`, '< 5 ms', pct(95) < 5);
 row('ingest + index build', `${buildMs.toFixed(0)} ms`, '< 3000 ms', buildMs < 3000);
 row('peak RSS', `${rssMb.toFixed(0)} MB`, '< 200 MB', rssMb < 200);
+
+if (llm) {
+  console.log(`\n大模型辅助（LLM_MODE=assist，本地 OpenAI 兼容桩，立即作答）：${llm.unsure} 个引擎没把握的问题`);
+  row('assist cold (first call)', `${llm.coldMs.toFixed(1)} ms`, '—', true);
+  row('engine alone p50', `${llm.engineP50.toFixed(2)} ms`, '—', true);
+  row('assist p50 / p95', `${llm.assistP50.toFixed(2)} / ${llm.assistP95.toFixed(2)} ms`, '—', true);
+  row('assist overhead p50', `${llm.overheadP50.toFixed(2)} ms`, '< 20 ms', llm.overheadP50 < 20);
+  row('sure answers via wrapper p50', `${llm.sureP50.toFixed(2)} ms`, '< 5 ms', llm.sureP50 < 5);
+}
 
 if (!process.argv.includes('--engine-only')) {
   const { benchWebhook, printWebhookBench } = await import('./benchWebhook.js');

@@ -6,6 +6,7 @@ import type { Answer } from '../../retrieval/answer.js';
 import type { DutyEngine } from '../../retrieval/engine.js';
 import { loadConfig } from '../config.js';
 import { openEngine } from '../runtime/nodeEngine.js';
+import type { LlmEvent } from '../../retrieval/llm/answerer.js';
 
 // `npm run eval -- [FILE.jsonl …]`: scores the engine on question files; with none, on every project file.
 const DEFAULT_FILES = [
@@ -18,6 +19,15 @@ const DEFAULT_FILES = [
 ];
 
 const named = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+// --llm: through the configured model (LLM_*), with accuracy, guard decisions and latency per stage.
+const withLlm = process.argv.includes('--llm');
+const baseConfig = loadConfig();
+if (withLlm && !baseConfig.llm) {
+  console.error('--llm 需要大模型：请设置 LLM_MODE=assist 或 compose，以及 LLM_BASE_URL、LLM_MODEL（见 README）');
+  process.exit(2);
+}
+const events: LlmEvent[] = [];
+const stageMs: Record<string, number[]> = { engine: [], assist: [], compose: [], total: [] };
 const files = named.length > 0 ? named : DEFAULT_FILES.filter((f) => existsSync(f));
 for (const f of named) if (!existsSync(f)) throw new Error(`找不到评测文件：${f}`);
 
@@ -28,7 +38,7 @@ const scratchDirs: string[] = [];
 /** The shipped seeds' engine, or one over a file's own manuals folder with a throwaway index. */
 async function engineFor(manuals: string | null): Promise<Opened> {
   if (manuals === null && shipped) return shipped;
-  let config = loadConfig();
+  let config = baseConfig;
   if (manuals !== null) {
     const dir = mkdtempSync(join(tmpdir(), 'gzt-eval-'));
     scratchDirs.push(dir);
@@ -39,7 +49,23 @@ async function engineFor(manuals: string | null): Promise<Opened> {
     log: (event, detail) => console.error(`${event === 'down' ? '⚠ 向量服务不可用' : '向量服务已恢复'}：${detail}`),
   });
   opened.push(index);
-  const out = { engine, ask: (q: string) => answerer.ask(q) };
+  let ask = (q: string) => answerer.ask(q);
+  if (withLlm && config.llm) {
+    const s = config.llm;
+    const { LlmAnswerer } = await import('../../retrieval/llm/answerer.js');
+    const { chatModel } = await import('../../retrieval/llm/model.js');
+    const timed = { ask: async (q: string) => { const t = performance.now(); const a = await answerer.ask(q); stageMs.engine!.push(performance.now() - t); return a; } };
+    const llm = new LlmAnswerer(timed, { engine, model: chatModel(s), settings: s, onEvent: (e) => { events.push(e); if (e.outcome !== 'skipped') stageMs[e.stage]?.push(e.ms); } });
+    ask = async (q: string) => {
+      const t = performance.now();
+      const a = await llm.ask(q);
+      // Compose runs as in the chat (its text is not scored: the facts shown are the answer's rows).
+      if (s.mode === 'compose' && a.found && a.intent !== 'person') await llm.compose(a);
+      stageMs.total!.push(performance.now() - t);
+      return a;
+    };
+  }
+  const out = { engine, ask };
   if (manuals === null) shipped = out;
   return out;
 }
@@ -71,4 +97,20 @@ try {
 }
 for (const line of perFile) console.log(line);
 console.log(`eval: ${passed} passed, ${failed} failed`);
+if (withLlm) {
+  const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
+  const total = passed + failed;
+  console.log(`\n大模型（${baseConfig.llm!.mode}，${baseConfig.llm!.model}）：准确率 ${total ? ((passed / total) * 100).toFixed(1) : '0'}%（${passed}/${total}）`);
+  for (const stage of ['assist', 'compose'] as const) {
+    const list = events.filter((e) => e.stage === stage);
+    if (list.length === 0) continue;
+    const by = (o: LlmEvent['outcome']) => list.filter((e) => e.outcome === o).length;
+    console.log(`  ${stage}：${list.length} 次；采用 ${by('accepted')}，无答案 ${by('none')}，核对未通过 ${by('rejected')}，超时 ${by('timeout')}，出错 ${by('error')}，熔断跳过 ${by('skipped')}`);
+    const kinds = new Map<string, number>();
+    for (const e of list) if (e.violation) kinds.set(e.violation.kind, (kinds.get(e.violation.kind) ?? 0) + 1);
+    if (kinds.size > 0) console.log(`    未通过核对：${[...kinds].map(([k, n]) => `${k} ${n}`).join('，')}`);
+    for (const e of list.filter((x) => x.violation).slice(0, 5)) console.log(`    · ${e.question}：${e.violation!.kind}「${e.violation!.span}」`);
+  }
+  for (const [stage, xs] of Object.entries(stageMs)) if (xs.length > 0) console.log(`  ${stage.padEnd(8)} p50 ${pct(xs, 50).toFixed(1)} ms  p95 ${pct(xs, 95).toFixed(1)} ms（${xs.length} 次）`);
+}
 process.exitCode = failed > 0 ? 1 : 0;

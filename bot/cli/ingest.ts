@@ -4,7 +4,22 @@ import { openEngine } from '../runtime/nodeEngine.js';
 // `npm run ingest [--strict] [--if-changed]`: re-reads the manuals folder into the index and reports each file.
 const strict = process.argv.includes('--strict');
 const config = loadConfig();
-const { report, index } = await openEngine(config, { force: !process.argv.includes('--if-changed'), strict });
+const llm = process.argv.includes('--llm');
+if (llm && !config.llm) {
+  console.error('--llm 需要大模型：请设置 LLM_MODE=assist 或 compose，以及 LLM_BASE_URL、LLM_MODEL（见 README）');
+  process.exit(2);
+}
+const { report, index } = await openEngine(config, {
+  force: !process.argv.includes('--if-changed'),
+  strict,
+  llmIngest: llm || config.llm?.ingest
+    ? {
+        report: (r) =>
+          console.log(`大模型摘录：${r.sections} 段未结构化原文，询问 ${r.asked} 段，沿用缓存 ${r.cached} 段；采用 ${r.accepted} 段（${r.records} 条记录），未通过核对 ${r.rejected} 段，含指令未送 ${r.suspicious} 段，出错 ${r.failed} 段`),
+        log: { warn: (msg, f) => console.log(`  ⚠ ${msg} ${JSON.stringify(f)}`) },
+      }
+    : false,
+});
 index.close();
 for (const m of report.manuals) {
   if (m.error) console.log(`✗ ${m.file}：无法解析 —— ${m.error}`);

@@ -7,6 +7,7 @@ import { sdkLogger } from '../node/larkApi.js';
 import { wsDispatcher } from '../node/wsDispatcher.js';
 import { jsonLogger } from '../log.js';
 import { createNodeBot } from '../runtime/nodeBot.js';
+import { describeLlm } from '../../retrieval/llm/settings.js';
 
 const PUMP_EVERY_MS = 10_000;
 const log = jsonLogger();
@@ -76,7 +77,13 @@ const server = serve({ fetch: bot.app.fetch, hostname: config.host, port: config
   else if (config.feishu.mode === 'ws') console.log(`  飞书：已开启，长连接模式（${config.feishu.domain}）`);
   else console.log(`  飞书：已开启，事件回调地址 ${base}/webhook/feishu（${config.feishu.domain}）`);
   for (const w of webhookWarnings(config.feishu)) console.log(`  ${w}`);
+  if (!config.llm) console.log('  大模型：未开启（全部离线作答；设置 LLM_MODE、LLM_BASE_URL、LLM_MODEL 后开启，见 README）');
+  else console.log(`  大模型：已开启（${describeLlm(config.llm)}，超时 ${config.llm.timeoutMs} ms），连通性检查中…`);
 });
+// The model's reachability is checked in the background: start-up never waits for it.
+void bot.llmProbe?.check().then((p) =>
+  p.status === 'ok' ? console.log('  大模型：连通正常') : console.log(`  ⚠ 大模型：暂不可达（${p.detail}），先用手册原文作答，恢复后自动启用`),
+);
 for (const w of webhookWarnings(config.feishu)) log.warn(w);
 
 server.once('error', (e: NodeJS.ErrnoException) => {

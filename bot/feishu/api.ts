@@ -20,6 +20,13 @@ export interface FeishuApi {
   send(req: SendRequest): Promise<{ messageId: string }>;
   /** open_ids for emails or mobiles (`contact/v3/users/batch_get_id`); null where unknown. */
   userIds(by: 'email' | 'mobile', keys: string[]): Promise<FeishuUser[]>;
+  // --- CardKit card entities, for answers streamed as they are written (optional: without them, one card is sent whole).
+  /** `POST /open-apis/cardkit/v1/cards`: a JSON 2.0 card becomes an entity, sent once by `{type:'card',data:{card_id}}`. */
+  createCard?(card: unknown): Promise<{ cardId: string }>;
+  /** `PUT …/cards/:card_id/elements/:element_id/content`: the element's full text; `sequence` increases per card. */
+  streamCardText?(cardId: string, elementId: string, content: string, sequence: number): Promise<void>;
+  /** `PATCH …/cards/:card_id/settings`: ends streaming mode and sets the chat preview. */
+  finishCard?(cardId: string, summary: string, sequence: number): Promise<void>;
   /**
    * The file of a message (`GET im/v1/messages/:message_id/resources/:file_key?type=file`); a file longer
    * than `maxBytes` is not read to its end and fails with TooLargeError.

@@ -61,6 +61,10 @@ export interface FeishuBotOptions {
    * stored in the inbox, and taken from there as the ones in hand finish: a burst costs disk, not memory.
    */
   maxInMemory?: number;
+  /** Answers may wait on a model (LLM_MODE): a button that asks a question answers the callback before the reply is ready. */
+  slowAnswers?: boolean;
+  /** Least time between two updates of a streamed card (Feishu allows 10 operations a second per card). */
+  streamEveryMs?: number;
 }
 
 export const DEFAULT_MAX_INFLIGHT_EVENTS = 200;
@@ -272,7 +276,78 @@ export class FeishuBot {
       now: this.o.clock.now(),
       services: this.o.services,
       reply,
+      replyStreaming: (cards, elementId, write, fallback) => this.streamReply(msg, cards, elementId, write, fallback, reply),
     };
+  }
+
+  // --- Streamed answers (CardKit card entity): one message, updated as the text is written.
+
+  /**
+   * Creates a card entity in streaming mode, sends it once through the outbox (same dedupe key as any
+   * reply to this message, so a question is answered once however often it is handled), then fills the
+   * element as text comes, throttled, and ends streaming. When the text is not used, the element says
+   * `fallback` and the manual's rows below it stand as the answer.
+   */
+  private async streamReply(
+    msg: IncomingMessage,
+    cards: Card[],
+    elementId: string,
+    write: (show: (text: string) => Promise<void>) => Promise<string | null>,
+    fallback: string,
+    reply: (...cards: Card[]) => Promise<void>,
+  ): Promise<void> {
+    const { api, log, clock } = this.o;
+    const [first, ...rest] = cards;
+    const streamable = first && api.createCard && api.streamCardText && api.finishCard;
+    let cardId: string | null = null;
+    if (streamable) {
+      try {
+        const entity = { ...first, config: { ...first.config, streaming_mode: true, summary: { content: '[生成中...]' } } };
+        cardId = (await api.createCard!(entity)).cardId;
+      } catch (e) {
+        log.warn('创建流式卡片失败，改为整卡回复', { error: String((e as Error)?.message ?? e) });
+      }
+    }
+    if (!cardId || !first) {
+      // No card entity: the text is written first and the card sent whole.
+      const text = await write(async () => {});
+      await reply(...setElement(cards, elementId, text ?? fallback));
+      return;
+    }
+    const key = `reply:${msg.messageId}`;
+    const ref: OutboxMessage = { chatId: msg.chatId, replyTo: msg.messageId, msgType: 'interactive', content: JSON.stringify({ type: 'card', data: { card_id: cardId } }), dedupeKey: `${key}:0`, purpose: 'answer', askedAt: null };
+    const ids = await this.o.outbox.send([ref, ...cardsToMessages(msg.chatId, msg.messageId, rest, key, 'answer').map((m, i) => ({ ...m, dedupeKey: `${key}:${i + 1}` }))]);
+    // Answered before (a redelivery, a retry after a crash): this entity is never shown, nothing more to do.
+    if (ids[0] === null) return;
+    let sequence = 0;
+    let lastAt = Number.NEGATIVE_INFINITY;
+    let pushed = '';
+    const push = async (text: string) => {
+      if (text === pushed) return;
+      try {
+        await api.streamCardText!(cardId!, elementId, text, ++sequence);
+        pushed = text;
+      } catch (e) {
+        log.warn('流式卡片更新失败', { cardId, sequence, error: String((e as Error)?.message ?? e) });
+      }
+    };
+    let text: string | null = null;
+    try {
+      text = await write(async (partial) => {
+        const now = clock.now();
+        if (now - lastAt < (this.o.streamEveryMs ?? 300)) return;
+        lastAt = now;
+        await push(partial);
+      });
+    } catch (e) {
+      log.warn('流式回答出错，改用手册原文', { error: String((e as Error)?.message ?? e) });
+    }
+    await push(text ?? fallback);
+    try {
+      await api.finishCard!(cardId, text ? brief(text, 40) : (first.config.summary?.content ?? '岗责通回答'), ++sequence);
+    } catch (e) {
+      log.warn('结束流式卡片失败（飞书会在 10 分钟后自动结束）', { cardId, error: String((e as Error)?.message ?? e) });
+    }
   }
 
   private async sendCards(chatId: string, replyTo: string | null, cards: Card[], key: string, purpose: string, askedAt?: number): Promise<void> {
@@ -311,7 +386,7 @@ export class FeishuBot {
       }),
       ask: async (text) => {
         let cards: Card[] = [];
-        await this.o.router.run({
+        const run = () => this.o.router.run({
           text: cleanText(text).trim(),
           match: null,
           chat: { id: chatId, type: 'group' },
@@ -323,6 +398,12 @@ export class FeishuBot {
           services: this.o.services,
           reply: async (...c) => void cards.push(...c),
         });
+        if (this.o.slowAnswers) {
+          // A model may take seconds: the callback is answered now, the reply follows (queued once per click).
+          this.o.tasks.run(run().then(() => queue(cards, 'button:ask')));
+          return true;
+        }
+        await run();
         return queue(cards, 'button:ask');
       },
     };
@@ -338,3 +419,11 @@ export class FeishuBot {
     }
   }
 }
+
+const brief = (text: string, max: number) => ([...text].length > max ? `${[...text].slice(0, max).join('')}…` : text);
+
+/** The cards with one element's content replaced (by element_id). */
+function setElement(cards: Card[], elementId: string, content: string): Card[] {
+  return cards.map((c) => ({ ...c, body: { elements: c.body.elements.map((e) => (e.element_id === elementId ? { ...e, content } : e)) } }));
+}
+

@@ -21,7 +21,7 @@ export class FetchFeishuApi implements FeishuApi {
     private readonly o: { appId: string; appSecret: string; domain: string; clock: Clock; fetch?: typeof fetch; timeoutMs?: number },
   ) {}
 
-  protected async request(method: 'GET' | 'POST', path: string, body?: unknown, auth = true): Promise<Body> {
+  protected async request(method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: unknown, auth = true): Promise<Body> {
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
     if (auth) headers.authorization = `Bearer ${await this.tenantToken()}`;
     let res: Response;
@@ -127,5 +127,23 @@ export class FetchFeishuApi implements FeishuApi {
       },
     };
     return readLimited(chunks, maxBytes, () => void reader.cancel());
+  }
+
+  // --- CardKit card entities (streaming answers).
+  async createCard(card: unknown): Promise<{ cardId: string }> {
+    const res = await this.request('POST', '/open-apis/cardkit/v1/cards', { type: 'card_json', data: JSON.stringify(card) });
+    const cardId = res.data?.card_id;
+    if (typeof cardId !== 'string') throw new FeishuError('创建卡片实体未返回 card_id', res.code ?? null, 200, false, null);
+    return { cardId };
+  }
+
+  async streamCardText(cardId: string, elementId: string, content: string, sequence: number): Promise<void> {
+    const path = `/open-apis/cardkit/v1/cards/${encodeURIComponent(cardId)}/elements/${encodeURIComponent(elementId)}/content`;
+    await this.request('PUT', path, { content, sequence, uuid: `c_${cardId}_${sequence}` });
+  }
+
+  async finishCard(cardId: string, summary: string, sequence: number): Promise<void> {
+    const settings = JSON.stringify({ config: { streaming_mode: false, summary: { content: summary } } });
+    await this.request('PATCH', `/open-apis/cardkit/v1/cards/${encodeURIComponent(cardId)}/settings`, { settings, sequence, uuid: `s_${cardId}_${sequence}` });
   }
 }

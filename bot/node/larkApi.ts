@@ -125,6 +125,25 @@ export class LarkApi implements FeishuApi {
     return readLimited(stream, maxBytes, () => stream.destroy());
   }
 
+  // --- CardKit card entities (streaming answers).
+  async createCard(card: unknown): Promise<{ cardId: string }> {
+    const res = await this.call(() => this.client.cardkit.v1.card.create({ data: { type: 'card_json', data: JSON.stringify(card) } }));
+    const cardId = res.data?.card_id;
+    if (!cardId) throw new FeishuError('创建卡片实体未返回 card_id', res.code ?? null, 200, false, null);
+    return { cardId };
+  }
+
+  async streamCardText(cardId: string, elementId: string, content: string, sequence: number): Promise<void> {
+    await this.call(() =>
+      this.client.cardkit.v1.cardElement.content({ path: { card_id: cardId, element_id: elementId }, data: { content, sequence, uuid: `c_${cardId}_${sequence}` } }),
+    );
+  }
+
+  async finishCard(cardId: string, summary: string, sequence: number): Promise<void> {
+    const settings = JSON.stringify({ config: { streaming_mode: false, summary: { content: summary } } });
+    await this.call(() => this.client.cardkit.v1.card.settings({ path: { card_id: cardId }, data: { settings, sequence, uuid: `s_${cardId}_${sequence}` } }));
+  }
+
   /** HTTP errors are thrown by the SDK; `code ≠ 0` with HTTP 200 is returned, so both become FeishuError. */
   private async call<T extends { code?: number; msg?: string }>(fn: () => Promise<T>): Promise<T> {
     let res: T;

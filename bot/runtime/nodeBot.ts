@@ -1,6 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Answerer } from '../../retrieval/askService.js';
 import type { DutyEngine } from '../../retrieval/engine.js';
+import type { After } from '../../retrieval/llm/call.js';
+import type { LlmEvent } from '../../retrieval/llm/answerer.js';
+import type { ModelProbe } from '../../retrieval/llm/model.js';
 import type { IngestReport } from '../../retrieval/node/sqliteIndex.js';
 import { type AssembledBot, assembleBot } from '../assemble.js';
 import { type Clock, systemClock } from '../clock.js';
@@ -30,6 +34,8 @@ export interface NodeBotOptions {
   api?: FeishuApi;
   /** Reads a linked Feishu document for 绑定手册 / 更新手册; without it those commands say they are off. */
   readLink?: LinkReader;
+  /** For tests and eval: the model's timer, its calls' outcomes, and the streamed card's update spacing. */
+  llm?: { after?: After; onEvent?: (e: LlmEvent) => void; streamEveryMs?: number; fetch?: typeof fetch };
 }
 
 export interface NodeBot extends AssembledBot {
@@ -37,6 +43,8 @@ export interface NodeBot extends AssembledBot {
   readonly engine: DutyEngine;
   engines: EngineSlot;
   manuals: ManualAdmin;
+  /** The model's reachability check (LLM_MODE assist/compose), for the startup line; null when off. */
+  llmProbe: ModelProbe | null;
   /** What opening the active version's index found (built or reused, per file). */
   report: IngestReport;
   /** What start-up did about manual versions (the folder changed …), for the operator. */
@@ -80,7 +88,13 @@ export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Pro
     log: (event, detail) => (event === 'down' ? log.warn('向量服务不可用，暂用全文检索作答', { detail }) : log.info('向量服务已恢复', { detail })),
   });
   const store = SqliteVersionStore.open(config.dataDir);
-  const runtime = new NodeManualRuntime(config.dataDir, maker);
+  const llmIngest = config.llm?.ingest ? config.llm : null;
+  const runtime = new NodeManualRuntime(
+    config.dataDir,
+    maker,
+    llmIngest ? async (c) => (await import('./nodeExtract.js')).withExtraction(c, llmIngest, config.dataDir, { fetch: o.llm?.fetch }) : undefined,
+    llmIngest?.model ?? null,
+  );
   const started = await startVersions({ store, runtime, folder: folderSources(config.manualsDir), now: () => clock.now(), log });
   for (const n of started.notes) log.info('手册版本', { note: n });
   const view = started.view as Awaited<ReturnType<NodeManualRuntime['open']>>;
@@ -104,8 +118,13 @@ export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Pro
     if (!again.error) loaded.deadlines.splice(0, loaded.deadlines.length, ...again.deadlines);
   });
   const rosterFile = readRosterFile(config, log);
+  // LangChain is loaded only when a model is configured: offline, nothing of it is in memory.
+  // The model wraps whichever version is in use: it reads the slot at each question.
+  const viaSlot: Answerer = { ask: (q, c) => engines.current.answerer.ask(q, c) };
+  const llm = config.llm ? (await import('./modelParts.js')).withModel(config.llm, viaSlot, () => engines.engine, clock, log, o.llm) : null;
   const bot = await assembleBot({
     engines,
+    answerer: llm?.answerer,
     manuals,
     state,
     api,
@@ -116,6 +135,9 @@ export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Pro
     clock,
     log,
     tasks,
+    writer: llm?.writer,
+    llmStatus: llm?.status,
+    streamEveryMs: o.llm?.streamEveryMs,
   });
   let closed = false;
   const closeStores = () => {
@@ -129,6 +151,7 @@ export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Pro
     },
     engines,
     manuals,
+    llmProbe: llm?.probe ?? null,
     report,
     versionNotes: started.notes,
     state,

@@ -11,6 +11,7 @@ import type { Synonyms } from '../../retrieval/lexicon.js';
 import { JiebaSegmenter } from '../../retrieval/node/jiebaSegmenter.js';
 import { type IngestReport, type OpenIndexOptions, SqliteIndex } from '../../retrieval/node/sqliteIndex.js';
 import type { Config } from '../config.js';
+import type { IngestModelOptions } from './nodeExtract.js';
 
 export function loadSynonyms(seedsDir: string): Synonyms {
   const path = join(seedsDir, 'synonyms.json');
@@ -34,16 +35,25 @@ export function poolingOf(modelDir: string): 'mean' | 'cls' {
 
 function indexOptions(
   config: Config,
-  opts: { force?: boolean; strict?: boolean },
+  opts: { force?: boolean; strict?: boolean; llmIngest?: boolean | IngestModelOptions },
 ): Omit<OpenIndexOptions, 'embedder'> & { synonyms: Synonyms; segmenter: JiebaSegmenter } {
   if (!existsSync(config.manualsDir)) throw new Error(`找不到手册目录：${config.manualsDir}`);
   const synonyms = loadSynonyms(config.seedsDir);
   const { files, skipped } = listManualFiles(config.manualsDir);
+  // Sections no parser structured go to the model at ingest (LLM_INGEST=1, or `npm run ingest -- --llm`).
+  const llm = config.llm && (config.llm.ingest || opts.llmIngest) ? config.llm : null;
+  const llmOptions = typeof opts.llmIngest === 'object' ? opts.llmIngest : {};
   return {
     path: config.indexPath,
-    // A skipped file still counts, so adding or fixing one rebuilds the index.
-    sources: [...files.map((f) => ({ file: f.file, sha256: f.sha256 })), ...skipped.map((s) => ({ file: s.file, sha256: 'skipped' }))],
-    corpus: () => readCorpus(files, skipped),
+    // A skipped file still counts, so adding or fixing one rebuilds the index; so does turning model extraction on or off.
+    sources: [
+      ...files.map((f) => ({ file: f.file, sha256: f.sha256 })),
+      ...skipped.map((s) => ({ file: s.file, sha256: 'skipped' })),
+      ...(llm ? [{ file: '\u0000llm-extract', sha256: llm.model }] : []),
+    ],
+    corpus: llm
+      ? async () => (await import('./nodeExtract.js')).withExtraction(await readCorpus(files, skipped), llm, config.dataDir, llmOptions)
+      : () => readCorpus(files, skipped),
     segmenter: new JiebaSegmenter(Object.keys(synonyms)),
     segmenterId: SEGMENTER_ID,
     force: opts.force,
@@ -103,6 +113,8 @@ export async function openEngine(
     force?: boolean;
     /** Keep the working index when any file fails to read. */
     strict?: boolean;
+    /** Send unstructured sections to the configured model (needs LLM_MODE and LLM_*); options for tests. */
+    llmIngest?: boolean | IngestModelOptions;
   } & EngineOpenOptions = {},
 ): Promise<{ engine: DutyEngine; index: SqliteIndex; report: IngestReport; answerer: Answerer }> {
   const { synonyms: _s, segmenter: _g, segmenterId: _i, ...o } = indexOptions(config, opts);

@@ -51,6 +51,10 @@ export class NodeManualRuntime implements ManualRuntime {
   constructor(
     dataDir: string,
     private readonly maker: EngineMaker,
+    /** Runs over every parsed version (LLM_INGEST: sections no parser structured go to the model). */
+    private readonly enrich: (c: CorpusLoad) => Promise<CorpusLoad> = async (c) => c,
+    /** Names the enrichment (the model), so turning it on, off or to another model rebuilds the indexes. */
+    private readonly enrichId: string | null = null,
   ) {
     this.dir = join(dataDir, 'versions');
     mkdirSync(this.dir, { recursive: true });
@@ -60,14 +64,14 @@ export class NodeManualRuntime implements ManualRuntime {
     return join(this.dir, `index-${id}.db`);
   }
 
-  parse(sources: SourceWithBytes[]): Promise<CorpusLoad> {
-    return parseSources(sources);
+  async parse(sources: SourceWithBytes[]): Promise<CorpusLoad> {
+    return this.enrich(await parseSources(sources));
   }
 
   private options(sources: SourceWithBytes[], corpus?: CorpusLoad) {
     return {
-      sources: sources.map((s) => ({ file: s.name, sha256: s.sha256 })),
-      corpus: () => corpus ?? parseSources(sources),
+      sources: [...sources.map((s) => ({ file: s.name, sha256: s.sha256 })), ...(this.enrichId ? [{ file: '\u0000llm-extract', sha256: this.enrichId }] : [])],
+      corpus: () => corpus ?? this.parse(sources),
     };
   }
 
@@ -87,7 +91,7 @@ export class NodeManualRuntime implements ManualRuntime {
   async open(version: ManualVersion, sources: SourceWithBytes[]): Promise<EngineView & { report: Awaited<ReturnType<EngineMaker['open']>>['report'] }> {
     const path = this.indexPath(version.id);
     // A missing or outdated file (another embedder, a new parser) is built beside it first.
-    if (!existsSync(path)) await this.prepare(version, sources, await parseSources(sources));
+    if (!existsSync(path)) await this.prepare(version, sources, await this.parse(sources));
     const { engine, index, answerer, report } = await this.maker.open({ path, ...this.options(sources) });
     return { engine, answerer, units: index.units, report, close: () => index.close() };
   }

@@ -80,7 +80,7 @@ export async function createWorkerBot(seed: WorkerSeed, env: WorkerEnv, o: { clo
   const index = bundled ? new MemoryIndex(seed.records, seed.units, bundled) : await MemoryIndex.build(seed.records, seed.units, source);
   const engine = new DutyEngine({ index, segmenter, embedder: index.embedder, synonyms: seed.synonyms });
   const s = config.embeddings;
-  const answerer: Answerer =
+  const plain: Answerer =
     isSync(index.embedder) || s.provider === 'local'
       ? engineAnswerer(engine)
       : new RemoteAnswerer(engine, {
@@ -89,6 +89,9 @@ export async function createWorkerBot(seed: WorkerSeed, env: WorkerEnv, o: { clo
           now: () => clock.now(),
           log: (event, detail) => (event === 'down' ? log.warn('向量服务不可用，暂用全文检索作答', { detail }) : log.info('向量服务已恢复', { detail })),
         });
+  // The bureau's model (LLM_*), as on Node; loaded only when configured.
+  const llm = config.llm ? (await import('./modelParts.js')).withModel(config.llm, plain, engine, clock, log, { fetch: o.fetch }) : null;
+  const answerer = llm?.answerer ?? plain;
   const tasks = trackedTasks((e) => log.error('后台任务出错', { error: String((e as Error)?.stack ?? e) }));
   let deadlines: ReturnType<typeof parseDeadlines>['deadlines'] = [];
   if (seed.deadlines) {
@@ -112,6 +115,8 @@ export async function createWorkerBot(seed: WorkerSeed, env: WorkerEnv, o: { clo
     clock,
     log,
     tasks,
+    writer: llm?.writer,
+    llmStatus: llm?.status,
   });
   return { ...bot, tasks, engine, answerer, index };
 }

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { loadConfig } from '../../bot/config.js';
 import { memoryLogger } from '../../bot/log.js';
-import { createNodeBot, type NodeBot } from '../../bot/runtime/nodeBot.js';
+import { createNodeBot, type NodeBot, type NodeBotOptions } from '../../bot/runtime/nodeBot.js';
 import { scratch } from '../helpers.js';
 import { ManualClock } from './clock.js';
 import { atBot, createdAt, deliver, type MessageOpts } from './feishuEvents.js';
@@ -18,6 +18,8 @@ export interface HarnessOptions {
   start?: string;
   /** Reads a linked Feishu document (绑定手册 / 更新手册). */
   readLink?: import('../../bot/manuals/admin.js').LinkReader;
+  /** The model's injected timer and event sink (LLM_* in env). */
+  llm?: NodeBotOptions['llm'];
 }
 
 let appSeq = 0;
@@ -53,7 +55,7 @@ export class BotHarness {
 
   async start(): Promise<this> {
     if (!this.stub.url) await this.stub.start();
-    this.bot = await createNodeBot(loadConfig(this.env()), { clock: this.clock, log: this.log, readLink: this.o.readLink });
+    this.bot = await createNodeBot(loadConfig(this.env()), { clock: this.clock, log: this.log, readLink: this.o.readLink, llm: this.o.llm });
     await new Promise<void>((resolve) => {
       this.server = serve({ fetch: this.bot.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve());
     });

@@ -144,6 +144,8 @@ export class FeishuStub {
       res.end(Buffer.from(bytes));
       return;
     }
+    const carded = this.cardkitRoute(req.method ?? '', path, body);
+    if (carded) return send(carded.status, carded.body);
     if (path.startsWith('/open-apis/im/v1/messages/') && req.method === 'PATCH') return send(200, { code: 0, msg: 'success', data: {} });
     if (path === '/open-apis/contact/v3/users/batch_get_id') {
       const keys = [...((body.emails as string[]) ?? []), ...((body.mobiles as string[]) ?? [])];
@@ -156,4 +158,78 @@ export class FeishuStub {
     if (docs) return send(docs.status, docs.body, docs.headers);
     return send(404, { code: 404, msg: `stub has no ${req.method} ${path}` });
   }
+
+  // --- CardKit card entities (streaming answers): create, element content, settings.
+  readonly cards = new Map<string, StubCard>();
+  /** The next `n` CardKit calls fail with HTTP 500. */
+  cardkitFailures = 0;
+  private cardSeq = 0;
+
+  /** The card a sent message shows: the message's own JSON, or the entity it references, as it is now. */
+  shownCard(m: StubMessage): Record<string, unknown> {
+    const ref = m.content as { type?: string; data?: { card_id?: string } };
+    if (ref.type === 'card' && ref.data?.card_id) return this.cards.get(ref.data.card_id)?.card ?? {};
+    return m.content;
+  }
+
+  private cardkitRoute(method: string, path: string, body: Record<string, unknown>): { status: number; body: unknown } | null {
+    if (!path.startsWith('/open-apis/cardkit/v1/cards')) return null;
+    if (this.cardkitFailures > 0) {
+      this.cardkitFailures--;
+      return { status: 500, body: { code: 500, msg: 'cardkit down' } };
+    }
+    if (method === 'POST' && path === '/open-apis/cardkit/v1/cards') {
+      const cardId = `card_stub_${++this.cardSeq}`;
+      this.cards.set(cardId, { card: JSON.parse(String(body.data)) as Record<string, unknown>, updates: [], settings: [], lastSequence: 0 });
+      return { status: 200, body: { code: 0, msg: 'success', data: { card_id: cardId } } };
+    }
+    const m = path.match(/^\/open-apis\/cardkit\/v1\/cards\/([^/]+)(\/settings|\/elements\/([^/]+)\/content)$/);
+    const entry = m ? this.cards.get(m[1]!) : undefined;
+    if (!m || !entry) return { status: 400, body: { code: 300309, msg: 'card not found' } };
+    const sequence = Number(body.sequence);
+    // Feishu rejects a sequence that does not increase (per card).
+    if (!(sequence > entry.lastSequence)) return { status: 400, body: { code: 300317, msg: 'sequence number compare failed' } };
+    entry.lastSequence = sequence;
+    if (m[2] === '/settings' && method === 'PATCH') {
+      const settings = JSON.parse(String(body.settings)) as { config?: Record<string, unknown> };
+      entry.settings.push({ settings, sequence });
+      entry.card.config = { ...(entry.card.config as Record<string, unknown>), ...settings.config };
+      return { status: 200, body: { code: 0, msg: 'success', data: {} } };
+    }
+    if (method === 'PUT' && m[3]) {
+      const config = entry.card.config as { streaming_mode?: boolean };
+      if (!config?.streaming_mode) return { status: 400, body: { code: 300311, msg: 'card is not in streaming mode' } };
+      const elementId = decodeURIComponent(m[3]);
+      const el = findElement(entry.card, elementId);
+      if (!el) return { status: 400, body: { code: 300312, msg: 'element not found' } };
+      el.content = String(body.content);
+      entry.updates.push({ elementId, content: String(body.content), sequence });
+      return { status: 200, body: { code: 0, msg: 'success', data: {} } };
+    }
+    return { status: 404, body: { code: 404, msg: `stub has no ${method} ${path}` } };
+  }
+}
+
+export interface StubCard {
+  card: Record<string, unknown>;
+  updates: { elementId: string; content: string; sequence: number }[];
+  settings: { settings: unknown; sequence: number }[];
+  lastSequence: number;
+}
+
+function findElement(v: unknown, id: string): Record<string, unknown> | null {
+  if (Array.isArray(v)) {
+    for (const x of v) {
+      const hit = findElement(x, id);
+      if (hit) return hit;
+    }
+  } else if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (o.element_id === id) return o;
+    for (const x of Object.values(o)) {
+      const hit = findElement(x, id);
+      if (hit) return hit;
+    }
+  }
+  return null;
 }
