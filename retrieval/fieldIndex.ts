@@ -34,25 +34,67 @@ export interface WeightedToken {
   weight: number;
 }
 
+/** What ranking needs from a field index: query tokens and BM25F scores by record id. */
+export interface FieldScorer {
+  formTokens(form: string, weight: number): WeightedToken[];
+  score(tokens: WeightedToken[]): Map<string, number>;
+}
+
+/** A field index as stored (one partition of an index file): tokens, packed postings, field lengths. */
+export interface FieldIndexData {
+  ids: string[];
+  tokens: string[];
+  /** Start of each token's postings in `postings` (one more entry than tokens). */
+  offsets: Uint32Array;
+  postings: Uint32Array;
+  /** Field lengths, FIELDS.length per record. */
+  lens: Float32Array;
+  avg: Float32Array;
+}
+
 /**
  * BM25F over the record's fields, on the segmenter's words plus character bigrams (so a compound the
  * dictionary does not know still matches by its pieces). In memory: the engine ranks every row of the
  * pool with it, the same on Node and on Workers.
  */
-export class FieldIndex {
+export class FieldIndex implements FieldScorer {
   /** Per token, packed rows of [doc, tf in each field]: small enough for tens of thousands of records. */
   private readonly postings = new Map<string, Uint32Array>();
   private readonly lens: Float32Array[] = [];
-  private readonly avg = new Float32Array(FIELDS.length);
+  private avg: Float32Array = new Float32Array(FIELDS.length);
   readonly ids: string[] = [];
-  private readonly docOf = new Map<string, number>();
+
+  /** A stored partition back in memory: no segmentation, the postings are views of the stored arrays. */
+  static fromData(data: FieldIndexData, segmenter: Segmenter): FieldIndex {
+    const f = new FieldIndex([], segmenter);
+    f.ids.push(...data.ids);
+    data.tokens.forEach((t, i) => f.postings.set(t, data.postings.subarray(data.offsets[i]!, data.offsets[i + 1]!)));
+    for (let doc = 0; doc < data.ids.length; doc++) f.lens.push(data.lens.subarray(doc * FIELDS.length, (doc + 1) * FIELDS.length));
+    f.avg = data.avg;
+    return f;
+  }
+
+  toData(): FieldIndexData {
+    const tokens = [...this.postings.keys()];
+    const offsets = new Uint32Array(tokens.length + 1);
+    let total = 0;
+    tokens.forEach((t, i) => {
+      offsets[i] = total;
+      total += this.postings.get(t)!.length;
+    });
+    offsets[tokens.length] = total;
+    const postings = new Uint32Array(total);
+    tokens.forEach((t, i) => postings.set(this.postings.get(t)!, offsets[i]!));
+    const lens = new Float32Array(this.ids.length * FIELDS.length);
+    this.lens.forEach((l, doc) => lens.set(l, doc * FIELDS.length));
+    return { ids: [...this.ids], tokens, offsets, postings, lens, avg: this.avg };
+  }
 
   constructor(records: readonly DutyRecord[], private readonly segmenter: Segmenter) {
     const sums = new Float32Array(FIELDS.length);
     const lists = new Map<string, number[]>();
     records.forEach((r, doc) => {
       this.ids.push(r.id);
-      this.docOf.set(r.id, doc);
       const fields = recordTexts(r).fields;
       const counts = new Map<string, Float32Array>();
       const lens = new Float32Array(FIELDS.length);
@@ -122,6 +164,21 @@ export class FieldIndex {
     }
     const out = new Map<string, number>();
     for (const [doc, s] of scores) out.set(this.ids[doc]!, s);
+    return out;
+  }
+}
+
+/** Several partitions scored as one: each with its own statistics, scores merged by record id. */
+export class MergedFieldIndex implements FieldScorer {
+  constructor(private readonly parts: readonly FieldIndex[]) {}
+
+  formTokens(form: string, weight: number): WeightedToken[] {
+    return this.parts[0]!.formTokens(form, weight);
+  }
+
+  score(tokens: WeightedToken[]): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const p of this.parts) for (const [id, s] of p.score(tokens)) out.set(id, s);
     return out;
   }
 }

@@ -70,7 +70,7 @@ export async function openEngine(
   const { synonyms, segmenter, ...o } = indexOptions(config, opts);
   const pooling = config.embeddings.provider === 'transformers' ? poolingOf(config.embeddings.modelDir) : undefined;
   const source = await embedderFor(config.embeddings, { segmenter, id: SEGMENTER_ID }, { loadTransformers: opts.loadTransformers, pooling });
-  const { index, report } = await SqliteIndex.open({ ...o, embedder: source });
+  const { index, report } = await SqliteIndex.open({ ...o, segmenter, embedder: source });
   const engine = new DutyEngine({ index, segmenter, embedder: index.embedder, synonyms });
   const s = config.embeddings;
   const answerer =

@@ -1,0 +1,17 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { parseManual } from './ingest/parseManual.js';
+import { Lexicon } from './retrieval/lexicon.js';
+import { FieldIndex } from './retrieval/fieldIndex.js';
+import { JiebaSegmenter } from './retrieval/node/jiebaSegmenter.js';
+const dir='seeds/manuals';
+const f = readdirSync(dir).find(f=>f.startsWith('001_'))!;
+const recs = parseManual(f, readFileSync(`${dir}/${f}`,'utf8')).records;
+const seg = new JiebaSegmenter([]);
+new FieldIndex(recs, seg);
+(globalThis as any).gc(); const h0=process.memoryUsage().heapUsed;
+const keep:any[]=[];
+let t0=performance.now(); for (let i=0;i<20;i++) keep.push(new Lexicon(recs, {})); const tl=(performance.now()-t0)/20;
+(globalThis as any).gc(); const h1=process.memoryUsage().heapUsed;
+t0=performance.now(); for (let i=0;i<20;i++) keep.push(new FieldIndex(recs, seg)); const tf=(performance.now()-t0)/20;
+(globalThis as any).gc(); const h2=process.memoryUsage().heapUsed;
+console.log({lexMs: tl, lexKB: (h1-h0)/20/1e3, fieldMs: tf, fieldKB: (h2-h1)/20/1e3});
