@@ -27,6 +27,8 @@ import { rosterCommands } from './roster/commands.js';
 import { type parseRosterFile, Roster } from './roster/roster.js';
 import type { SqlState } from './sqlState.js';
 import type { Tasks } from './tasks.js';
+import { ChatUnits } from './units/chatUnits.js';
+import { chatUnitCommands } from './units/commands.js';
 import { MAX_EVENT_AGE_MS } from './feishu/webhook.js';
 
 /** Everything a runtime provides: Node (SQLite, SDK) and Workers (D1, fetch) differ only here. */
@@ -43,6 +45,8 @@ export interface BotParts {
   calendar: WorkCalendar;
   /** DATA_DIR/roster.json, read by the runtime; null where there is none. */
   rosterFile: ReturnType<typeof parseRosterFile> | null;
+  /** DATA_DIR/chat-units.json (chat id → unit), read by the runtime; absent or null where there is none. */
+  chatUnitsFile?: Record<string, string> | null;
   clock: Clock;
   log: Logger;
   tasks: Tasks;
@@ -82,8 +86,10 @@ async function outboxHealth(state: SqlState, bot: FeishuBot, now: number) {
 export async function assembleBot(p: BotParts): Promise<AssembledBot> {
   const { engine, state, api, config, clock, log, tasks } = p;
   const reminders = new ReminderService(state.reminders, p.calendar, p.deadlines, () => engine);
-  const roster = await new Roster(state.roster, engine.lexicon.persons).load();
+  const roster = await new Roster(state.roster, engine.persons).load();
   const rosterProblems = p.rosterFile ? await roster.importFile(p.rosterFile, api, clock.now(), log) : [];
+  const chatUnits = await new ChatUnits(state.chatUnits).load();
+  if (p.chatUnitsFile) rosterProblems.push(...(await chatUnits.importFile(p.chatUnitsFile, engine.directory, clock.now(), log)));
   const services: BotServices = {
     engine,
     answerer: p.answerer ?? engineAnswerer(engine),
@@ -94,8 +100,21 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
     org: new Organisation(engine.records, p.units),
     feishu: api,
     admins: config.adminOpenIds,
+    chatUnits,
+    unitsFor(chatId, openId) {
+      const dir = engine.directory;
+      const bound = chatUnits.get(chatId)?.unit;
+      if (bound && dir.has(bound)) return [bound];
+      if (!openId) return [];
+      // A person's unit: the roster's, else (with many bureaus, where it matters) the units whose rows name them.
+      const units = roster.namesOf(openId).flatMap((n) => {
+        const u = roster.unitOf(n);
+        return u && dir.has(u) ? [u] : dir.manyBureaus ? dir.unitsOfPerson(n) : [];
+      });
+      return [...new Set(units)];
+    },
   };
-  const router = buildRouter([reminderCommands(), rosterCommands(), onboardingCommands()]);
+  const router = buildRouter([reminderCommands(), rosterCommands(), chatUnitCommands(), onboardingCommands()]);
 
   let feishu: AssembledBot['feishu'] = null;
   if (config.feishu && api) {

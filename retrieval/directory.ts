@@ -83,6 +83,18 @@ export class Directory {
     return f;
   }
 
+  /** Several families (bureaus) of one level: a deployment for many bureaus, where a person's unit matters. */
+  get manyBureaus(): boolean {
+    const seen = new Set<Scope>();
+    for (const f of this.families.keys()) {
+      const s = this.scope.get(f);
+      if (!s) continue;
+      if (seen.has(s)) return true;
+      seen.add(s);
+    }
+    return false;
+  }
+
   /** Family names, in manual order. */
   familyNames(): string[] {
     return [...this.families.keys()];

@@ -45,6 +45,8 @@ export interface EngineDeps {
   /** The index's embedder; without a synchronous path (remote) ask() uses a given vector or none. */
   embedder: Embedder;
   synonyms: Synonyms;
+  /** Corpus size above which a question without a unit is routed first (default WHOLE_CORPUS_MAX). */
+  wholeCorpusMax?: number;
 }
 
 export interface AskOptions {
@@ -124,8 +126,38 @@ export class DutyEngine {
   private pickingExamples = false;
   private readonly partitions = new Lru<string, Partition>(PARTITION_RECORDS, (p) => p.records.length);
   private readonly views = new Lru<string, View>(VIEWS_KEPT);
-  /** Item, chart titles, post and 分管 of every record, lower-cased: what a question without a unit is first matched on. */
-  private titles: string[] | null = null;
+  /**
+   * Item, chart titles, post and 分管 of every record, lower-cased, each distinct text once with the records
+   * holding it, and its character pairs: what a question without a unit is first matched on.
+   */
+  private titles: { texts: string[]; rows: number[][]; grams: Map<string, number[]> } | null = null;
+
+  private titleIndex(): NonNullable<DutyEngine['titles']> {
+    if (this.titles) return this.titles;
+    const texts: string[] = [];
+    const rows: number[][] = [];
+    const idOf = new Map<string, number>();
+    const grams = new Map<string, number[]>();
+    this.records.forEach((r, i) => {
+      const text = [r.item, ...(r.flow?.titles ?? []), r.post, ...r.oversees].join('|').toLowerCase();
+      let id = idOf.get(text);
+      if (id === undefined) {
+        idOf.set(text, (id = texts.length));
+        texts.push(text);
+        rows.push([]);
+        const chars = [...text];
+        const own = new Set<string>();
+        for (let c = 0; c + 1 < chars.length; c++) own.add(chars[c]! + chars[c + 1]!);
+        for (const g of own) {
+          const list = grams.get(g);
+          if (list) list.push(id);
+          else grams.set(g, [id]);
+        }
+      }
+      rows[id]!.push(i);
+    });
+    return (this.titles = { texts, rows, grams });
+  }
 
   constructor(private readonly deps: EngineDeps) {
     this.directory = new Directory(deps.index.records, deps.index.units);
@@ -147,7 +179,7 @@ export class DutyEngine {
 
   /** Many records: a question without a unit is routed to the units it is about before anything is ranked. */
   get large(): boolean {
-    return this.records.length > WHOLE_CORPUS_MAX;
+    return this.records.length > (this.deps.wholeCorpusMax ?? WHOLE_CORPUS_MAX);
   }
 
   parse(question: string, opts: Pick<AskOptions, 'units'> = {}): ParsedQuery {
@@ -235,15 +267,15 @@ export class DutyEngine {
     const scored = rank(q, pool, v.lexicon, v.fields, { vector: this.nearest(v, q, opts) });
     const best = scored[0];
     let band = best ? bandOf(best) : 'none';
-    // A near tie in the same manual between rows held by different people: the question does not say which.
-    const rival = scored[1];
-    if (band === 'sure' && rival && rival.record.scope === best!.record.scope && rival.score >= best!.score * TIE && bandOf(rival) === 'sure' && !samePeople(best!.record, rival.record)) band = 'plausible';
-    if (!best || band === 'none') return this.notFound(v, q, scored);
-    if (band === 'sure' && !v.units && q.places.length === 0) {
+    if (best && band === 'sure' && !v.units && q.places.length === 0) {
       // The same work in several bureaus of one level, the question naming none: say so rather than pick one.
       const tied = scored.filter((s) => bandOf(s) === 'sure' && s.score >= best.score * TIE && s.record.scope === best.record.scope);
       if (this.familiesOf(tied).size > 1) return this.whichUnit(q, tied);
     }
+    // A near tie in the same manual between rows held by different people: the question does not say which.
+    const rival = scored[1];
+    if (band === 'sure' && rival && rival.record.scope === best!.record.scope && rival.score >= best!.score * TIE && bandOf(rival) === 'sure' && !samePeople(best!.record, rival.record)) band = 'plausible';
+    if (!best || band === 'none') return this.notFound(v, q, scored);
     if (band === 'plausible') return this.plausible(v, q, scored, withAlternatives, opts);
     const kept = scored.filter((s) => bandOf(s) === 'sure' && s.score >= best.score * KEEP_RATIO);
     if (!q.scope) {
@@ -365,18 +397,33 @@ export class DutyEngine {
     const ref = this.referenceView();
     const q = parseQuery(question, ref.lexicon, this.deps.segmenter);
     if (!question.trim() || !q.terms.some((t) => [...t.text].length >= 2)) return this.whichUnit(q, []);
-    this.titles ??= this.records.map((r) => [r.item, ...(r.flow?.titles ?? []), r.post, ...r.oversees].join('|').toLowerCase());
+    const titles = this.titleIndex();
+    // Only titles sharing a character pair with some form of a topic word can match it at all.
+    const seen = new Set<number>();
+    for (const t of q.terms) {
+      for (const form of [...t.forms, ...(t.part ? [t.part.text] : [])]) {
+        const chars = [...form];
+        for (let i = 0; i + 1 < chars.length; i++) for (const id of titles.grams.get(chars[i]! + chars[i + 1]!) ?? []) seen.add(id);
+      }
+    }
     let top = 0;
-    const best = new Map<string, Scored>();
-    this.titles.forEach((t, i) => {
-      const m = weighted(q.terms, t);
-      if (m < 0.5 || m < top * 0.9) return;
+    const matched: [number, number][] = [];
+    for (const id of seen) {
+      const m = weighted(q.terms, titles.texts[id]!);
+      if (m < 0.5) continue;
+      matched.push([id, m]);
       top = Math.max(top, m);
-      const record = this.records[i]!;
-      const f = this.directory.familyOf(record.unit);
-      const prev = best.get(f);
-      if (!prev || prev.score < m) best.set(f, { record, score: m, coverage: m, focus: m, phrase: 0 });
-    });
+    }
+    const best = new Map<string, Scored>();
+    for (const [id, m] of matched) {
+      if (m < top * 0.9) continue;
+      for (const i of titles.rows[id]!) {
+        const record = this.records[i]!;
+        const f = this.directory.familyOf(record.unit);
+        const prev = best.get(f);
+        if (!prev || prev.score < m) best.set(f, { record, score: m, coverage: m, focus: m, phrase: 0 });
+      }
+    }
     const rows = [...best.values()].filter((s) => s.score >= top * 0.9).sort((a, b) => b.score - a.score);
     const scopes = new Set(rows.map((s) => s.record.scope));
     if (rows.length === 0 || scopes.size < rows.length) return this.whichUnit(q, rows);
@@ -421,6 +468,7 @@ export class DutyEngine {
       nearTopics: [],
       band: items.length > 0 ? 'plausible' : 'none',
       alternatives,
+      unitChoice: picks.length > 0 ? picks.map((s) => s.record.unit) : families,
       text: lines.join('\n'),
     };
   }

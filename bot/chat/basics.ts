@@ -1,12 +1,12 @@
 import { corpusExamples, fillExamples } from '../../retrieval/examples.js';
 import { answerCards, helpCard, md, noticeCard } from '../cards.js';
 import { Composer } from './composer.js';
-import type { ChatContext } from './context.js';
+import { type ChatContext, unitsOf } from './context.js';
 
 /** Help, and unknown slash commands: the first and the last word of every conversation. */
 export function helpCommand(commandHelp: () => string[]): Composer<ChatContext> {
   return new Composer<ChatContext>().hears(/^(?:\/help|\/start|帮助|help|使用说明|菜单|你能做什么|[?？])$/i, (ctx) =>
-    ctx.reply(helpCard(commandHelp().map((h) => fillExamples(h, corpusExamples(ctx.services.engine.records))), ctx.services.engine.examples())),
+    ctx.reply(helpCard(commandHelp().map((h) => fillExamples(h, corpusExamples(ctx.services.engine.records))), ctx.services.engine.examples(unitsOf(ctx)))),
   );
 }
 
@@ -18,12 +18,13 @@ export function askFallback(): Composer<ChatContext> {
       await ctx.reply(noticeCard('未知命令', `没有“/${md(slash[1]!)}”这个命令。发送“帮助”查看我能做什么，或直接用中文提问。`, 'orange'));
       return;
     }
+    const units = unitsOf(ctx);
     if (!ctx.text) {
-      await ctx.reply(helpCard([], ctx.services.engine.examples()));
+      await ctx.reply(helpCard([], ctx.services.engine.examples(units)));
       return;
     }
     const engine = ctx.services.engine;
-    await ctx.reply(...answerCards(await ctx.services.answerer.ask(ctx.text), ctx.services.mention, engine.examples()));
+    await ctx.reply(...answerCards(await ctx.services.answerer.ask(ctx.text, units.length > 0 ? { units } : undefined), ctx.services.mention, engine.examples(units)));
   });
 }
 

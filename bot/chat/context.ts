@@ -6,6 +6,7 @@ import type { ReminderService } from '../reminders/service.js';
 import type { Organisation } from '../../retrieval/organisation.js';
 import type { FeishuApi } from '../feishu/api.js';
 import type { Roster } from '../roster/roster.js';
+import type { ChatUnits } from '../units/chatUnits.js';
 
 /** What commands may use; features add their services here. */
 export interface BotServices {
@@ -23,6 +24,24 @@ export interface BotServices {
   feishu: FeishuApi | null;
   /** open_ids allowed to run admin commands. */
   admins: readonly string[];
+  /** Group chats bound to units (本群单位, DATA_DIR/chat-units.json). */
+  chatUnits: ChatUnits;
+  /**
+   * The asker's units: the chat's binding, else the units of the names the sender is bound to (the
+   * roster's unit, or the units whose rows name them). Empty: no default unit.
+   */
+  unitsFor(chatId: string, openId: string | null): string[];
+}
+
+/** The asker's units for this message (see BotServices.unitsFor). */
+export function unitsOf(ctx: Pick<ChatContext, 'chat' | 'sender' | 'services'>): string[] {
+  return ctx.services.unitsFor(ctx.chat.id, ctx.sender.openId);
+}
+
+/** Posts and people of the asker's units; the whole corpus's where the asker has none. */
+export function orgOf(ctx: Pick<ChatContext, 'chat' | 'sender' | 'services'>): Organisation {
+  const units = unitsOf(ctx);
+  return units.length > 0 ? ctx.services.engine.organisation(units) : ctx.services.org;
 }
 
 /** One incoming message as every command sees it, from Feishu or from the web console. */
