@@ -500,7 +500,10 @@ export class DutyEngine {
       const topical = q.terms.length > 0 ? holders.filter((h) => overseen(q, h.record) >= 0.5) : [];
       return this.found(v, q, (topical.length > 0 ? topical : holders).slice(0, 4));
     }
-    const leaders = q.terms.length > 0 ? overseers(q, q.places.length > 0 ? pool : v.records) : [];
+    // A named unit may be what is overseen ("谁分管某中心"): its leaders sit in it or above it.
+    const named = q.places.filter((p) => p.kind !== 'department').flatMap((p) => p.covers);
+    const near = named.length > 0 ? this.directory.expand(named) : null;
+    const leaders = q.terms.length > 0 ? overseers(q, near ? v.records.filter((r) => near.has(r.unit)) : v.records) : [];
     if (leaders.length > 0) return this.found(v, q, leaders.slice(0, MAX_ANSWERS));
     if (q.terms.length === 0 || /主持|全面工作/.test(q.question)) {
       const holders = roleHolders(q, pool);
