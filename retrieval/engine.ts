@@ -83,9 +83,8 @@ interface Partition {
 
 /** Up to this many records the whole corpus is one view, as it always was; above it a question without a unit is routed first. */
 export const WHOLE_CORPUS_MAX = 5000;
-/** Families' partitions kept in memory, by records held. */
-const PARTITION_RECORDS = 40_000;
-const VIEWS_KEPT = 512;
+/** Families' partitions, and views over them, kept in memory: by records held (about 4 kB of index and texts each). */
+const PARTITION_RECORDS = 12_000;
 
 /** Least recently used first: a Map in insertion order, touched on read. */
 class Lru<K, V> {
@@ -125,7 +124,7 @@ export class DutyEngine {
   private readonly exampleCache = new Map<string, string[]>();
   private pickingExamples = false;
   private readonly partitions = new Lru<string, Partition>(PARTITION_RECORDS, (p) => p.records.length);
-  private readonly views = new Lru<string, View>(VIEWS_KEPT);
+  private readonly views = new Lru<string, View>(PARTITION_RECORDS, (v) => v.records.length + 1);
   /**
    * Item, chart titles, post and 分管 of every record, lower-cased, each distinct text once with the records
    * holding it, and its character pairs: what a question without a unit is first matched on.
@@ -357,6 +356,8 @@ export class DutyEngine {
     const texts = new Map<string, RecordTexts>();
     for (const p of parts) if (p.texts) for (const [id, t] of p.texts) texts.set(id, t);
     const keep = new Set(records.map((r) => r.id));
+    let org: Organisation | undefined;
+    const units2 = this.deps.index.units;
     const view: View = {
       records,
       lexicon: new Lexicon(records, this.deps.synonyms, texts),
@@ -366,7 +367,9 @@ export class DutyEngine {
         for (const p of parts) for (const [id, s] of p.nearest(vector, k)) if (keep.has(id)) out.set(id, s);
         return out;
       },
-      org: new Organisation(records, this.deps.index.units),
+      get org() {
+        return (org ??= new Organisation(records, units2));
+      },
       units,
     };
     this.views.set(key, view);

@@ -46,7 +46,8 @@ export interface FieldIndexData {
   tokens: string[];
   /** Start of each token's postings in `postings` (one more entry than tokens). */
   offsets: Uint32Array;
-  postings: Uint32Array;
+  /** 16-bit where every document number and count fits (a partition), 32-bit otherwise. */
+  postings: Uint16Array | Uint32Array;
   /** Field lengths, FIELDS.length per record. */
   lens: Float32Array;
   avg: Float32Array;
@@ -59,7 +60,7 @@ export interface FieldIndexData {
  */
 export class FieldIndex implements FieldScorer {
   /** Per token, packed rows of [doc, tf in each field]: small enough for tens of thousands of records. */
-  private readonly postings = new Map<string, Uint32Array>();
+  private readonly postings = new Map<string, Uint16Array | Uint32Array>();
   private readonly lens: Float32Array[] = [];
   private avg: Float32Array = new Float32Array(FIELDS.length);
   readonly ids: string[] = [];
@@ -83,7 +84,8 @@ export class FieldIndex implements FieldScorer {
       total += this.postings.get(t)!.length;
     });
     offsets[tokens.length] = total;
-    const postings = new Uint32Array(total);
+    const wide = [...this.postings.values()].some((p) => p instanceof Uint32Array);
+    const postings = wide ? new Uint32Array(total) : new Uint16Array(total);
     tokens.forEach((t, i) => postings.set(this.postings.get(t)!, offsets[i]!));
     const lens = new Float32Array(this.ids.length * FIELDS.length);
     this.lens.forEach((l, doc) => lens.set(l, doc * FIELDS.length));
@@ -115,7 +117,9 @@ export class FieldIndex implements FieldScorer {
         list.push(doc, ...Array.from(tf, (x) => x));
       }
     });
-    for (const [t, list] of lists) this.postings.set(t, Uint32Array.from(list));
+    // Document numbers and counts below 2^16 (any partition, most corpora) take half the memory.
+    const narrow = records.length < 0xffff && [...lists.values()].every((l) => l.every((x) => x < 0xffff));
+    for (const [t, list] of lists) this.postings.set(t, narrow ? Uint16Array.from(list) : Uint32Array.from(list));
     FIELDS.forEach((_, fi) => (this.avg[fi] = records.length ? sums[fi]! / records.length || 1 : 1));
   }
 

@@ -59,10 +59,12 @@ export function buildPlaces(records: readonly DutyRecord[]): Place[] {
     }
   }
   const units = [...named.values()].filter((p) => p.kind === 'unit');
-  for (const u of units) {
-    const children = units.filter((c) => parents.get(c.name) === u.name).map((c) => c.name);
-    u.covers = [u.name, ...children];
+  const childrenOf = new Map<string, string[]>();
+  for (const c of units) {
+    const p = parents.get(c.name);
+    if (p) childrenOf.set(p, [...(childrenOf.get(p) ?? []), c.name]);
   }
+  for (const u of units) u.covers = [u.name, ...(childrenOf.get(u.name) ?? [])];
   // Regions shared by several units ("某某区" for a bureau and its centres) name all of them.
   const regions = new Map<string, Place>();
   for (const u of units) {

@@ -345,9 +345,12 @@ export class SqliteIndex implements SearchIndex {
 
 /** A field index as one blob: a JSON head (ids, tokens, array lengths), then the arrays, 4-byte aligned. */
 function encodeFields(f: FieldIndexData): Buffer {
-  const head = Buffer.from(JSON.stringify({ ids: f.ids, tokens: f.tokens, n: [f.offsets.length, f.postings.length, f.lens.length, f.avg.length] }));
+  const head = Buffer.from(JSON.stringify({ ids: f.ids, tokens: f.tokens, n: [f.offsets.length, f.postings.length, f.lens.length, f.avg.length], wide: f.postings instanceof Uint32Array }));
   const pad = (4 - ((4 + head.length) % 4)) % 4;
-  const parts = [f.offsets, f.postings, f.lens, f.avg].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+  const parts = [f.offsets, f.postings, f.lens, f.avg].flatMap((a) => {
+    const b = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    return b.length % 4 === 0 ? [b] : [b, Buffer.alloc(4 - (b.length % 4))];
+  });
   const len = Buffer.alloc(4);
   len.writeUInt32LE(head.length);
   return Buffer.concat([len, head, Buffer.alloc(pad), ...parts]);
@@ -356,11 +359,13 @@ function encodeFields(f: FieldIndexData): Buffer {
 function decodeFields(blob: Buffer): FieldIndexData {
   const bytes = new Uint8Array(blob);
   const headLen = blob.readUInt32LE(0);
-  const head = JSON.parse(blob.subarray(4, 4 + headLen).toString('utf8')) as { ids: string[]; tokens: string[]; n: number[] };
+  const head = JSON.parse(blob.subarray(4, 4 + headLen).toString('utf8')) as { ids: string[]; tokens: string[]; n: number[]; wide: boolean };
   let at = 4 + headLen + ((4 - ((4 + headLen) % 4)) % 4);
-  const take = (n: number) => {
-    const a = bytes.buffer.slice(at, at + n * 4);
-    at += n * 4;
+  const take = (n: number, width = 4) => {
+    const a = bytes.buffer.slice(at, at + n * width);
+    at += n * width;
+    // Keep 4-byte alignment for the arrays that follow.
+    at += (4 - (at % 4)) % 4;
     return a;
   };
   const [no, np, nl, na] = head.n as [number, number, number, number];
@@ -368,7 +373,7 @@ function decodeFields(blob: Buffer): FieldIndexData {
     ids: head.ids,
     tokens: head.tokens,
     offsets: new Uint32Array(take(no)),
-    postings: new Uint32Array(take(np)),
+    postings: head.wide ? new Uint32Array(take(np)) : new Uint16Array(take(np, 2)),
     lens: new Float32Array(take(nl)),
     avg: new Float32Array(take(na)),
   };
