@@ -305,11 +305,13 @@ export class DutyEngine {
   /** The whole corpus as one view: what every question used before units, and still does in a small corpus without bindings. */
   private wholeView(): View {
     if (!this.whole) {
-      const lexicon = new Lexicon(this.records, this.deps.synonyms);
+      // Stored at ingest for a small corpus (the key ''): no segmentation on the first question.
+      const stored = this.records.length <= WHOLE_CORPUS_MAX ? (this.deps.index.partition?.('') ?? null) : null;
+      const lexicon = new Lexicon(this.records, this.deps.synonyms, stored?.texts);
       this.whole = {
         records: this.records,
         lexicon,
-        fields: new FieldIndex(this.records, this.deps.segmenter),
+        fields: stored ? FieldIndex.fromData(stored.fields, this.deps.segmenter) : new FieldIndex(this.records, this.deps.segmenter),
         nearest: (vector, k) => this.deps.index.nearest(vector, k),
         org: null,
         units: null,

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SynthBureau, synthBureaus } from '../bot/cli/synthBureaus.js';
@@ -156,6 +156,8 @@ describe('group chats bound to units', () => {
   beforeAll(async () => {
     h = new BotHarness({ env: { ADMIN_OPEN_IDS: ADMIN } });
     bureaus = addBureaus(h.dirs.seedsDir, 2);
+    mkdirSync(h.dirs.dataDir, { recursive: true });
+    writeFileSync(join(h.dirs.dataDir, 'chat-units.json'), JSON.stringify({ oc_file: bureaus[1]!.bureau, oc_bad: '没有的单位' }));
     await h.start();
   }, 120_000);
   afterAll(() => h?.close());
@@ -199,5 +201,30 @@ describe('group chats bound to units', () => {
     await h.say('取消本群单位', { chatId: 'oc_a', sender: ADMIN });
     const [unbound] = await h.say(q.question, { chatId: 'oc_a', sender: 'ou_x' });
     expect(text(unbound!)).toMatch(/个单位的手册里都有/);
+  });
+
+  it('reads chat bindings from chat-units.json and reports names that are no unit', async () => {
+    const q = bureaus[1]!.questions.find((x) => x.units)!;
+    const [a] = await h.say(q.question, { chatId: 'oc_file', sender: 'ou_z' });
+    expect(text(a!)).toContain(q.expect.lead[0]!);
+    expect(BotHarness.cardTitle(a!)).not.toBe('请说明是哪个单位');
+    const other = bureaus[0]!.questions.find((x) => x.question === q.question)!;
+    expect(text(a!)).not.toContain(other.expect.lead[0]!);
+    expect(h.bot.rosterProblems.some((p) => p.includes('没有的单位'))).toBe(true);
+  });
+
+  it('answers a private chat from the unit of the name its sender is bound to', async () => {
+    const q = bureaus[0]!.questions.find((x) => x.units)!;
+    const person = [...bureaus[0]!.persons.values()][5]!;
+    await h.say(`绑定 ${person} @_user_1`, { chatId: 'oc_admin', sender: ADMIN, mentions: [{ key: '@_user_1', openId: 'ou_member', name: person }] });
+    const [a] = await h.say(q.question, { chatType: 'p2p', chatId: 'oc_p2p_member', sender: 'ou_member' });
+    expect(BotHarness.cardTitle(a!)).not.toBe('请说明是哪个单位');
+    expect(text(a!)).toContain(q.expect.lead[0]!);
+    const other = bureaus[1]!.questions.find((x) => x.question === q.question)!;
+    expect(text(a!)).not.toContain(other.expect.lead[0]!);
+    // Someone bound to no name is asked which unit.
+    const [b] = await h.say(q.question, { chatType: 'p2p', chatId: 'oc_p2p_other', sender: 'ou_unknown' });
+    expect(BotHarness.cardTitle(b!)).toBe('请说明是哪个单位');
+    expect(text(a!)).toContain(bureaus[0]!.bureau);
   });
 });

@@ -8,6 +8,7 @@ import type { DutyRecord, UnitInfo } from '../../ingest/record.js';
 import { type EmbeddedCorpus, embedCorpus, embedText } from '../embeddings/corpus.js';
 import { type Embedder, type EmbedderSource, isCorpusFit, sourceId } from '../embeddings/types.js';
 import { Directory } from '../directory.js';
+import { WHOLE_CORPUS_MAX } from '../engine.js';
 import { FieldIndex, type FieldIndexData } from '../fieldIndex.js';
 import { recordTexts, type RecordTexts } from '../recordText.js';
 import type { SearchIndex, StoredPartition } from '../searchIndex.js';
@@ -20,7 +21,7 @@ import type { Segmenter } from '../segmenter.js';
 const IN_MEMORY_VECTORS = 5_000;
 
 /** Bump when the parser or the schema changes what an index holds. */
-const INDEX_VERSION = '8';
+const INDEX_VERSION = '9';
 
 export interface IngestReport {
   rebuilt: boolean;
@@ -230,8 +231,10 @@ export class SqliteIndex implements SearchIndex {
         const dir = new Directory(corpus.records, corpus.units);
         const row = new Map(corpus.records.map((r, i) => [r.id, i]));
         const insPart = db.prepare('insert into partitions (family, fields, texts, vectors, dims) values (?, ?, ?, ?, ?)');
-        for (const family of dir.familyNames()) {
-          const records = dir.familyRecords(family);
+        // A small corpus is also answered as a whole (questions without a unit): its partition under the key ''.
+        const whole = corpus.records.length <= WHOLE_CORPUS_MAX ? [''] : [];
+        for (const family of [...whole, ...dir.familyNames()]) {
+          const records = family === '' ? corpus.records : dir.familyRecords(family);
           const fields = new FieldIndex(records, segmenter).toData();
           const texts = records.map((r) => [r.id, recordTexts(r)] as const);
           const vectors = new Float32Array(records.length * embedded.dimensions);
