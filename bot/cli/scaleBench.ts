@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +18,17 @@ import { type BureauQuestion, bureauQuestions, synthBureaus } from './synthBurea
 export interface IngestFigures {
   records: number;
   ingestMs: number;
+  /** CPU seconds (user + system) the ingest took: less sensitive than wall time to other load on the machine. */
+  ingestCpuS: number;
   indexMb: number;
+}
+
+export interface StartFigures {
+  /** From spawning `npm start`'s bundle on the built index to its listening. */
+  readyMs: number;
+  /** Peak RSS of that process after answering questions over HTTP. */
+  rssMb: number;
+  answered: number;
 }
 
 export interface ServeFigures {
@@ -71,12 +81,14 @@ function runChild(args: string[]): Promise<unknown> {
 async function childIngest(dir: string): Promise<IngestFigures> {
   const config = loadConfig({ ...process.env, DATA_DIR: join(dir, 'data'), MANUALS_DIR: join(dir, 'manuals'), EMBEDDINGS_PROVIDER: 'local' });
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const { index, report } = await openEngine(config, { force: true });
   const ingestMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   index.close();
   const data = join(dir, 'data');
   const bytes = readdirSync(data).filter((f) => f.startsWith('gangzetong.db')).reduce((s, f) => s + statSync(join(data, f)).size, 0);
-  return { records: report.records, ingestMs, indexMb: bytes / 1e6 };
+  return { records: report.records, ingestMs, ingestCpuS: (cpu.user + cpu.system) / 1e6, indexMb: bytes / 1e6 };
 }
 
 async function childServe(dir: string, n: number): Promise<ServeFigures> {
@@ -135,8 +147,52 @@ async function childServe(dir: string, n: number): Promise<ServeFigures> {
   };
 }
 
+/**
+ * `npm start` as shipped (the esbuild bundle on plain node with the heap cap of package.json) on the index
+ * just built: time to listening, then questions over HTTP naming bureaus and naming none, then its peak RSS.
+ */
+async function startServer(dir: string, n: number): Promise<StartFigures> {
+  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const flags = start.match(/node ((?:--\S+ )*)dist\/serve\.mjs/)?.[1]?.trim().split(' ').filter(Boolean) ?? [];
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [...flags, 'dist/serve.mjs'], {
+    env: { ...process.env, DATA_DIR: join(dir, 'data'), MANUALS_DIR: join(dir, 'manuals'), EMBEDDINGS_PROVIDER: 'local', PORT: '0', HOST: '127.0.0.1', RATE_LIMIT_PER_SECOND: '100000', RATE_LIMIT_BURST: '100000' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = out.match(/网页版\s+(http:\/\/\S+?)\//);
+        if (m) resolve(m[1]!);
+      });
+      child.on('exit', (code) => reject(new Error(`npm start exited ${code}: ${out}\n${err.slice(-2000)}`)));
+    });
+    const readyMs = performance.now() - t0;
+    const manual = districtManual(join(dir, 'manuals'));
+    const bureaus = synthBureaus(Math.max(0, n - 1), manual, { first: 2 });
+    const questions = bureaus.flatMap((b) => b.questions.filter((q) => !q.units).map((q) => q.question)).slice(0, 300);
+    questions.push('谁负责预算管理和绩效评价管理', '谁分管执法大队');
+    let answered = 0;
+    for (const question of questions) {
+      const res = await fetch(`${url}/api/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question }) });
+      if (res.ok) answered++;
+      await res.arrayBuffer();
+    }
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return { readyMs, rssMb: hwm / 1024, answered };
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
 export async function scaleBench(sizes: number[], seedsManuals: string): Promise<void> {
-  const head = ['bureaus', 'records', 'ingest', 'index', 'open', 'in-unit cold p50/p95', 'in-unit p50/p95', 'cross cold p50/p95', 'cross p50/p95', 'RSS', 'correct'];
+  execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+  const head = ['bureaus', 'records', 'ingest (cpu)', 'index', 'open', 'in-unit cold p50/p95', 'in-unit p50/p95', 'cross cold p50/p95', 'cross p50/p95', 'RSS', 'correct', 'npm start: ready / RSS'];
   console.log(head.join(' | '));
   const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
   for (const n of sizes) {
@@ -145,11 +201,12 @@ export async function scaleBench(sizes: number[], seedsManuals: string): Promise
       writeCorpus(join(dir, 'manuals'), seedsManuals, n);
       const ing = (await runChild(['ingest', dir])) as IngestFigures;
       const s = (await runChild(['serve', dir, String(n)])) as ServeFigures;
+      const st = await startServer(dir, n);
       console.log(
         [
           n,
           ing.records,
-          `${(ing.ingestMs / 1000).toFixed(2)} s`,
+          `${(ing.ingestMs / 1000).toFixed(2)} s (${ing.ingestCpuS.toFixed(1)} s)`,
           `${ing.indexMb.toFixed(1)} MB`,
           `${ms(s.openMs)} ms`,
           `${ms(s.inUnit.coldP50)} / ${ms(s.inUnit.coldP95)} ms`,
@@ -158,6 +215,7 @@ export async function scaleBench(sizes: number[], seedsManuals: string): Promise
           `${ms(s.crossUnit.p50)} / ${ms(s.crossUnit.p95)} ms`,
           `${s.rssMb.toFixed(0)} MB`,
           `${s.correct}/${s.asked}`,
+          `${st.readyMs.toFixed(0)} ms / ${st.rssMb.toFixed(0)} MB${st.answered === 0 ? ' (无回答)' : ''}`,
         ].join(' | '),
       );
       for (const f of s.failures) console.log(`  ✗ ${f}`);
