@@ -84,7 +84,7 @@ interface Partition {
 /** Up to this many records the whole corpus is one view, as it always was; above it a question without a unit is routed first. */
 export const WHOLE_CORPUS_MAX = 5000;
 /** Families' partitions, and views over them, kept in memory: by records held (about 4 kB of index and texts each). */
-const PARTITION_RECORDS = 12_000;
+const PARTITION_RECORDS = 6_000;
 
 /** Least recently used first: a Map in insertion order, touched on read. */
 class Lru<K, V> {

@@ -59,50 +59,46 @@ export interface FieldIndexData {
  * pool with it, the same on Node and on Workers.
  */
 export class FieldIndex implements FieldScorer {
-  /** Per token, packed rows of [doc, tf in each field]: small enough for tens of thousands of records. */
-  private readonly postings = new Map<string, Uint16Array | Uint32Array>();
-  private readonly lens: Float32Array[] = [];
+  /**
+   * Per token, packed rows of [doc, tf in each field], all tokens in one array (token i's rows from
+   * offsets[i] to offsets[i + 1]): small enough for tens of thousands of records, one object per index.
+   */
+  private tokenAt = new Map<string, number>();
+  private offsets: Uint32Array = new Uint32Array(1);
+  private postings: Uint16Array | Uint32Array = new Uint16Array(0);
+  /** Field lengths, FIELDS.length per record. */
+  private lens: Float32Array = new Float32Array(0);
   private avg: Float32Array = new Float32Array(FIELDS.length);
   readonly ids: string[] = [];
 
-  /** A stored partition back in memory: no segmentation, the postings are views of the stored arrays. */
+  /** A stored partition back in memory: no segmentation, the stored arrays used as they are. */
   static fromData(data: FieldIndexData, segmenter: Segmenter): FieldIndex {
     const f = new FieldIndex([], segmenter);
     f.ids.push(...data.ids);
-    data.tokens.forEach((t, i) => f.postings.set(t, data.postings.subarray(data.offsets[i]!, data.offsets[i + 1]!)));
-    for (let doc = 0; doc < data.ids.length; doc++) f.lens.push(data.lens.subarray(doc * FIELDS.length, (doc + 1) * FIELDS.length));
+    data.tokens.forEach((t, i) => f.tokenAt.set(t, i));
+    f.offsets = data.offsets;
+    f.postings = data.postings;
+    f.lens = data.lens;
     f.avg = data.avg;
     return f;
   }
 
   toData(): FieldIndexData {
-    const tokens = [...this.postings.keys()];
-    const offsets = new Uint32Array(tokens.length + 1);
-    let total = 0;
-    tokens.forEach((t, i) => {
-      offsets[i] = total;
-      total += this.postings.get(t)!.length;
-    });
-    offsets[tokens.length] = total;
-    const wide = [...this.postings.values()].some((p) => p instanceof Uint32Array);
-    const postings = wide ? new Uint32Array(total) : new Uint16Array(total);
-    tokens.forEach((t, i) => postings.set(this.postings.get(t)!, offsets[i]!));
-    const lens = new Float32Array(this.ids.length * FIELDS.length);
-    this.lens.forEach((l, doc) => lens.set(l, doc * FIELDS.length));
-    return { ids: [...this.ids], tokens, offsets, postings, lens, avg: this.avg };
+    return { ids: [...this.ids], tokens: [...this.tokenAt.keys()], offsets: this.offsets, postings: this.postings, lens: this.lens, avg: this.avg };
   }
 
   constructor(records: readonly DutyRecord[], private readonly segmenter: Segmenter) {
+    if (records.length === 0) return;
     const sums = new Float32Array(FIELDS.length);
     const lists = new Map<string, number[]>();
+    this.lens = new Float32Array(records.length * FIELDS.length);
     records.forEach((r, doc) => {
       this.ids.push(r.id);
       const fields = recordTexts(r).fields;
       const counts = new Map<string, Float32Array>();
-      const lens = new Float32Array(FIELDS.length);
       FIELDS.forEach((f, fi) => {
         const tokens = this.tokens(fields[f]);
-        lens[fi] = tokens.length;
+        this.lens[doc * FIELDS.length + fi] = tokens.length;
         sums[fi]! += tokens.length;
         for (const t of tokens) {
           let tf = counts.get(t);
@@ -110,7 +106,6 @@ export class FieldIndex implements FieldScorer {
           tf[fi]! += 1;
         }
       });
-      this.lens.push(lens);
       for (const [t, tf] of counts) {
         let list = lists.get(t);
         if (!list) lists.set(t, (list = []));
@@ -118,8 +113,23 @@ export class FieldIndex implements FieldScorer {
       }
     });
     // Document numbers and counts below 2^16 (any partition, most corpora) take half the memory.
-    const narrow = records.length < 0xffff && [...lists.values()].every((l) => l.every((x) => x < 0xffff));
-    for (const [t, list] of lists) this.postings.set(t, narrow ? Uint16Array.from(list) : Uint32Array.from(list));
+    let total = 0;
+    let narrow = records.length < 0xffff;
+    for (const l of lists.values()) {
+      total += l.length;
+      if (narrow && l.some((x) => x >= 0xffff)) narrow = false;
+    }
+    this.offsets = new Uint32Array(lists.size + 1);
+    this.postings = narrow ? new Uint16Array(total) : new Uint32Array(total);
+    let at = 0;
+    let i = 0;
+    for (const [t, list] of lists) {
+      this.tokenAt.set(t, i);
+      this.offsets[i++] = at;
+      this.postings.set(list, at);
+      at += list.length;
+    }
+    this.offsets[i] = at;
     FIELDS.forEach((_, fi) => (this.avg[fi] = records.length ? sums[fi]! / records.length || 1 : 1));
   }
 
@@ -145,22 +155,25 @@ export class FieldIndex implements FieldScorer {
   score(tokens: WeightedToken[]): Map<string, number> {
     const n = this.ids.length;
     const scores = new Map<number, number>();
+    const stride = FIELDS.length + 1;
     for (const { token, weight } of tokens) {
       if (weight <= 0) continue;
-      const list = this.postings.get(token);
-      if (!list) continue;
-      const stride = FIELDS.length + 1;
-      const df = list.length / stride;
+      const ti = this.tokenAt.get(token);
+      if (ti === undefined) continue;
+      const from = this.offsets[ti]!;
+      const to = this.offsets[ti + 1]!;
+      const list = this.postings;
+      const df = (to - from) / stride;
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-      for (let at = 0; at < list.length; at += stride) {
+      for (let at = from; at < to; at += stride) {
         const doc = list[at]!;
-        const lens = this.lens[doc]!;
+        const lo = doc * FIELDS.length;
         let tf = 0;
         for (let fi = 0; fi < FIELDS.length; fi++) {
           const raw = list[at + 1 + fi]!;
           if (raw === 0) continue;
           const { w, b } = FIELD_WEIGHTS[FIELDS[fi]!];
-          tf += (w * raw) / (1 - b + (b * lens[fi]!) / this.avg[fi]!);
+          tf += (w * raw) / (1 - b + (b * this.lens[lo + fi]!) / this.avg[fi]!);
         }
         const s = weight * idf * (tf / (K1 + tf));
         scores.set(doc, (scores.get(doc) ?? 0) + s);
