@@ -89,29 +89,45 @@ export class FieldIndex implements FieldScorer {
 
   constructor(records: readonly DutyRecord[], private readonly segmenter: Segmenter) {
     if (records.length === 0) return;
+    if (FIELDS.length !== 8) throw new Error('rows below are laid out for 8 fields');
     const sums = new Float32Array(FIELDS.length);
-    const lists = new Map<string, number[]>();
-    this.lens = new Float32Array(records.length * FIELDS.length);
+    const F = FIELDS.length;
+    // Token numbers in order of first occurrence, and per token its rows [doc, tf per field].
+    const tokenIds = new Map<string, number>();
+    const rowsOf: number[][] = [];
+    const names: string[] = [];
+    this.lens = new Float32Array(records.length * F);
     records.forEach((r, doc) => {
       this.ids.push(r.id);
       const fields = recordTexts(r).fields;
-      const counts = new Map<string, Float32Array>();
+      const slotOf = new Map<number, number>();
+      const rows: number[] = [];
       FIELDS.forEach((f, fi) => {
         const tokens = this.tokens(fields[f]);
-        this.lens[doc * FIELDS.length + fi] = tokens.length;
+        this.lens[doc * F + fi] = tokens.length;
         sums[fi]! += tokens.length;
         for (const t of tokens) {
-          let tf = counts.get(t);
-          if (!tf) counts.set(t, (tf = new Float32Array(FIELDS.length)));
-          tf[fi]! += 1;
+          let id = tokenIds.get(t);
+          if (id === undefined) {
+            tokenIds.set(t, (id = names.length));
+            names.push(t);
+            rowsOf.push([]);
+          }
+          let slot = slotOf.get(id);
+          if (slot === undefined) {
+            slotOf.set(id, (slot = rows.length));
+            rows.push(id, 0, 0, 0, 0, 0, 0, 0, 0);
+          }
+          rows[slot + 1 + fi]! += 1;
         }
       });
-      for (const [t, tf] of counts) {
-        let list = lists.get(t);
-        if (!list) lists.set(t, (list = []));
-        list.push(doc, ...Array.from(tf, (x) => x));
+      for (let k = 0; k < rows.length; k += F + 1) {
+        const list = rowsOf[rows[k]!]!;
+        list.push(doc);
+        for (let fi = 0; fi < F; fi++) list.push(rows[k + 1 + fi]!);
       }
     });
+    const lists = new Map<string, number[]>(names.map((t, i) => [t, rowsOf[i]!]));
     // Document numbers and counts below 2^16 (any partition, most corpora) take half the memory.
     let total = 0;
     let narrow = records.length < 0xffff;

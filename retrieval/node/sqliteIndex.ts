@@ -21,7 +21,7 @@ import type { Segmenter } from '../segmenter.js';
 const IN_MEMORY_VECTORS = 5_000;
 
 /** Bump when the parser or the schema changes what an index holds. */
-const INDEX_VERSION = '10';
+const INDEX_VERSION = '11';
 
 export interface IngestReport {
   rebuilt: boolean;
@@ -254,9 +254,14 @@ export class SqliteIndex implements SearchIndex {
   }
 
   private load(): void {
-    const rows = this.db.prepare('select rid, json from records order by rid').all() as { rid: number; json: string }[];
-    this.records = rows.map((r) => JSON.parse(r.json) as DutyRecord);
-    rows.forEach((r, i) => this.idByRowid.set(r.rid, this.records[i]!.id));
+    // Row by row: the JSON text of all records is never held at once next to the records it becomes.
+    this.records = [];
+    this.idByRowid.clear();
+    for (const r of this.db.prepare('select rid, json from records order by rid').iterate() as IterableIterator<{ rid: number; json: string }>) {
+      const record = JSON.parse(r.json) as DutyRecord;
+      this.records.push(record);
+      this.idByRowid.set(r.rid, record.id);
+    }
     const seen = new Map<string, UnitInfo>();
     for (const { json } of this.db.prepare('select json from units').all() as { json: string }[]) {
       const u = JSON.parse(json) as UnitInfo;
