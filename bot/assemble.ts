@@ -24,6 +24,8 @@ import { rosterCommands } from './roster/commands.js';
 import { type parseRosterFile, Roster } from './roster/roster.js';
 import type { SqlState } from './sqlState.js';
 import type { Tasks } from './tasks.js';
+import { ChatUnits } from './units/chatUnits.js';
+import { chatUnitCommands } from './units/commands.js';
 import { MAX_EVENT_AGE_MS } from './feishu/webhook.js';
 import type { EngineSlot } from './engineSlot.js';
 import type { ManualAdmin } from './manuals/admin.js';
@@ -46,6 +48,8 @@ export interface BotParts {
   calendar: WorkCalendar;
   /** DATA_DIR/roster.json, read by the runtime; null where there is none. */
   rosterFile: ReturnType<typeof parseRosterFile> | null;
+  /** DATA_DIR/chat-units.json (chat id → unit), read by the runtime; absent or null where there is none. */
+  chatUnitsFile?: Record<string, string> | null;
   clock: Clock;
   log: Logger;
   tasks: Tasks;
@@ -91,8 +95,10 @@ async function outboxHealth(state: SqlState, bot: FeishuBot, now: number) {
 export async function assembleBot(p: BotParts): Promise<AssembledBot> {
   const { engines, state, api, config, clock, log, tasks } = p;
   const reminders = new ReminderService(state.reminders, p.calendar, p.deadlines, () => engines.engine);
-  const roster = await new Roster(state.roster, () => engines.engine.lexicon.persons).load();
+  const roster = await new Roster(state.roster, () => engines.engine.persons).load();
   const rosterProblems = p.rosterFile ? await roster.importFile(p.rosterFile, api, clock.now(), log) : [];
+  const chatUnits = await new ChatUnits(state.chatUnits).load();
+  if (p.chatUnitsFile) rosterProblems.push(...(await chatUnits.importFile(p.chatUnitsFile, engines.engine.directory, clock.now(), log)));
   // Read through the slot at each use: a command started before a switch keeps what it took.
   const services: BotServices = {
     get engine() {
@@ -112,8 +118,21 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
     admins: config.adminOpenIds,
     manuals: p.manuals ?? null,
     ...(p.writer ? { writer: p.writer } : {}),
+    chatUnits,
+    unitsFor(chatId, openId) {
+      const dir = engines.engine.directory;
+      const bound = chatUnits.get(chatId)?.unit;
+      if (bound && dir.has(bound)) return [bound];
+      if (!openId) return [];
+      // A person's unit: the roster's, else (with many bureaus, where it matters) the units whose rows name them.
+      const units = roster.namesOf(openId).flatMap((n) => {
+        const u = roster.unitOf(n);
+        return u && dir.has(u) ? [u] : dir.manyBureaus ? dir.unitsOfPerson(n) : [];
+      });
+      return [...new Set(units)];
+    },
   };
-  const router = buildRouter([manualCommands(), reminderCommands(), rosterCommands(), onboardingCommands()]);
+  const router = buildRouter([manualCommands(), reminderCommands(), rosterCommands(), chatUnitCommands(), onboardingCommands()]);
 
   let feishu: AssembledBot['feishu'] = null;
   if (config.feishu && api) {

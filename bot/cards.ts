@@ -197,6 +197,11 @@ export function answerCards(answer: Answer, mention: MentionLookup = noMentions,
     if (examples.length > 0) els.push(markdown('可以试试这些问题：', { grey: true }), askButtons(examples));
     return [card('没有找到相关职责', els, { template: 'orange', summary: '没有找到相关职责' })];
   }
+  if (answer.unitChoice) {
+    const els: CardElement[] = [markdown(md(answer.text))];
+    if (answer.alternatives.length > 0) els.push(askButtons(answer.alternatives.map((x) => x.question)));
+    return [card('请说明是哪个单位', els, { template: 'yellow', summary: '请说明是哪个单位' })];
+  }
   if (answer.intent === 'person' && answer.person) return personCards(answer, mention);
   if (answer.band === 'plausible' && answer.answers[0]) {
     // A guess is said to be one, with the other readings one click away.

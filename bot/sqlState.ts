@@ -1,5 +1,6 @@
 import type { Reminder, ReminderChange, ReminderStatus, ReminderStore, Subscription } from './reminders/store.js';
 import type { Binding, RosterStore } from './roster/store.js';
+import type { ChatUnitBinding, ChatUnitStore } from './units/store.js';
 import { abandoned, type LeaseOwner, newOwner, ownerLabel, parseOwner } from './leaseOwner.js';
 import { type SqlDb, type SqlStatement, statements } from './sqlDb.js';
 import type { Inbox, InboxEvent, OutboxRow, OutboxStore } from './state.js';
@@ -74,6 +75,8 @@ const MIGRATIONS: string[] = [
    alter table reminders add column source_key text;
    create unique index reminders_source on reminders (source_key);
    alter table outbox add column asked_at integer;`,
+  `create table chat_units (chat_id text primary key, unit text not null, source text not null, set_by text, updated_at integer not null);
+   alter table roster add column unit text;`,
 ];
 
 const uuid = () => globalThis.crypto.randomUUID();
@@ -118,6 +121,7 @@ export class SqlState {
   readonly outbox: OutboxStore;
   readonly reminders: ReminderStore;
   readonly roster: RosterStore;
+  readonly chatUnits: ChatUnitStore;
 
   /** Who this handle's leases belong to (`host/pid/boot`). */
   readonly owner: string;
@@ -131,6 +135,7 @@ export class SqlState {
     this.outbox = outbox(db);
     this.reminders = reminders(db);
     this.roster = roster(db);
+    this.chatUnits = chatUnits(db);
   }
 
   /**
@@ -499,6 +504,7 @@ function roster(db: SqlDb): RosterStore {
           mobile: r.mobile as string | null,
           source: r.source as Binding['source'],
           updatedAt: r.updated_at as number,
+          unit: (r.unit as string | null) ?? null,
         }),
       );
     },
@@ -507,10 +513,10 @@ function roster(db: SqlDb): RosterStore {
       const r = await once(db, key, b.updatedAt, async () => ({
         statements: [
           {
-            sql: `insert into roster (name, open_id, email, mobile, source, updated_at) values (?, ?, ?, ?, ?, ?)
+            sql: `insert into roster (name, open_id, email, mobile, source, updated_at, unit) values (?, ?, ?, ?, ?, ?, ?)
                   on conflict (name) do update set open_id = excluded.open_id, email = excluded.email, mobile = excluded.mobile,
-                    source = excluded.source, updated_at = excluded.updated_at`,
-            params: [b.name, b.openId, b.email, b.mobile, b.source, b.updatedAt],
+                    source = excluded.source, updated_at = excluded.updated_at, unit = excluded.unit`,
+            params: [b.name, b.openId, b.email, b.mobile, b.source, b.updatedAt, b.unit ?? null],
           },
         ],
         result: fresh,
@@ -525,6 +531,43 @@ function roster(db: SqlDb): RosterStore {
     },
     async welcome(openId, at) {
       return (await db.run('insert or ignore into welcomed (open_id, at) values (?, ?)', openId, at)).changes === 1;
+    },
+  };
+}
+
+function chatUnits(db: SqlDb): ChatUnitStore {
+  return {
+    async all() {
+      const rows = await db.all('select * from chat_units order by chat_id');
+      return rows.map(
+        (r): ChatUnitBinding => ({
+          chatId: r.chat_id as string,
+          unit: r.unit as string,
+          source: r.source as ChatUnitBinding['source'],
+          setBy: r.set_by as string | null,
+          updatedAt: r.updated_at as number,
+        }),
+      );
+    },
+    async put(b, key) {
+      const fresh = { fresh: true };
+      const r = await once(db, key, b.updatedAt, async () => ({
+        statements: [
+          {
+            sql: `insert into chat_units (chat_id, unit, source, set_by, updated_at) values (?, ?, ?, ?, ?)
+                  on conflict (chat_id) do update set unit = excluded.unit, source = excluded.source, set_by = excluded.set_by, updated_at = excluded.updated_at`,
+            params: [b.chatId, b.unit, b.source, b.setBy, b.updatedAt],
+          },
+        ],
+        result: fresh,
+      }));
+      return r === fresh;
+    },
+    async remove(chatId, key, at = 0) {
+      return once(db, key, at, async () => ({
+        statements: [{ sql: 'delete from chat_units where chat_id = ?', params: [chatId] }],
+        result: (await db.get('select 1 as x from chat_units where chat_id = ?', chatId)) !== undefined,
+      }));
     },
   };
 }

@@ -66,12 +66,15 @@ export function matchForm(text: string): string {
   let out = text.replace(ZERO_WIDTH, '');
   out = out.replace(COMPAT, (ch) => ch.normalize('NFKC'));
   out = out.replace(SUPPLEMENT, (ch) => RADICALS_SUPPLEMENT[ch] ?? ch);
-  out = out.replace(GLOSS, (whole, gloss: string) => (isPinyin(gloss) ? '' : whole));
-  out = out.replace(new RegExp(`(?<=${HAN})[?？\\uFFFD]+(?=${HAN})`, 'gu'), '');
-  let simplified = '';
-  for (const ch of out) simplified += T2S[ch] ?? ch;
-  return simplified;
+  // The look-behind patterns are costly: only run where their bracket or mark occurs at all.
+  if (/[(（]/.test(out)) out = out.replace(GLOSS, (whole, gloss: string) => (isPinyin(gloss) ? '' : whole));
+  if (/[?？\uFFFD]/.test(out)) out = out.replace(STRAY, '');
+  return out.replace(TRADITIONAL, (ch) => T2S[ch] ?? ch);
 }
+
+const STRAY = new RegExp(`(?<=${HAN})[?？\\uFFFD]+(?=${HAN})`, 'gu');
+/** Every character the table rewrites. */
+const TRADITIONAL = new RegExp(`[${Object.keys(T2S).join('').replace(/[\\\]^-]/g, '\\$&')}]`, 'gu');
 
 /**
  * Cell text cleaned for reading: NBSP/full-width/other Unicode spaces become plain spaces, zero-width

@@ -54,8 +54,12 @@ export interface CorpusLoad {
 }
 
 /** Adds one parsed document to a corpus, keeping record ids unique. */
+/** The ids a corpus holds so far, kept with it so adding a document does not rescan every record. */
+const idsOf = new WeakMap<CorpusLoad, Set<string>>();
+
 export function addParsed(out: CorpusLoad, parsed: ParsedManual): void {
-  const seen = new Set(out.records.map((r) => r.id));
+  let seen = idsOf.get(out);
+  if (!seen || seen.size !== out.records.length) idsOf.set(out, (seen = new Set(out.records.map((r) => r.id))));
   for (const r of parsed.records) {
     let id = r.id;
     for (let n = 2; seen.has(id); n++) id = `${r.id}-${n}`;

@@ -44,6 +44,12 @@ export interface Answer {
   band: Band;
   /** Other rows the question may mean, each with a question that asks for it. */
   alternatives: Alternative[];
+  /**
+   * Set where the question fits several units equally and names none (a deployment for many bureaus): the
+   * units, best first. `answers` then holds one row of each of the first few, `alternatives` the question
+   * asked of each, and `text` says to name the unit.
+   */
+  unitChoice?: string[];
   text: string;
   /** The model that picked these rows where the engine was unsure (LLM_MODE assist/compose); absent otherwise. */
   pickedBy?: string;

@@ -16,7 +16,7 @@ export interface Answerer {
 
 /** The engine as is: local embedders are synchronous. */
 export function engineAnswerer(engine: DutyEngine): Answerer {
-  return { ask: async (question) => engine.ask(question) };
+  return { ask: async (question, ctx) => engine.ask(question, { units: ctx?.units }) };
 }
 
 export interface RemoteAnswererOptions {
@@ -57,12 +57,13 @@ export class RemoteAnswerer implements Answerer {
     private readonly o: RemoteAnswererOptions,
   ) {}
 
-  async ask(question: string): Promise<Answer> {
-    const q = this.engine.parse(question);
+  async ask(question: string, ctx?: AskContext): Promise<Answer> {
+    const units = ctx?.units;
+    const q = this.engine.parse(question, { units });
     const topic = q.topic || q.question;
-    if (!topic) return this.engine.ask(question);
+    if (!topic) return this.engine.ask(question, { units });
     const vector = await this.embed(topic);
-    return vector ? this.engine.ask(question, { vector }) : this.engine.ask(question);
+    return vector ? this.engine.ask(question, { vector, units }) : this.engine.ask(question, { units });
   }
 
   private async embed(topic: string): Promise<Float32Array | null> {

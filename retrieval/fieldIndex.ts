@@ -34,46 +34,118 @@ export interface WeightedToken {
   weight: number;
 }
 
+/** What ranking needs from a field index: query tokens and BM25F scores by record id. */
+export interface FieldScorer {
+  formTokens(form: string, weight: number): WeightedToken[];
+  score(tokens: WeightedToken[]): Map<string, number>;
+}
+
+/** A field index as stored (one partition of an index file): tokens, packed postings, field lengths. */
+export interface FieldIndexData {
+  ids: string[];
+  tokens: string[];
+  /** Start of each token's postings in `postings` (one more entry than tokens). */
+  offsets: Uint32Array;
+  /** 16-bit where every document number and count fits (a partition), 32-bit otherwise. */
+  postings: Uint16Array | Uint32Array;
+  /** Field lengths, FIELDS.length per record. */
+  lens: Float32Array;
+  avg: Float32Array;
+}
+
 /**
  * BM25F over the record's fields, on the segmenter's words plus character bigrams (so a compound the
  * dictionary does not know still matches by its pieces). In memory: the engine ranks every row of the
  * pool with it, the same on Node and on Workers.
  */
-export class FieldIndex {
-  /** Per token, packed rows of [doc, tf in each field]: small enough for tens of thousands of records. */
-  private readonly postings = new Map<string, Uint32Array>();
-  private readonly lens: Float32Array[] = [];
-  private readonly avg = new Float32Array(FIELDS.length);
+export class FieldIndex implements FieldScorer {
+  /**
+   * Per token, packed rows of [doc, tf in each field], all tokens in one array (token i's rows from
+   * offsets[i] to offsets[i + 1]): small enough for tens of thousands of records, one object per index.
+   */
+  private tokenAt = new Map<string, number>();
+  private offsets: Uint32Array = new Uint32Array(1);
+  private postings: Uint16Array | Uint32Array = new Uint16Array(0);
+  /** Field lengths, FIELDS.length per record. */
+  private lens: Float32Array = new Float32Array(0);
+  private avg: Float32Array = new Float32Array(FIELDS.length);
   readonly ids: string[] = [];
-  private readonly docOf = new Map<string, number>();
+
+  /** A stored partition back in memory: no segmentation, the stored arrays used as they are. */
+  static fromData(data: FieldIndexData, segmenter: Segmenter): FieldIndex {
+    const f = new FieldIndex([], segmenter);
+    f.ids.push(...data.ids);
+    data.tokens.forEach((t, i) => f.tokenAt.set(t, i));
+    f.offsets = data.offsets;
+    f.postings = data.postings;
+    f.lens = data.lens;
+    f.avg = data.avg;
+    return f;
+  }
+
+  toData(): FieldIndexData {
+    return { ids: [...this.ids], tokens: [...this.tokenAt.keys()], offsets: this.offsets, postings: this.postings, lens: this.lens, avg: this.avg };
+  }
 
   constructor(records: readonly DutyRecord[], private readonly segmenter: Segmenter) {
+    if (records.length === 0) return;
+    if (FIELDS.length !== 8) throw new Error('rows below are laid out for 8 fields');
     const sums = new Float32Array(FIELDS.length);
-    const lists = new Map<string, number[]>();
+    const F = FIELDS.length;
+    // Token numbers in order of first occurrence, and per token its rows [doc, tf per field].
+    const tokenIds = new Map<string, number>();
+    const rowsOf: number[][] = [];
+    const names: string[] = [];
+    this.lens = new Float32Array(records.length * F);
     records.forEach((r, doc) => {
       this.ids.push(r.id);
-      this.docOf.set(r.id, doc);
       const fields = recordTexts(r).fields;
-      const counts = new Map<string, Float32Array>();
-      const lens = new Float32Array(FIELDS.length);
+      const slotOf = new Map<number, number>();
+      const rows: number[] = [];
       FIELDS.forEach((f, fi) => {
         const tokens = this.tokens(fields[f]);
-        lens[fi] = tokens.length;
+        this.lens[doc * F + fi] = tokens.length;
         sums[fi]! += tokens.length;
         for (const t of tokens) {
-          let tf = counts.get(t);
-          if (!tf) counts.set(t, (tf = new Float32Array(FIELDS.length)));
-          tf[fi]! += 1;
+          let id = tokenIds.get(t);
+          if (id === undefined) {
+            tokenIds.set(t, (id = names.length));
+            names.push(t);
+            rowsOf.push([]);
+          }
+          let slot = slotOf.get(id);
+          if (slot === undefined) {
+            slotOf.set(id, (slot = rows.length));
+            rows.push(id, 0, 0, 0, 0, 0, 0, 0, 0);
+          }
+          rows[slot + 1 + fi]! += 1;
         }
       });
-      this.lens.push(lens);
-      for (const [t, tf] of counts) {
-        let list = lists.get(t);
-        if (!list) lists.set(t, (list = []));
-        list.push(doc, ...Array.from(tf, (x) => x));
+      for (let k = 0; k < rows.length; k += F + 1) {
+        const list = rowsOf[rows[k]!]!;
+        list.push(doc);
+        for (let fi = 0; fi < F; fi++) list.push(rows[k + 1 + fi]!);
       }
     });
-    for (const [t, list] of lists) this.postings.set(t, Uint32Array.from(list));
+    const lists = new Map<string, number[]>(names.map((t, i) => [t, rowsOf[i]!]));
+    // Document numbers and counts below 2^16 (any partition, most corpora) take half the memory.
+    let total = 0;
+    let narrow = records.length < 0xffff;
+    for (const l of lists.values()) {
+      total += l.length;
+      if (narrow && l.some((x) => x >= 0xffff)) narrow = false;
+    }
+    this.offsets = new Uint32Array(lists.size + 1);
+    this.postings = narrow ? new Uint16Array(total) : new Uint32Array(total);
+    let at = 0;
+    let i = 0;
+    for (const [t, list] of lists) {
+      this.tokenAt.set(t, i);
+      this.offsets[i++] = at;
+      this.postings.set(list, at);
+      at += list.length;
+    }
+    this.offsets[i] = at;
     FIELDS.forEach((_, fi) => (this.avg[fi] = records.length ? sums[fi]! / records.length || 1 : 1));
   }
 
@@ -99,22 +171,25 @@ export class FieldIndex {
   score(tokens: WeightedToken[]): Map<string, number> {
     const n = this.ids.length;
     const scores = new Map<number, number>();
+    const stride = FIELDS.length + 1;
     for (const { token, weight } of tokens) {
       if (weight <= 0) continue;
-      const list = this.postings.get(token);
-      if (!list) continue;
-      const stride = FIELDS.length + 1;
-      const df = list.length / stride;
+      const ti = this.tokenAt.get(token);
+      if (ti === undefined) continue;
+      const from = this.offsets[ti]!;
+      const to = this.offsets[ti + 1]!;
+      const list = this.postings;
+      const df = (to - from) / stride;
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-      for (let at = 0; at < list.length; at += stride) {
+      for (let at = from; at < to; at += stride) {
         const doc = list[at]!;
-        const lens = this.lens[doc]!;
+        const lo = doc * FIELDS.length;
         let tf = 0;
         for (let fi = 0; fi < FIELDS.length; fi++) {
           const raw = list[at + 1 + fi]!;
           if (raw === 0) continue;
           const { w, b } = FIELD_WEIGHTS[FIELDS[fi]!];
-          tf += (w * raw) / (1 - b + (b * lens[fi]!) / this.avg[fi]!);
+          tf += (w * raw) / (1 - b + (b * this.lens[lo + fi]!) / this.avg[fi]!);
         }
         const s = weight * idf * (tf / (K1 + tf));
         scores.set(doc, (scores.get(doc) ?? 0) + s);
@@ -122,6 +197,21 @@ export class FieldIndex {
     }
     const out = new Map<string, number>();
     for (const [doc, s] of scores) out.set(this.ids[doc]!, s);
+    return out;
+  }
+}
+
+/** Several partitions scored as one: each with its own statistics, scores merged by record id. */
+export class MergedFieldIndex implements FieldScorer {
+  constructor(private readonly parts: readonly FieldIndex[]) {}
+
+  formTokens(form: string, weight: number): WeightedToken[] {
+    return this.parts[0]!.formTokens(form, weight);
+  }
+
+  score(tokens: WeightedToken[]): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const p of this.parts) for (const [id, s] of p.score(tokens)) out.set(id, s);
     return out;
   }
 }

@@ -5,6 +5,13 @@ import { fold, recordTexts, type RecordTexts } from './recordText.js';
 /** Colloquial word → the manuals' words. Kept as data in seeds/synonyms.json. */
 export type Synonyms = Record<string, string[]>;
 
+const keyCache = new WeakMap<Synonyms, string[]>();
+function synonymKeys(synonyms: Synonyms): string[] {
+  let keys = keyCache.get(synonyms);
+  if (!keys) keyCache.set(synonyms, (keys = Object.keys(synonyms).sort((a, b) => b.length - a.length)));
+  return keys;
+}
+
 /** Everything the engine knows about the corpus as a whole: names, places, word frequencies. */
 export class Lexicon {
   readonly texts = new Map<string, RecordTexts>();
@@ -17,12 +24,14 @@ export class Lexicon {
   constructor(
     readonly records: readonly DutyRecord[],
     readonly synonyms: Synonyms,
+    /** Texts computed before (stored with the index); computed here for records they lack. */
+    texts?: ReadonlyMap<string, RecordTexts>,
   ) {
-    for (const r of records) this.texts.set(r.id, recordTexts(r));
+    for (const r of records) this.texts.set(r.id, texts?.get(r.id) ?? recordTexts(r));
     const names = new Set(records.flatMap((r) => [...r.lead, ...r.assistants]));
     this.persons = [...names].sort((a, b) => b.length - a.length);
     this.places = buildPlaces(records);
-    this.synonymKeys = Object.keys(synonyms).sort((a, b) => b.length - a.length);
+    this.synonymKeys = synonymKeys(synonyms);
   }
 
   /** How many records contain the word (any of its forms). */

@@ -35,6 +35,24 @@ export class MemoryIndex implements SearchIndex {
     return new MemoryIndex(records, units, await embedCorpus(source, records.map(embedText)));
   }
 
+  private docOf: Map<string, number> | null = null;
+
+  nearestIn(vector: Float32Array, k: number, ids: readonly string[]): Map<string, number> {
+    if (vector.length !== this.dims) return new Map();
+    this.docOf ??= new Map(this.records.map((r, doc) => [r.id, doc]));
+    const scores: [string, number][] = [];
+    for (const id of ids) {
+      const doc = this.docOf.get(id);
+      if (doc === undefined) continue;
+      let dot = 0;
+      const off = doc * this.dims;
+      for (let d = 0; d < this.dims; d++) dot += this.vectors[off + d]! * vector[d]!;
+      scores.push([id, dot]);
+    }
+    scores.sort((a, b) => b[1] - a[1]);
+    return new Map(scores.slice(0, k));
+  }
+
   nearest(vector: Float32Array, k: number): Map<string, number> {
     if (vector.length !== this.dims) return new Map();
     const scores: [number, number][] = [];

@@ -52,14 +52,19 @@ export function buildPlaces(records: readonly DutyRecord[]): Place[] {
   for (const r of records) {
     if (!named.has(r.unit)) named.set(r.unit, { kind: 'unit', name: r.unit, scope: r.scope, aliases: [], covers: [r.unit] });
     if (r.parentUnit && !parents.get(r.unit)) parents.set(r.unit, r.parentUnit);
-    if (r.department && !named.has(r.department))
-      named.set(r.department, { kind: 'department', name: r.department, scope: r.scope, aliases: [], covers: [r.unit] });
+    if (r.department) {
+      const d = named.get(r.department);
+      if (!d) named.set(r.department, { kind: 'department', name: r.department, scope: r.scope, aliases: [], covers: [r.unit] });
+      else if (d.kind === 'department' && !d.covers.includes(r.unit)) d.covers.push(r.unit);
+    }
   }
   const units = [...named.values()].filter((p) => p.kind === 'unit');
-  for (const u of units) {
-    const children = units.filter((c) => parents.get(c.name) === u.name).map((c) => c.name);
-    u.covers = [u.name, ...children];
+  const childrenOf = new Map<string, string[]>();
+  for (const c of units) {
+    const p = parents.get(c.name);
+    if (p) childrenOf.set(p, [...(childrenOf.get(p) ?? []), c.name]);
   }
+  for (const u of units) u.covers = [u.name, ...(childrenOf.get(u.name) ?? [])];
   // Regions shared by several units ("某某区" for a bureau and its centres) name all of them.
   const regions = new Map<string, Place>();
   for (const u of units) {
@@ -70,7 +75,15 @@ export function buildPlaces(records: readonly DutyRecord[]): Place[] {
     }
   }
   const all = [...named.values()];
-  const shared = (part: string, self: Place) => all.some((p) => p !== self && p.name.includes(part));
+  // How many places' names hold each stretch of characters: "does another place share this part" in one lookup.
+  const holders = new Map<string, number>();
+  for (const p of all) {
+    const chars = [...p.name];
+    const parts = new Set<string>();
+    for (let i = 0; i < chars.length; i++) for (let j = i + 1; j <= chars.length; j++) parts.add(chars.slice(i, j).join(''));
+    for (const part of parts) holders.set(part, (holders.get(part) ?? 0) + 1);
+  }
+  const shared = (part: string, self: Place) => (holders.get(part) ?? 0) - (self.name.includes(part) ? 1 : 0) > 0;
   for (const place of all) {
     const aliases = new Set<string>([place.name]);
     const region = place.kind === 'unit' ? REGION.exec(place.name)?.[1] : undefined;

@@ -1,5 +1,5 @@
 import type { DutyRecord } from '../ingest/record.js';
-import type { FieldIndex, WeightedToken } from './fieldIndex.js';
+import type { FieldScorer, WeightedToken } from './fieldIndex.js';
 import type { Lexicon } from './lexicon.js';
 import type { ParsedQuery, Term } from './query.js';
 import type { FieldName } from './recordText.js';
@@ -83,7 +83,7 @@ export function termMatch(term: Term, text: string): number {
   return best;
 }
 
-function weighted(terms: Term[], text: string): number {
+export function weighted(terms: readonly Term[], text: string): number {
   let total = 0;
   let got = 0;
   for (const t of terms) {
@@ -110,7 +110,7 @@ export function candidates(q: ParsedQuery, records: readonly DutyRecord[]): Duty
 }
 
 /** The topic's query tokens: each word's own form at its weight, synonyms' words a little below. */
-export function queryTokens(q: ParsedQuery, fields: FieldIndex): WeightedToken[] {
+export function queryTokens(q: ParsedQuery, fields: FieldScorer): WeightedToken[] {
   const out: WeightedToken[] = [];
   for (const t of q.terms) {
     t.forms.forEach((form, i) => {
@@ -140,7 +140,7 @@ function longestShared(topic: string, text: string): string {
  * Hybrid score over the whole record: BM25F across the weighted fields, how much of the topic the row
  * holds and in which field, the longest verbatim stretch of the topic, and vector similarity.
  */
-export function rank(q: ParsedQuery, pool: DutyRecord[], lex: Lexicon, fields: FieldIndex, signals: Signals): Scored[] {
+export function rank(q: ParsedQuery, pool: DutyRecord[], lex: Lexicon, fields: FieldScorer, signals: Signals): Scored[] {
   const bm25 = fields.score(queryTokens(q, fields));
   const topic = q.topic.replace(/\s+/g, '');
   const topicLen = [...topic].length;

@@ -34,7 +34,16 @@ export interface RecordTexts {
 export type FieldName = 'item' | 'titles' | 'post' | 'duties' | 'responsibilities' | 'steps' | 'unit' | 'oversees';
 
 
+/** Texts already computed for a record object (ingest embeds and indexes the same records). */
+const computed = new WeakMap<DutyRecord, RecordTexts>();
+
 export function recordTexts(r: DutyRecord): RecordTexts {
+  let t = computed.get(r);
+  if (!t) computed.set(r, (t = textsOf(r)));
+  return t;
+}
+
+function textsOf(r: DutyRecord): RecordTexts {
   const title = fold([r.item.replace(/^[一二三四五六七八九十]+、/, ''), ...(r.flow?.titles ?? [])].join(' | '));
   const label = fold([postName(r.post), ...(r.flow?.subflows.map((s) => s.name) ?? []), ...r.oversees].join(' | '));
   const full = fold(

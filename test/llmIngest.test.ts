@@ -27,9 +27,11 @@ const faithful = {
 describe('extraction at ingest (LLM_INGEST / ingest --llm)', () => {
   const openai = new OpenAIStub();
   const roots: string[] = [];
+  const open: { close(): void }[] = [];
   beforeAll(() => openai.start());
   afterAll(async () => {
     await openai.stop();
+    for (const i of open) i.close();
     for (const r of roots) rmSync(r, { recursive: true, force: true });
   });
 
@@ -50,7 +52,8 @@ describe('extraction at ingest (LLM_INGEST / ingest --llm)', () => {
       force: o.force ?? true,
       llmIngest: { report: (r) => reports.push(r), log: { warn: (_m, f) => void warned.push(f ?? {}) }, after: o.after },
     });
-    index.close();
+    // The engine reads its stored field index from the file on first use: closed after the test.
+    open.push(index);
     return { engine, report: reports[0], warned };
   }
 

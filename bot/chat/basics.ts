@@ -2,12 +2,12 @@ import { corpusExamples, fillExamples } from '../../retrieval/examples.js';
 import type { Answer } from '../../retrieval/answer.js';
 import { answerCards, type Card, COMPOSE_FALLBACK, COMPOSED_ELEMENT_ID, composedContent, helpCard, md, noticeCard, withComposedText } from '../cards.js';
 import { Composer } from './composer.js';
-import type { AnswerWriter, ChatContext } from './context.js';
+import { type AnswerWriter, type ChatContext, unitsOf } from './context.js';
 
 /** Help, and unknown slash commands: the first and the last word of every conversation. */
 export function helpCommand(commandHelp: () => string[]): Composer<ChatContext> {
   return new Composer<ChatContext>().hears(/^(?:\/help|\/start|帮助|help|使用说明|菜单|你能做什么|[?？])$/i, (ctx) =>
-    ctx.reply(helpCard(commandHelp().map((h) => fillExamples(h, corpusExamples(ctx.services.engine.records))), ctx.services.engine.examples())),
+    ctx.reply(helpCard(commandHelp().map((h) => fillExamples(h, corpusExamples(ctx.services.engine.records))), ctx.services.engine.examples(unitsOf(ctx)))),
   );
 }
 
@@ -19,13 +19,14 @@ export function askFallback(): Composer<ChatContext> {
       await ctx.reply(noticeCard('未知命令', `没有“/${md(slash[1]!)}”这个命令。发送“帮助”查看我能做什么，或直接用中文提问。`, 'orange'));
       return;
     }
+    const units = unitsOf(ctx);
     if (!ctx.text) {
-      await ctx.reply(helpCard([], ctx.services.engine.examples()));
+      await ctx.reply(helpCard([], ctx.services.engine.examples(units)));
       return;
     }
     const engine = ctx.services.engine;
-    const answer = await ctx.services.answerer.ask(ctx.text);
-    const cards = answerCards(answer, ctx.services.mention, engine.examples());
+    const answer = await ctx.services.answerer.ask(ctx.text, units.length > 0 ? { units } : undefined);
+    const cards = answerCards(answer, ctx.services.mention, engine.examples(units));
     const writer = ctx.services.writer;
     if (writer && writer.ready?.() !== false && answer.found && answer.intent !== 'person') {
       await composedReply(ctx, writer, answer, cards);

@@ -8,6 +8,7 @@ import type { Organisation } from '../../retrieval/organisation.js';
 import type { FeishuApi } from '../feishu/api.js';
 import type { Roster } from '../roster/roster.js';
 import type { ManualAdmin } from '../manuals/admin.js';
+import type { ChatUnits } from '../units/chatUnits.js';
 
 /** What commands may use; features add their services here. */
 export interface BotServices {
@@ -29,6 +30,13 @@ export interface BotServices {
   manuals?: ManualAdmin | null;
   /** LLM_MODE=compose: writes a short answer from an answer's rows (guarded); absent otherwise. */
   writer?: AnswerWriter;
+  /** Group chats bound to units (本群单位, DATA_DIR/chat-units.json). */
+  chatUnits: ChatUnits;
+  /**
+   * The asker's units: the chat's binding, else the units of the names the sender is bound to (the
+   * roster's unit, or the units whose rows name them). Empty: no default unit.
+   */
+  unitsFor(chatId: string, openId: string | null): string[];
 }
 
 /** Phrases an answer from its own rows; null text when the model's words were not used. */
@@ -37,6 +45,17 @@ export interface AnswerWriter {
   compose(answer: Answer, show?: (text: string) => Promise<void> | void, o?: { startedAt?: number }): Promise<{ text: string | null }>;
   /** False while the model is being left alone after failures: the plain answer goes out at once. */
   ready?(): boolean;
+}
+
+/** The asker's units for this message (see BotServices.unitsFor). */
+export function unitsOf(ctx: Pick<ChatContext, 'chat' | 'sender' | 'services'>): string[] {
+  return ctx.services.unitsFor(ctx.chat.id, ctx.sender.openId);
+}
+
+/** Posts and people of the asker's units; the whole corpus's where the asker has none. */
+export function orgOf(ctx: Pick<ChatContext, 'chat' | 'sender' | 'services'>): Organisation {
+  const units = unitsOf(ctx);
+  return units.length > 0 ? ctx.services.engine.organisation(units) : ctx.services.org;
 }
 
 /** One incoming message as every command sees it, from Feishu or from the web console. */

@@ -6,6 +6,14 @@ import { loadConfig } from '../config.js';
 import { openEngine } from '../runtime/nodeEngine.js';
 
 // `npm run bench [-- questions.jsonl] [--engine-only] [--rates=100,200,300] [--seconds=10]`: answer latency, ingest + index build time, peak RSS. Goals from the engine issue.
+// `npm run bench -- --bureaus 1,10,100,320`: the same figures as bureaus are added (see scaleBench.ts).
+const bureausAt = process.argv.indexOf('--bureaus');
+if (bureausAt >= 0) {
+  const { scaleBench } = await import('./scaleBench.js');
+  const sizes = (process.argv[bureausAt + 1] ?? '1,10,100,320').split(',').map(Number).filter((n) => n >= 1);
+  await scaleBench(sizes, loadConfig(process.env).manualsDir);
+  process.exit(0);
+}
 const file = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'test/questions.jsonl';
 const questions = parseCases(readFileSync(file, 'utf8')).map((c) => c.q);
 /** Colloquial questions, where the engine is often unsure: what assist mode is for. */

@@ -80,7 +80,7 @@ try {
     let ok = 0;
     let bad = 0;
     for (const c of cases) {
-      const fails = checkAnswer(c, await ask(c.q), engine.lexicon.persons);
+      const fails = checkAnswer(c, await ask(c.q), engine.persons);
       if (fails.length === 0) ok++;
       else {
         bad++;

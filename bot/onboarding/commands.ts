@@ -3,7 +3,7 @@ import { corpusExamples, fillExamples } from '../../retrieval/examples.js';
 import type { PostRef } from '../../retrieval/organisation.js';
 import { type Card, choiceCard, md, noticeCard, packCards, postCards, unitPostsCards } from '../cards.js';
 import { Composer } from '../chat/composer.js';
-import type { BotServices, ChatContext } from '../chat/context.js';
+import { type BotServices, type ChatContext, orgOf, unitsOf } from '../chat/context.js';
 import type { CardActionHandler } from '../feishu/bot.js';
 import { postTopic } from '../reminders/service.js';
 import { beijingDate } from '../reminders/workCalendar.js';
@@ -46,7 +46,8 @@ export function onboardingCommands(): Composer<ChatContext> {
   const c = new Composer<ChatContext>();
 
   c.hears(/^(?:入职指南|新人入职|入职|我是新来的|我是新人|新来的|我刚来|刚入职)[的，,。!！\s]*(.*)$/, async (ctx) => {
-    const { org, engine } = ctx.services;
+    const { engine } = ctx.services;
+    const org = orgOf(ctx);
     const text = ctx.match![1]!.replace(/^(?:我)?(?:在|到|分到|分在|是|岗位是)/, '').replace(/(?:工作)?[。!！]*$/, '').trim();
     if (!text) {
       const mine = myPosts(ctx);
@@ -56,7 +57,7 @@ export function onboardingCommands(): Composer<ChatContext> {
       if (mine.posts.length === 1 && !mine.assist) return ctx.reply(...packFor(ctx.services, mine.posts[0]!, ctx.now));
       return ctx.reply(choose('选择你的岗位', mine.posts, 'onboard.pack', mine.assist));
     }
-    const found = org.findPosts(text, engine.lexicon.persons);
+    const found = org.findPosts(text, engine.persons);
     if (found.post) return ctx.reply(...packFor(ctx.services, found.post, ctx.now));
     if (found.assistant && found.candidates.length > 0) return ctx.reply(choose(`${found.assistant} 的岗位`, found.candidates, 'onboard.pack', true));
     if (found.candidates.length > 0) return ctx.reply(choose(`“${text}”对应多个岗位`, found.candidates, 'onboard.pack'));
@@ -87,9 +88,10 @@ export function onboardingCommands(): Composer<ChatContext> {
     const m = ctx.text.match(/^(.+?)(?:都|一共|共|总共)?(?:有|包括|包含|负责)(?:哪些|什么|几个)岗位[？?]?$|^(.+?)的岗位(?:有哪些|列表|清单)[？?]?$/);
     if (!m) return next();
     const subject = (m[1] ?? m[2])!;
-    const unit = ctx.services.org.postsOfUnit(subject);
+    // The asker's own units first; a unit named outside them from the whole corpus.
+    const unit = orgOf(ctx).postsOfUnit(subject) ?? ctx.services.org.postsOfUnit(subject);
     if (!unit) {
-      const units = [...new Set(ctx.services.org.posts.map((p) => p.department ?? p.unit))];
+      const units = [...new Set(orgOf(ctx).posts.map((p) => p.department ?? p.unit))].slice(0, 60);
       return ctx.reply(noticeCard('没有找到这个单位或科室', `手册中的单位和科室有：${md(units.join('、'))}。`, 'orange'));
     }
     const rows = unit.posts.map((p) => ({ post: p.post, unit: p.unit, department: p.department, leads: ctx.services.org.peopleOf(p).leads, items: p.records.length, key: p.key }));
@@ -101,8 +103,8 @@ export function onboardingCommands(): Composer<ChatContext> {
     if (!m) return next();
     const subject = m[1]!;
     // "<name>负责哪些工作" is a person question, answered by the engine in full.
-    if (ctx.services.engine.lexicon.persons.some((n) => subject.includes(n))) return next();
-    const found = ctx.services.org.findPosts(subject, []);
+    if (ctx.services.engine.directory.personsIn(subject).length > 0) return next();
+    const found = orgOf(ctx).findPosts(subject, []);
     if (found.post) return ctx.reply(...itemsFor(ctx.services, found.post));
     if (found.candidates.length > 1) return ctx.reply(choose(`“${subject}”对应多个岗位`, found.candidates, 'onboard.items'));
     return next();

@@ -163,7 +163,7 @@ export function reminderCommands(): Composer<ChatContext> {
     let title = due.rest;
     const mention = forMe ? null : (ctx.mentions[0] ?? null);
     for (const m of ctx.mentions) title = title.split(`@${m.name}`).join(' ');
-    const person = forMe || mention ? null : (ctx.services.engine.lexicon.persons.find((p) => title.includes(p)) ?? null);
+    const person = forMe || mention ? null : (ctx.services.engine.persons.find((p) => title.includes(p)) ?? null);
     if (person) title = title.replace(person, ' ');
     title = title.replace(/^[\s,，、:：]+|[\s,，、。.!！]+$/g, '').replace(/\s+/g, ' ');
     if (!title) return ctx.reply(noticeCard('缺少事项', `请写上要提醒的事，例如“提醒 ${md(due.said)} 报送自查报告”。这次没有保存。`, 'orange'));

@@ -3,14 +3,14 @@ import type { Logger } from '../log.js';
 import type { Binding, RosterStore } from './store.js';
 
 /** What DATA_DIR/roster.json may say about a name: an open_id, or an email or mobile to resolve. */
-export type RosterFileEntry = string | { open_id?: string; email?: string; mobile?: string };
+export type RosterFileEntry = string | { open_id?: string; email?: string; mobile?: string; unit?: string };
 
 export class RosterFileError extends Error {}
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const MOBILE = /^\+?\d{6,15}$/;
 
-export function parseRosterFile(json: string): Record<string, { openId: string | null; email: string | null; mobile: string | null }> {
+export function parseRosterFile(json: string): Record<string, { openId: string | null; email: string | null; mobile: string | null; unit?: string | null }> {
   let data: unknown;
   try {
     data = JSON.parse(json);
@@ -27,7 +27,7 @@ export function parseRosterFile(json: string): Record<string, { openId: string |
       else if (MOBILE.test(v)) out[name] = { openId: null, email: null, mobile: v };
       else throw new RosterFileError(`roster.json：“${name}”的值应为 open_id（ou_ 开头）、邮箱或手机号`);
     } else if (v && typeof v === 'object') {
-      out[name] = { openId: v.open_id ?? null, email: v.email ?? null, mobile: v.mobile ?? null };
+      out[name] = { openId: v.open_id ?? null, email: v.email ?? null, mobile: v.mobile ?? null, ...(v.unit ? { unit: v.unit } : {}) };
       if (!out[name]!.openId && !out[name]!.email && !out[name]!.mobile) throw new RosterFileError(`roster.json：“${name}”缺少 open_id、email 或 mobile`);
     } else {
       throw new RosterFileError(`roster.json：“${name}”的值无法识别`);
@@ -74,6 +74,11 @@ export class Roster {
     return this.byName.get(name)?.openId ?? null;
   }
 
+  /** The unit the roster gives for a name, if any. */
+  unitOf(name: string): string | null {
+    return this.byName.get(name)?.unit ?? null;
+  }
+
   namesOf(openId: string): string[] {
     return [...this.byName.values()].filter((b) => b.openId === openId).map((b) => b.name);
   }
@@ -98,7 +103,8 @@ export class Roster {
 
   /** `key`: the event asking for it; a second run of the same event changes nothing (a later binding stands). */
   async bind(b: Omit<Binding, 'updatedAt'>, at: number, key?: string | null): Promise<Binding> {
-    const full = { ...b, updatedAt: at };
+    // A binding made in chat keeps the unit the roster file gave the name.
+    const full = { ...b, unit: b.unit !== undefined ? b.unit : (this.byName.get(b.name)?.unit ?? null), updatedAt: at };
     if (await this.store.put(full, key)) this.byName.set(b.name, full);
     else await this.load();
     return full;
@@ -116,7 +122,7 @@ export class Roster {
    */
   async importFile(entries: ReturnType<typeof parseRosterFile>, api: FeishuApi | null, at: number, log: Logger): Promise<string[]> {
     const problems: string[] = [];
-    const pending: { name: string; by: 'email' | 'mobile'; key: string }[] = [];
+    const pending: { name: string; by: 'email' | 'mobile'; key: string; unit: string | null }[] = [];
     for (const [name, e] of Object.entries(entries)) {
       if (!this.known(name)) {
         const near = this.suggest(name);
@@ -129,7 +135,7 @@ export class Roster {
         if (!e.openId) problems.push(`roster.json：“${name}”需通过飞书按${e.email ? '邮箱' : '手机号'}查询 open_id，但飞书未开启`);
         await this.bind({ name, ...e, source: 'file' }, at);
       } else {
-        pending.push({ name, by: e.email ? 'email' : 'mobile', key: (e.email ?? e.mobile)! });
+        pending.push({ name, by: e.email ? 'email' : 'mobile', key: (e.email ?? e.mobile)!, unit: e.unit ?? null });
       }
     }
     for (const by of ['email', 'mobile'] as const) {
@@ -140,7 +146,7 @@ export class Roster {
         for (const p of list) {
           const openId = found.find((f) => f.key === p.key)?.openId ?? null;
           if (!openId) problems.push(`roster.json：飞书中找不到${by === 'email' ? '邮箱' : '手机号'} ${p.key}（${p.name}）`);
-          await this.bind({ name: p.name, openId, email: by === 'email' ? p.key : null, mobile: by === 'mobile' ? p.key : null, source: 'file' }, at);
+          await this.bind({ name: p.name, openId, email: by === 'email' ? p.key : null, mobile: by === 'mobile' ? p.key : null, source: 'file', unit: p.unit }, at);
         }
       } catch (e) {
         problems.push(`roster.json：按${by === 'email' ? '邮箱' : '手机号'}查询飞书用户失败：${String((e as Error).message ?? e)}`);

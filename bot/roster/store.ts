@@ -7,6 +7,8 @@ export interface Binding {
   /** "file" (DATA_DIR/roster.json) or "chat" (绑定 command). */
   source: 'file' | 'chat';
   updatedAt: number;
+  /** The unit the person works in, where the roster says so; otherwise the manuals' rows naming them say it. */
+  unit?: string | null;
 }
 
 export interface RosterStore {

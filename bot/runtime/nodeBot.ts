@@ -18,6 +18,7 @@ import { LarkDocsApi } from '../node/larkDocsApi.js';
 import { openSqliteState } from '../node/sqliteState.js';
 import { WorkCalendar } from '../reminders/workCalendar.js';
 import { parseRosterFile, RosterFileError } from '../roster/roster.js';
+import { parseChatUnitsFile } from '../units/chatUnits.js';
 import type { SqlState } from '../sqlState.js';
 import { type Tasks, trackedTasks } from '../tasks.js';
 import { EngineMaker } from './nodeEngine.js';
@@ -79,6 +80,18 @@ function readRosterFile(config: Config, log: Logger): { entries: ReturnType<type
   }
 }
 
+/** DATA_DIR/chat-units.json (group chat id → unit name), where the admin keeps it; a broken file is reported and skipped. */
+function readChatUnitsFile(config: Config, log: Logger): Record<string, string> | null {
+  const path = join(config.dataDir, 'chat-units.json');
+  if (!existsSync(path)) return null;
+  try {
+    return parseChatUnitsFile(readFileSync(path, 'utf8'));
+  } catch (e) {
+    log.error('群单位文件无法读取', { error: (e as Error).message });
+    return null;
+  }
+}
+
 /** The bot on Node: SQLite index and state files, the official SDK, files from seeds/ and DATA_DIR. */
 export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Promise<NodeBot> {
   const clock = o.clock ?? systemClock;
@@ -132,6 +145,7 @@ export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Pro
     deadlines: loaded.deadlines,
     calendar: new WorkCalendar(loadExtraYears(config.seedsDir)),
     rosterFile: rosterFile.entries,
+    chatUnitsFile: readChatUnitsFile(config, log),
     clock,
     log,
     tasks,

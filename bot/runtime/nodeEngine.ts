@@ -91,8 +91,8 @@ export class EngineMaker {
   }
 
   /** Opens (building where needed) the index at `o.path` and an engine over it, with the answerer to ask it through. */
-  async open(o: Omit<OpenIndexOptions, 'embedder' | 'segmenterId'>): Promise<{ engine: DutyEngine; index: SqliteIndex; report: IngestReport; answerer: Answerer }> {
-    const { index, report } = await SqliteIndex.open({ ...o, segmenterId: SEGMENTER_ID, embedder: this.source });
+  async open(o: Omit<OpenIndexOptions, 'embedder' | 'segmenterId' | 'segmenter'>): Promise<{ engine: DutyEngine; index: SqliteIndex; report: IngestReport; answerer: Answerer }> {
+    const { index, report } = await SqliteIndex.open({ ...o, segmenter: this.segmenter, segmenterId: SEGMENTER_ID, embedder: this.source });
     const engine = new DutyEngine({ index, segmenter: this.segmenter, embedder: index.embedder, synonyms: this.synonyms });
     const s = this.config.embeddings;
     const answerer =

@@ -103,7 +103,7 @@ export class LlmAnswerer implements Answerer {
   async ask(question: string, ctx?: AskContext): Promise<Answer> {
     const base = await this.inner.ask(question, ctx);
     if (base.band === 'sure' || base.intent === 'person' || !question.trim()) return base;
-    return this.assist(question, base);
+    return this.assist(question, base, ctx);
   }
 
   private now(): number {
@@ -153,10 +153,12 @@ export class LlmAnswerer implements Answerer {
     }
   }
 
-  private async assist(question: string, base: Answer): Promise<Answer> {
+  private async assist(question: string, base: Answer, ctx?: AskContext): Promise<Answer> {
+    // Offered rows and the rebuilt answer come from where the engine would answer: the asker's units.
+    const scope = ctx?.units && ctx.units.length > 0 ? { units: ctx.units } : {};
     const started = this.now();
     const engine = this.engine();
-    const rows = engine.shortlist(question, this.o.candidates ?? 8);
+    const rows = engine.shortlist(question, this.o.candidates ?? 8, scope);
     const first = base.answers[0] ? engine.records.find((r) => r.id === base.answers[0]!.id) : undefined;
     if (first && !rows.some((r) => r.id === first.id)) rows.unshift(first);
     // Nothing to choose from: not found stays not found, without asking.
@@ -184,7 +186,7 @@ export class LlmAnswerer implements Answerer {
         return base;
       }
       const intent = (INTENTS as readonly string[]).includes(said) ? (said as Intent) : base.intent;
-      const picked = engine.answerWith(question, [...new Set(ids)].slice(0, 3), intent);
+      const picked = engine.answerWith(question, [...new Set(ids)].slice(0, 3), intent, scope);
       if (!picked) return base;
       this.emit({ stage: 'assist', outcome: 'accepted', ms, question });
       return { ...picked, pickedBy: this.o.settings.model };

@@ -7,13 +7,21 @@ import type { CorpusLoad, ManualSource } from '../../ingest/parseManual.js';
 import type { DutyRecord, UnitInfo } from '../../ingest/record.js';
 import { type EmbeddedCorpus, embedCorpus, embedText } from '../embeddings/corpus.js';
 import { type Embedder, type EmbedderSource, isCorpusFit, sourceId } from '../embeddings/types.js';
-import type { SearchIndex } from '../searchIndex.js';
+import { Directory } from '../directory.js';
+import { WHOLE_CORPUS_MAX } from '../engine.js';
+import { FieldIndex, type FieldIndexData } from '../fieldIndex.js';
+import { recordTexts, type RecordTexts } from '../recordText.js';
+import type { SearchIndex, StoredPartition } from '../searchIndex.js';
+import type { Segmenter } from '../segmenter.js';
 
-/** Up to this many records the vectors are also held in memory and scanned in JS (20k × 256 floats ≈ 20 MB). */
-const IN_MEMORY_VECTORS = 20_000;
+/**
+ * Up to this many records the vectors are also held in memory and scanned in JS; above it a question is
+ * answered from its units' partitions (each with its own vectors) and the whole-corpus scan uses vec0.
+ */
+const IN_MEMORY_VECTORS = 5_000;
 
 /** Bump when the parser or the schema changes what an index holds. */
-const INDEX_VERSION = '7';
+const INDEX_VERSION = '12';
 
 export interface IngestReport {
   rebuilt: boolean;
@@ -41,6 +49,8 @@ export interface OpenIndexOptions {
   /** The parsed corpus, called only when the index must be (re)built. */
   corpus: () => CorpusLoad | Promise<CorpusLoad>;
   segmenterId: string;
+  /** Builds each family's field index at ingest, so opening and answering need no segmentation. */
+  segmenter?: Segmenter;
   /** The local fit (default), or a ready embedder; the index records which one built it. */
   embedder: EmbedderSource;
   /** Rebuild even when the fingerprint matches. */
@@ -118,7 +128,7 @@ export class SqliteIndex implements SearchIndex {
       s.index.close();
       throw new Error(`建索引时无法取得向量（${sourceId(o.embedder)}）：${(e as Error).message}`, { cause: e });
     }
-    s.index.rebuild(corpus, embedded, s.print);
+    s.index.rebuild(corpus, embedded, s.print, o.segmenter);
     skipped = corpus.skipped ?? [];
     return s.index.finish(true, s.started, { skipped, kept: null });
   }
@@ -136,6 +146,7 @@ export class SqliteIndex implements SearchIndex {
       create table if not exists units (unit text not null, json text not null);
       create table if not exists ingest_log (file text primary key, records integer not null, error text, warnings text not null);
       create table if not exists embedder_fit (id text not null, state blob not null);
+      create table if not exists partitions (family text primary key, fields blob not null, texts text not null, vectors blob, dims integer not null);
     `);
     const index = new SqliteIndex(db);
     const print = fingerprint(o);
@@ -195,11 +206,11 @@ export class SqliteIndex implements SearchIndex {
     };
   }
 
-  private rebuild(corpus: CorpusLoad, embedded: EmbeddedCorpus, print: string): void {
+  private rebuild(corpus: CorpusLoad, embedded: EmbeddedCorpus, print: string, segmenter?: Segmenter): void {
     const db = this.db;
     const dims = embedded.dimensions || 1;
     db.transaction(() => {
-      db.exec(`delete from records; delete from units; delete from ingest_log; delete from embedder_fit;
+      db.exec(`delete from records; delete from units; delete from ingest_log; delete from embedder_fit; delete from partitions;
                drop table if exists records_fts;
                drop table if exists records_vec;
                create virtual table records_vec using vec0(embedding float[${dims}] distance_metric=cosine);`);
@@ -215,6 +226,22 @@ export class SqliteIndex implements SearchIndex {
       const insLog = db.prepare('insert into ingest_log (file, records, error, warnings) values (?, ?, ?, ?)');
       for (const m of corpus.manuals) insLog.run(m.file, m.records, null, JSON.stringify(m.warnings));
       for (const e of corpus.errors) insLog.run(e.file, 0, e.reason, '[]');
+      if (segmenter) {
+        // One partition per family (a bureau and its centres): what a question within those units is answered from.
+        const dir = new Directory(corpus.records, corpus.units);
+        const row = new Map(corpus.records.map((r, i) => [r.id, i]));
+        const insPart = db.prepare('insert into partitions (family, fields, texts, vectors, dims) values (?, ?, ?, ?, ?)');
+        // A small corpus is also answered as a whole (questions without a unit): its partition under the key ''.
+        const whole = corpus.records.length <= WHOLE_CORPUS_MAX ? [''] : [];
+        for (const family of [...whole, ...dir.familyNames()]) {
+          const records = family === '' ? corpus.records : dir.familyRecords(family);
+          const fields = new FieldIndex(records, segmenter).toData();
+          const texts = records.map((r) => [r.id, recordTexts(r)] as const);
+          const vectors = new Float32Array(records.length * embedded.dimensions);
+          records.forEach((r, i) => vectors.set(embedded.vectors[row.get(r.id)!]!, i * embedded.dimensions));
+          insPart.run(family, encodeFields(fields), JSON.stringify(texts), Buffer.from(vectors.buffer, vectors.byteOffset, vectors.byteLength), embedded.dimensions);
+        }
+      }
       if (embedded.fitted) db.prepare('insert into embedder_fit (id, state) values (?, ?)').run(embedded.fitted.id, Buffer.from(embedded.fitted.serialize()));
       db.prepare(`insert or replace into meta (key, value) values ('fingerprint', ?), ('built_at', ?), ('embedder', ?), ('skipped', ?)`).run(
         print,
@@ -227,9 +254,14 @@ export class SqliteIndex implements SearchIndex {
   }
 
   private load(): void {
-    const rows = this.db.prepare('select rid, json from records order by rid').all() as { rid: number; json: string }[];
-    this.records = rows.map((r) => JSON.parse(r.json) as DutyRecord);
-    rows.forEach((r, i) => this.idByRowid.set(r.rid, this.records[i]!.id));
+    // Row by row: the JSON text of all records is never held at once next to the records it becomes.
+    this.records = [];
+    this.idByRowid.clear();
+    for (const r of this.db.prepare('select rid, json from records order by rid').iterate() as IterableIterator<{ rid: number; json: string }>) {
+      const record = JSON.parse(r.json) as DutyRecord;
+      this.records.push(record);
+      this.idByRowid.set(r.rid, record.id);
+    }
     const seen = new Map<string, UnitInfo>();
     for (const { json } of this.db.prepare('select json from units').all() as { json: string }[]) {
       const u = JSON.parse(json) as UnitInfo;
@@ -294,6 +326,21 @@ export class SqliteIndex implements SearchIndex {
     return this.dims;
   }
 
+  private partitionStmt: Database.Statement | undefined;
+
+  partition(family: string): StoredPartition | null {
+    this.partitionStmt ??= this.db.prepare('select fields, texts, vectors, dims from partitions where family = ?');
+    const row = this.partitionStmt.get(family) as { fields: Buffer; texts: string; vectors: Buffer | null; dims: number } | undefined;
+    if (!row) return null;
+    const fields = decodeFields(row.fields);
+    const texts = new Map(JSON.parse(row.texts) as [string, RecordTexts][]);
+    const vectors =
+      row.vectors && row.dims > 0
+        ? { ids: fields.ids, dims: row.dims, data: new Float32Array(new Uint8Array(row.vectors).buffer) }
+        : null;
+    return { fields, texts, vectors };
+  }
+
   /** Uses the vec0 table for every query (what indexes above IN_MEMORY_VECTORS records do). */
   useVec0Only(): void {
     this.matrix = null;
@@ -302,4 +349,40 @@ export class SqliteIndex implements SearchIndex {
   close(): void {
     this.db.close();
   }
+}
+
+/** A field index as one blob: a JSON head (ids, tokens, array lengths), then the arrays, 4-byte aligned. */
+function encodeFields(f: FieldIndexData): Buffer {
+  const head = Buffer.from(JSON.stringify({ ids: f.ids, tokens: f.tokens, n: [f.offsets.length, f.postings.length, f.lens.length, f.avg.length], wide: f.postings instanceof Uint32Array }));
+  const pad = (4 - ((4 + head.length) % 4)) % 4;
+  const parts = [f.offsets, f.postings, f.lens, f.avg].flatMap((a) => {
+    const b = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    return b.length % 4 === 0 ? [b] : [b, Buffer.alloc(4 - (b.length % 4))];
+  });
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(head.length);
+  return Buffer.concat([len, head, Buffer.alloc(pad), ...parts]);
+}
+
+function decodeFields(blob: Buffer): FieldIndexData {
+  const bytes = new Uint8Array(blob);
+  const headLen = blob.readUInt32LE(0);
+  const head = JSON.parse(blob.subarray(4, 4 + headLen).toString('utf8')) as { ids: string[]; tokens: string[]; n: number[]; wide: boolean };
+  let at = 4 + headLen + ((4 - ((4 + headLen) % 4)) % 4);
+  const take = (n: number, width = 4) => {
+    const a = bytes.buffer.slice(at, at + n * width);
+    at += n * width;
+    // Keep 4-byte alignment for the arrays that follow.
+    at += (4 - (at % 4)) % 4;
+    return a;
+  };
+  const [no, np, nl, na] = head.n as [number, number, number, number];
+  return {
+    ids: head.ids,
+    tokens: head.tokens,
+    offsets: new Uint32Array(take(no)),
+    postings: head.wide ? new Uint32Array(take(np)) : new Uint16Array(take(np, 2)),
+    lens: new Float32Array(take(nl)),
+    avg: new Float32Array(take(na)),
+  };
 }
