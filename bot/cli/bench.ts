@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCases } from '../../retrieval/evaluate.js';
 import { loadConfig } from '../config.js';
 import { openEngine } from '../runtime/nodeEngine.js';
 
-// `npm run bench [-- questions.jsonl] [--engine-only] [--rates=100,200,300] [--seconds=10]`: answer latency, ingest + index build time, peak RSS. Goals from the engine issue.
+// `npm run bench [-- questions.jsonl] [--engine-only | --webhook-only | --webhook-bureaus=320] [--rates=100,200,300] [--seconds=10]`: answer latency, ingest + index build time, peak RSS. Goals from the engine issue.
 // `npm run bench -- --bureaus 1,10,100,320`: the same figures as bureaus are added (see scaleBench.ts).
 const bureausAt = process.argv.indexOf('--bureaus');
 if (bureausAt >= 0) {
@@ -14,8 +14,57 @@ if (bureausAt >= 0) {
   await scaleBench(sizes, loadConfig(process.env).manualsDir);
   process.exit(0);
 }
-const file = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'test/questions.jsonl';
+const file = process.argv.slice(2).find((a) => !a.startsWith('--') && !/^\d/.test(a)) ?? 'test/questions.jsonl';
 const questions = parseCases(readFileSync(file, 'utf8')).map((c) => c.q);
+
+/**
+ * The webhook path (benchWebhook.ts). With `--webhook-bureaus N`: the shipped manuals plus N − 1 synthetic
+ * bureaus, each bureau's questions asked in a group chat bound to it (DATA_DIR/chat-units.json).
+ */
+async function webhook(plain: string[]): Promise<void> {
+  const { benchWebhook, printWebhookBench } = await import('./benchWebhook.js');
+  const rates = (process.argv.find((a) => a.startsWith('--rates='))?.slice(8) ?? '100,200,300,400,500').split(',').map(Number);
+  const seconds = Number(process.argv.find((a) => a.startsWith('--seconds='))?.slice(10) ?? 10);
+  const bureaus = Number(process.argv.find((a) => a.startsWith('--webhook-bureaus='))?.slice(18) ?? 0);
+  // 200 chats, every question asked in each: Feishu lets a bot send 5 messages a second into one chat.
+  let events = Array.from({ length: plain.length * 200 }, (_, i) => ({ q: plain[i % plain.length]!, chatId: `oc_bench_${i % 200}` }));
+  const env: Record<string, string> = {};
+  let tmp: string | null = null;
+  if (bureaus > 1) {
+    const { writeFileSync } = await import('node:fs');
+    const { synthBureaus } = await import('./synthBureaus.js');
+    const { writeCorpus } = await import('./scaleBench.js');
+    tmp = mkdtempSync(join(tmpdir(), 'gzt-bench-bureaus-'));
+    const manuals = join(tmp, 'manuals');
+    const seedsManuals = loadConfig(process.env).manualsDir;
+    writeCorpus(manuals, seedsManuals, bureaus);
+    const shipped = synthBureaus(bureaus - 1, (await import('./scaleBench.js')).districtManual(seedsManuals), { first: 2 });
+    // Every synthetic bureau gets a group chat bound to it; its in-unit questions are asked there.
+    const chats: Record<string, string> = {};
+    events = [];
+    for (const b of shipped) {
+      chats[`oc_bureau_${b.n}`] = b.bureau;
+      for (const q of b.questions.filter((x) => x.units)) events.push({ q: q.question, chatId: `oc_bureau_${b.n}` });
+    }
+    // Interleave bureaus so consecutive events come from different chats, as a province's traffic would.
+    events.sort((a, b) => a.q.length - b.q.length || a.chatId.localeCompare(b.chatId));
+    mkdirSync(join(tmp, 'data'), { recursive: true });
+    writeFileSync(join(tmp, 'data', 'chat-units.json'), JSON.stringify(chats));
+    Object.assign(env, { MANUALS_DIR: manuals, DATA_DIR: join(tmp, 'data') });
+  }
+  console.log(`\nwebhook：加密签名事件，每档 ${seconds} s，${new Set(events.map((e) => e.chatId)).size} 个会话${bureaus > 1 ? `，${bureaus} 个局（群绑定到各自的局）` : ''}；发送端在独立进程，回复计时在本地飞书桩`);
+  try {
+    const w = await benchWebhook({ events, rates, seconds, env, log: (l) => console.log(`  ${l}`) });
+    printWebhookBench(w, 300);
+  } finally {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+if (process.argv.includes('--webhook-only') || process.argv.some((a) => a.startsWith('--webhook-bureaus='))) {
+  await webhook(questions);
+  process.exit(0);
+}
 /** Colloquial questions, where the engine is often unsure: what assist mode is for. */
 const extraQuestions = () => (existsSync('test/questions-colloquial-dev.jsonl') ? parseCases(readFileSync('test/questions-colloquial-dev.jsonl', 'utf8')).map((c) => c.q) : []);
 const dataDir = mkdtempSync(join(tmpdir(), 'gzt-bench-'));
@@ -63,12 +112,4 @@ if (llm) {
   row('sure answers via wrapper p50', `${llm.sureP50.toFixed(2)} ms`, '< 5 ms', llm.sureP50 < 5);
 }
 
-if (!process.argv.includes('--engine-only')) {
-  const { benchWebhook, printWebhookBench } = await import('./benchWebhook.js');
-  const rates = (process.argv.find((a) => a.startsWith('--rates='))?.slice(8) ?? '100,200,300,400,500').split(',').map(Number);
-  const seconds = Number(process.argv.find((a) => a.startsWith('--seconds='))?.slice(10) ?? 10);
-  const events = questions.map((q, i) => ({ q, chatId: `oc_bench_${i % 200}` }));
-  console.log(`\nwebhook：加密签名事件，每档 ${seconds} s，200 个会话；发送端在独立进程，回复计时在本地飞书桩`);
-  const w = await benchWebhook({ events, rates, seconds, log: (l) => console.log(`  ${l}`) });
-  printWebhookBench(w, 300);
-}
+if (!process.argv.includes('--engine-only')) await webhook(questions);

@@ -47,7 +47,7 @@ const pct = (list: number[], p: number) => {
 };
 
 /** The shipped district manual: the grouped-post table layout with a unit hierarchy (centres under a bureau). */
-function districtManual(manualsDir: string): { file: string; text: string } {
+export function districtManual(manualsDir: string): { file: string; text: string } {
   const files = readdirSync(manualsDir).filter((f) => /\.txt$/.test(f)).sort();
   const file = files.find((f) => f.startsWith('001_')) ?? files[0];
   if (!file) throw new Error(`${manualsDir}: 没有文本手册`);
