@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,6 +75,19 @@ function summary(list: number[]): LatencySummary {
   return { replies: s.length, p50: pct(s, 50), p95: pct(s, 95), p99: pct(s, 99), max: s.length ? s[s.length - 1]! : NaN };
 }
 
+/** The console address `npm start` prints once it listens; rejects if the server exits first. */
+export function serverUrl(child: ChildProcess, stderr: () => string = () => ''): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = out.match(/网页版\s+(http:\/\/\S+?)\//);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`npm start exited ${code}: ${out}\n${stderr().slice(-2000)}`)));
+  });
+}
+
 /** The sender in its own process: the stub's timing is not disturbed by signing and posting. */
 function runSender(job: SendJob): Promise<SendResult> {
   return new Promise((resolve, reject) => {
@@ -121,15 +134,7 @@ export async function benchWebhook(o: WebhookBenchOptions): Promise<WebhookBench
   if (process.env.BENCH_STDERR) child.stderr.on('data', (d: Buffer) => process.stderr.write(d));
   else child.stderr.resume();
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = out.match(/网页版\s+(http:\/\/\S+?)\//);
-        if (m) resolve(m[1]!);
-      });
-      child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
-    });
+    const url = await serverUrl(child);
     // Ready means /healthz answers 200 (the index is loaded), not just that the port is open.
     while ((await fetch(`${url}/healthz`).catch(() => null))?.status !== 200) await sleep(50);
     const startMs = performance.now() - t0;

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config.js';
 import { openEngine } from '../runtime/nodeEngine.js';
 import { type BureauQuestion, bureauQuestions, synthBureaus } from './synthBureaus.js';
+import { serverUrl } from './benchWebhook.js';
 
 /**
  * `npm run bench -- --bureaus 1,10,100,320`: the shipped manuals plus (n − 1) synthetic copies of the
@@ -164,15 +165,7 @@ async function startServer(dir: string, n: number): Promise<StartFigures> {
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = out.match(/网页版\s+(http:\/\/\S+?)\//);
-        if (m) resolve(m[1]!);
-      });
-      child.on('exit', (code) => reject(new Error(`npm start exited ${code}: ${out}\n${err.slice(-2000)}`)));
-    });
+    const url = await serverUrl(child, () => err);
     const readyMs = performance.now() - t0;
     const manual = districtManual(join(dir, 'manuals'));
     const bureaus = synthBureaus(Math.max(0, n - 1), manual, { first: 2 });

@@ -144,25 +144,8 @@ export class LarkApi implements FeishuApi {
     await this.call(() => this.client.cardkit.v1.card.settings({ path: { card_id: cardId }, data: { settings, sequence, uuid: `s_${cardId}_${sequence}` } }));
   }
 
-  /** HTTP errors are thrown by the SDK; `code ≠ 0` with HTTP 200 is returned, so both become FeishuError. */
-  private async call<T extends { code?: number; msg?: string }>(fn: () => Promise<T>): Promise<T> {
-    let res: T;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      res = await Promise.race([
-        fn(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(FeishuError.timeout(this.timeoutMs)), this.timeoutMs);
-          timer.unref?.();
-        }),
-      ]);
-    } catch (e) {
-      throw FeishuError.from(e);
-    } finally {
-      clearTimeout(timer);
-    }
-    if (res && typeof res.code === 'number' && res.code !== 0) throw FeishuError.fromBody(res);
-    return res;
+  private call<T extends { code?: number; msg?: string }>(fn: () => Promise<T>): Promise<T> {
+    return sdkCall(fn, this.timeoutMs);
   }
 }
 
@@ -178,4 +161,25 @@ async function streamedError(e: unknown): Promise<FeishuError> {
     }
   }
   return FeishuError.from(e);
+}
+
+/** One SDK call with a time limit. HTTP errors are thrown by the SDK; `code ≠ 0` with HTTP 200 is returned, so both become FeishuError. */
+export async function sdkCall<T extends { code?: number; msg?: string }>(fn: () => Promise<T>, timeoutMs: number): Promise<T> {
+  let res: T;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    res = await Promise.race([
+      fn(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(FeishuError.timeout(timeoutMs)), timeoutMs);
+        timer.unref?.();
+      }),
+    ]);
+  } catch (e) {
+    throw FeishuError.from(e);
+  } finally {
+    clearTimeout(timer);
+  }
+  if (res && typeof res.code === 'number' && res.code !== 0) throw FeishuError.fromBody(res);
+  return res;
 }

@@ -3,6 +3,7 @@ import type * as lark from '@larksuiteoapi/node-sdk';
 import type { FeishuBlock } from '../../ingest/read/feishuDocx.js';
 import { FeishuError } from '../feishu/api.js';
 import { type FeishuDocsApi, type RetryOptions, type SheetInfo, type SheetValues, VALUE_QUERY, type WikiNode, withRetry } from '../feishu/docsApi.js';
+import { sdkCall } from './larkApi.js';
 
 const enc = encodeURIComponent;
 
@@ -19,25 +20,7 @@ export class LarkDocsApi implements FeishuDocsApi {
 
   /** HTTP errors are thrown by the SDK, `code ≠ 0` with HTTP 200 is returned: both become FeishuError; retried when Feishu says so. */
   private call<T extends { code?: number; msg?: string }>(fn: () => Promise<T>): Promise<T> {
-    return withRetry(async () => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      let res: T;
-      try {
-        res = await Promise.race([
-          fn(),
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(FeishuError.timeout(this.timeoutMs)), this.timeoutMs);
-            timer.unref?.();
-          }),
-        ]);
-      } catch (e) {
-        throw FeishuError.from(e);
-      } finally {
-        clearTimeout(timer);
-      }
-      if (res && typeof res.code === 'number' && res.code !== 0) throw FeishuError.fromBody(res);
-      return res;
-    }, this.retry);
+    return withRetry(() => sdkCall(fn, this.timeoutMs), this.retry);
   }
 
   async docxDocument(documentId: string): Promise<{ title: string; revisionId: number | null }> {

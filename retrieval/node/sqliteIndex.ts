@@ -8,7 +8,7 @@ import type { DutyRecord, UnitInfo } from '../../ingest/record.js';
 import { type EmbeddedCorpus, embedCorpus, embedText } from '../embeddings/corpus.js';
 import { type Embedder, type EmbedderSource, isCorpusFit, sourceId } from '../embeddings/types.js';
 import { Directory } from '../directory.js';
-import { WHOLE_CORPUS_MAX } from '../engine.js';
+import { scanNearest, WHOLE_CORPUS_MAX } from '../engine.js';
 import { FieldIndex, type FieldIndexData } from '../fieldIndex.js';
 import { recordTexts, type RecordTexts } from '../recordText.js';
 import type { SearchIndex, StoredPartition } from '../searchIndex.js';
@@ -304,15 +304,7 @@ export class SqliteIndex implements SearchIndex {
    */
   private scan(vector: Float32Array, k: number): Map<string, number> {
     const { ids, dims, data } = this.matrix!;
-    const dots = new Float32Array(ids.length);
-    for (let i = 0; i < ids.length; i++) {
-      let dot = 0;
-      const off = i * dims;
-      for (let d = 0; d < dims; d++) dot += data[off + d]! * vector[d]!;
-      dots[i] = dot;
-    }
-    const order = Array.from(dots.keys()).sort((a, b) => dots[b]! - dots[a]!);
-    return new Map(order.slice(0, k).map((i) => [ids[i]!, dots[i]!]));
+    return scanNearest(ids, dims, data, vector, k);
   }
 
   private dims: number | undefined;
