@@ -343,6 +343,36 @@ describe('admin console page (/admin/manuals)', () => {
 });
 
 describe('the manuals folder at start-up', () => {
+  it('takes the index `npm run ingest` built from the same files instead of building it again; other files are built', async () => {
+    const h = new BotHarness({ noFeishu: true });
+    const { loadConfig } = await import('../bot/config.js');
+    const { openEngine } = await import('../bot/runtime/nodeEngine.js');
+    // What `npm run ingest` does: DATA_DIR/gangzetong.db from the manuals folder.
+    const built = await openEngine(loadConfig(h.env()), { force: true });
+    built.index.close();
+    await h.start();
+    try {
+      expect(h.bot.versionNotes.join('')).toContain('采用了 npm run ingest 建好的索引');
+      expect(h.bot.engine.ask(QUESTION).text).toContain('王金峰');
+    } finally {
+      await h.close();
+    }
+    const other = new BotHarness({ noFeishu: true });
+    const { writeFileSync } = await import('node:fs');
+    const stale = await openEngine(loadConfig(other.env()), { force: true });
+    stale.index.close();
+    // A file changed after the ingest: the fingerprints differ, the version's index is built from the files.
+    writeFileSync(join(other.dirs.seedsDir, 'manuals', MANUAL), withLead(shipped(other.dirs.seedsDir), '程九'));
+    await other.start();
+    try {
+      expect(other.bot.versionNotes.join('')).not.toContain('采用了');
+      expect(other.bot.engine.ask(QUESTION).text).toContain('程九');
+    } finally {
+      await other.close();
+    }
+  });
+
+
   it('a changed folder becomes the new version while the folder version is in use, but never overrides an admin version', async () => {
     const h = await new BotHarness({ noFeishu: true }).start();
     try {

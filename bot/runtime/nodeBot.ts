@@ -107,8 +107,10 @@ export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Pro
     maker,
     llmIngest ? async (c) => (await import('./nodeExtract.js')).withExtraction(c, llmIngest, config.dataDir, { fetch: o.llm?.fetch }) : undefined,
     llmIngest?.model ?? null,
+    config.indexPath,
   );
   const started = await startVersions({ store, runtime, folder: folderSources(config.manualsDir), now: () => clock.now(), log });
+  for (const id of runtime.adopted) started.notes.push(`版本 #${id} 采用了 npm run ingest 建好的索引（同一批文件），未重新建索引`);
   for (const n of started.notes) log.info('手册版本', { note: n });
   const view = started.view as Awaited<ReturnType<NodeManualRuntime['open']>>;
   const engines = new EngineSlot(view);

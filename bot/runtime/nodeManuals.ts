@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DocModel } from '../../ingest/document.js';
 import { addParsed, type CorpusLoad, errorReason, parseDocument } from '../../ingest/parseManual.js';
@@ -55,10 +55,15 @@ export class NodeManualRuntime implements ManualRuntime {
     private readonly enrich: (c: CorpusLoad) => Promise<CorpusLoad> = async (c) => c,
     /** Names the enrichment (the model), so turning it on, off or to another model rebuilds the indexes. */
     private readonly enrichId: string | null = null,
+    /** The index `npm run ingest` builds (DATA_DIR/gangzetong.db): taken as is when it was built from the same files. */
+    private readonly prebuilt: string | null = null,
   ) {
     this.dir = join(dataDir, 'versions');
     mkdirSync(this.dir, { recursive: true });
   }
+
+  /** Versions whose index was taken from `npm run ingest`'s instead of being built (for the start-up notes). */
+  readonly adopted: number[] = [];
 
   indexPath(id: number): string {
     return join(this.dir, `index-${id}.db`);
@@ -79,7 +84,11 @@ export class NodeManualRuntime implements ManualRuntime {
     const final = this.indexPath(version.id);
     const tmp = `${final}.${process.pid}.${Date.now().toString(36)}.tmp`;
     try {
-      const { index } = await this.maker.open({ path: tmp, ...this.options(sources, corpus), force: true });
+      // Built ahead by `npm run ingest` from the same files (its fingerprint says so): no second build at start.
+      const adopt = version.origin === 'dir' && this.prebuilt !== null && existsSync(this.prebuilt) && !existsSync(`${this.prebuilt}-wal`);
+      if (adopt) copyFileSync(this.prebuilt!, tmp);
+      const { index, report } = await this.maker.open({ path: tmp, ...this.options(sources, corpus), force: !adopt });
+      if (adopt && !report.rebuilt) this.adopted.push(version.id);
       index.close();
       for (const side of ['-wal', '-shm']) rmSync(`${tmp}${side}`, { force: true });
       renameSync(tmp, final);
