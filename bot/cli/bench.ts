@@ -51,6 +51,11 @@ async function webhook(plain: string[]): Promise<void> {
     mkdirSync(join(tmp, 'data'), { recursive: true });
     writeFileSync(join(tmp, 'data', 'chat-units.json'), JSON.stringify(chats));
     Object.assign(env, { MANUALS_DIR: manuals, DATA_DIR: join(tmp, 'data') });
+    // As a province would deploy: the index built by `npm run ingest`, which the server then takes as is.
+    const { execFileSync } = await import('node:child_process');
+    const t = performance.now();
+    execFileSync('npm', ['run', 'ingest', '--silent'], { env: { ...process.env, ...env }, stdio: 'ignore' });
+    console.log(`npm run ingest：${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
   console.log(`\nwebhook：加密签名事件，每档 ${seconds} s，${new Set(events.map((e) => e.chatId)).size} 个会话${bureaus > 1 ? `，${bureaus} 个局（群绑定到各自的局）` : ''}；发送端在独立进程，回复计时在本地飞书桩`);
   try {
