@@ -10,6 +10,8 @@ function rankOf(r: DutyRecord): 'principal' | 'deputy' | 'other' {
   const text = `${r.post}|${r.item}`;
   if (/副/.test(text)) return 'deputy';
   if (/正职|^组长$|主持|全面工作/.test(text)) return 'principal';
+  // A head's title as the whole post ("科长", "所长", "支队长"): the office's principal.
+  if (/^[\u4e00-\u9fa5]{0,10}(?:厅长|局长|处长|科长|股长|所长|站长|队长|院长|主任)$/.test(r.post)) return 'principal';
   return 'other';
 }
 

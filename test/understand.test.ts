@@ -315,3 +315,18 @@ describe('the leader of a piece of work', () => {
     expect(a.text).toContain('的分管领导：裴忠孝');
   });
 });
+
+describe('a head named by title alone', () => {
+  const rows: DutyRecord[] = [
+    rec({ unit: BUREAU, scope: 'district', department: '界桩股', kind: 'leader', post: '股长', item: '界桩股股长', duties: ['股长：齐远山。'], lead: ['齐远山'] }),
+    rec({ unit: BUREAU, scope: 'district', department: '界桩股', kind: 'leader', post: '副股长', item: '界桩股副股长', duties: ['副股长：葛云舒。'], lead: ['葛云舒'] }),
+    rec({ unit: BUREAU, scope: 'district', department: '界桩股', kind: 'item', post: '界桩管理岗', item: '界桩巡护', duties: ['负责界桩巡护。'], lead: ['甄一帆'] }),
+  ];
+  const embedder = new HashingNgramEmbeddings({ dimensions: 64 });
+  const e = new DutyEngine({ index: new MemoryIndex(rows, [], embedder), segmenter: new JiebaSegmenter(), embedder, synonyms: {} });
+
+  it('a row whose post is just the head’s title (股长, 所长, 主任 …) answers who heads the office; its deputy does not', () => {
+    expect(e.ask('界桩股股长是谁').answers[0]?.lead).toEqual(['齐远山']);
+    expect(e.ask('界桩股副股长是谁').answers[0]?.lead).toEqual(['葛云舒']);
+  });
+});
