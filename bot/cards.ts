@@ -245,6 +245,8 @@ function personCards(answer: Answer, mention: MentionLookup): Card[] {
   };
   const who = mention(person) ? `<at id=${mention(person)}></at>` : md(person);
   const blocks: CardElement[][] = [
+    // What the question asked about the person (who stands in, one of their facts) comes first.
+    ...(answer.summary ? [[markdown(`**${md(answer.summary)}**`)]] : []),
     [markdown(`${who} 在手册中参与 **${answer.answers.length}** 项工作（牵头 ${leads.length} 项，辅助 ${assists.length} 项）。\n${postLine}`)],
     ...chunk('牵头负责', leads),
     ...chunk('辅助参与', assists),

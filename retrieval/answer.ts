@@ -160,16 +160,52 @@ export function answersText(items: AnswerItem[], intent: Intent): string {
   return [head, ...items.map((a, i) => `${i + 1}. 〔${SCOPE_LABEL[a.scope]}〕${itemBlock(a, intent)}`)].join('\n\n');
 }
 
-export function personText(person: string, items: AnswerItem[]): string {
+/** Label words too common to say which fact a question asks about. */
+const LABEL_FRAME = new Set(['工作', '负责', '人员', '岗位', '事项', '情况', '内容', '要求', '责任', '职责', '时间', '名称']);
+
+/**
+ * What a person question asks beyond the person's work: who stands in for them, or a fact of their rows.
+ * `rest`: the question without the person's name.
+ */
+export function personAsked(person: string, items: AnswerItem[], o: { backup?: boolean; rest?: string } = {}): string[] {
+  const leads = items.filter((a) => a.lead.includes(person));
+  const asked: string[] = [];
+  if (o.backup) {
+    // Who stands in: the assistants (B角, 配合人员) of the rows the person leads, most often named first.
+    const subs = new Map<string, number>();
+    for (const a of leads) for (const n of a.assistants) subs.set(n, (subs.get(n) ?? 0) + 1);
+    const list = [...subs].sort((a, b) => b[1] - a[1]).map(([n, c]) => `${n}（${c} 项）`);
+    asked.push(list.length > 0 ? `${person} 不在时，手册为其牵头事项列出的辅助（B角）人员：${list.join('、')}` : `手册没有为 ${person} 牵头的事项列出辅助（B角）人员。`);
+  }
+  // A row fact the question asks about by its label ("包联哪几个村" → 包联村（社区）：…): a two-character
+  // piece of the label, other than the words every row's labels share, printed in the question.
+  const rest = o.rest ?? '';
+  // The person's own rows (those they lead) say their facts; rows they only assist say someone else's.
+  for (const a of leads.length > 0 ? leads : items) {
+    for (const d of a.details) {
+      const core = [...d.label.replace(/[（(].*$/, '')];
+      const hit = core.slice(0, -1).some((c, i) => {
+        const pair = c + core[i + 1]!;
+        return !LABEL_FRAME.has(pair) && rest.includes(pair);
+      });
+      if (hit) asked.push(`${d.label}：${d.text}（${a.item}）`);
+    }
+  }
+  return asked;
+}
+
+/** A person's work, after what the question asked about them (personAsked). */
+export function personText(person: string, items: AnswerItem[], o: { backup?: boolean; rest?: string } = {}): string {
   const leads = items.filter((a) => a.lead.includes(person));
   const assists = items.filter((a) => !a.lead.includes(person) && a.assistants.includes(person));
   const posts = personPosts(person, items);
+  const asked = personAsked(person, items, o);
   const line = (a: AnswerItem, i: number) => {
     const codes = a.flow?.codes.length ? `〔${a.flow.codes.join(' ')}〕` : '';
     const who = a.lead.includes(person) ? '' : `（牵头：${names(a.lead)}）`;
     return `  ${i + 1}. ${a.item}${codes}${who} — ${a.source.file} 第${a.source.line}行`;
   };
-  const out = [`${person} 在手册中参与 ${items.length} 项工作（牵头 ${leads.length} 项，辅助 ${assists.length} 项）。`];
+  const out = [...asked, `${person} 在手册中参与 ${items.length} 项工作（牵头 ${leads.length} 项，辅助 ${assists.length} 项）。`];
   out.push(`岗位：${posts.held.join('；') || '（不牵头任何事项）'}`);
   if (posts.assisted.length > 0) out.push(`辅助：${posts.assisted.join('；')}`);
   if (leads.length > 0) out.push('牵头负责：', ...leads.map(line));

@@ -7,7 +7,7 @@ import {
   answersText,
   capabilitiesText,
   notFoundText,
-  personText,
+  personAsked, personText,
   plausibleText,
   toItem,
 } from './answer.js';
@@ -596,17 +596,19 @@ export class DutyEngine {
       ...rows.filter((r) => r.lead.includes(person)),
       ...rows.filter((r) => !r.lead.includes(person)),
     ].map((r) => toItem(r, 1, null));
+    const asked = { backup: q.backup, rest: q.persons.reduce((t, p) => t.split(p).join(' '), q.question) };
+    const lines = personAsked(person, items, asked);
     return {
       question: q.question,
       intent: 'person',
       found: true,
       answers: items,
-      summary: null,
+      summary: lines.length > 0 ? lines.join('\n') : null,
       person,
       nearTopics: [],
       band: 'sure',
       alternatives: [],
-      text: personText(person, items),
+      text: personText(person, items, asked),
     };
   }
 

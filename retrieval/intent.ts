@@ -6,7 +6,7 @@ import type { Intent } from './query.js';
  */
 interface Cue {
   re: RegExp;
-  intent: Exclude<Intent, 'person'> | 'personAsk' | 'role';
+  intent: Exclude<Intent, 'person'> | 'personAsk' | 'role' | 'backup';
   weight: number;
 }
 
@@ -22,6 +22,8 @@ const CUES: Cue[] = [
   { re: /(?:局长|科长|股长|主任|组长|书记|队长|所长|站长|处长|一把手|班长)(?=是|有|叫|分管|主管|管|负责|都|呢|啊|吗|们|[？?，,。]|$)/, intent: 'role', weight: 1 },
   // what a person does
   { re: /忙|做什么|干什么|干啥|做啥|干嘛|负责(?:什么|哪些|啥|哪)|管(?:什么|哪些|啥)|哪个岗|什么岗|哪个科|哪个股|哪个部门|哪个单位|在哪|手里|手上|分工|职责|是谁|是做|是干|的工作|有什么事|有哪些事|参与/, intent: 'personAsk', weight: 1 },
+  // who stands in for a person (A/B角): "张三外出时谁替他", "张三的B角是谁"
+  { re: /(?:不在|外出|请假|出差|休假|离岗|缺岗)[^谁]{0,6}(?:谁|哪位|找)|B角|备岗|替岗|顶岗|代岗|顶替|接替|替(?:他|她|岗|班)|代(?:他|她|班)/, intent: 'backup', weight: 1 },
   // who does it
   { re: /谁|哪个岗位|哪个部门|哪位|找哪|归哪/, intent: 'duty', weight: 0.5 },
 ];
@@ -32,11 +34,12 @@ export interface IntentCues {
   leadership: number;
   role: number;
   personAsk: number;
+  backup: number;
   duty: number;
 }
 
 export function cueScores(q: string): IntentCues {
-  const s: IntentCues = { flow: 0, timeLimit: 0, leadership: 0, role: 0, personAsk: 0, duty: 0 };
+  const s: IntentCues = { flow: 0, timeLimit: 0, leadership: 0, role: 0, personAsk: 0, backup: 0, duty: 0 };
   for (const c of CUES) if (c.re.test(q)) s[c.intent] += c.weight;
   return s;
 }
@@ -49,6 +52,8 @@ export function cueScores(q: string): IntentCues {
 export function classify(c: IntentCues, o: { person: boolean; topicLeft: boolean }): Intent {
   if (o.person && c.leadership > 0 && !o.topicLeft) return 'leadership';
   if (o.person && !o.topicLeft) return 'person';
+  // Who stands in for a named person is read from that person's rows, whatever else the question says.
+  if (o.person && c.backup > 0) return 'person';
   if (!o.person && (c.leadership > 0 || c.role > 0)) return 'leadership';
   if (c.timeLimit > 0 && c.timeLimit >= c.flow) return 'timeLimit';
   if (c.flow > 0) return 'flow';

@@ -36,6 +36,8 @@ export interface ParsedQuery {
   topic: string;
   /** The role a leadership question asks about ("局长", "副组长"), if any. */
   role: string | null;
+  /** A person question asking who stands in for them ("外出时谁替他", "B角是谁"). */
+  backup: boolean;
 }
 
 /** Words that frame a question (who, which post, what work) rather than name its topic. */
@@ -221,5 +223,6 @@ export function parseQuery(question: string, lex: Lexicon, seg: Segmenter): Pars
     terms,
     topic: topicText,
     role: role ? role[0] : null,
+    backup: intent === 'person' && cues.backup > 0,
   };
 }

@@ -330,3 +330,30 @@ describe('a head named by title alone', () => {
     expect(e.ask('界桩股副股长是谁').answers[0]?.lead).toEqual(['葛云舒']);
   });
 });
+
+describe('a person question asking who stands in, or for one of their facts', () => {
+  const rows: DutyRecord[] = [
+    rec({ unit: BUREAU, scope: 'district', kind: 'item', post: '巡查岗', item: '耕地日常巡查', duties: ['负责耕地日常巡查。'], lead: ['蒋清和'], assistants: ['鲁星河'], details: [{ label: '包联村（社区）', text: '东坪村、西坪村' }] }),
+    rec({ unit: BUREAU, scope: 'district', kind: 'item', post: '巡查岗', item: '违法用地制止', duties: ['发现违法用地及时制止。'], lead: ['蒋清和'], assistants: ['鲁星河', '苗晓光'] }),
+    rec({ unit: BUREAU, scope: 'district', kind: 'item', post: '所长', item: '主持全面工作', duties: ['主持全面工作。'], lead: ['鲁星河'], assistants: ['蒋清和'], details: [{ label: '包联村（社区）', text: '南岭村' }] }),
+  ];
+  const embedder = new HashingNgramEmbeddings({ dimensions: 64 });
+  const e = new DutyEngine({ index: new MemoryIndex(rows, [], embedder), segmenter: new JiebaSegmenter(), embedder, synonyms: {} });
+
+  it('"外出时谁替她", "B角是谁": the assistants of the rows the person leads, most often named first', () => {
+    for (const q of ['蒋清和外出时谁替她', '蒋清和请假了找谁', '蒋清和的B角是谁']) {
+      const a = e.ask(q);
+      expect(a.intent).toBe('person');
+      expect(a.text.split('\n')[0]).toBe('蒋清和 不在时，手册为其牵头事项列出的辅助（B角）人员：鲁星河（2 项）、苗晓光（1 项）');
+    }
+    // The chat card says it first too.
+    expect(JSON.stringify(answerCards(e.ask('蒋清和外出时谁替她')))).toContain('蒋清和 不在时，手册为其牵头事项列出的辅助（B角）人员');
+  });
+
+  it('a labelled fact the question names is printed from the person’s own rows', () => {
+    const text = e.ask('蒋清和包联哪几个村').text;
+    expect(text).toContain('包联村（社区）：东坪村、西坪村');
+    expect(text).not.toContain('南岭村');
+    expect(e.ask('蒋清和负责哪些工作').text).not.toContain('包联村');
+  });
+});
