@@ -274,6 +274,7 @@ export class DutyEngine {
     // A near tie in the same manual between rows held by different people: the question does not say which.
     const rival = scored[1];
     if (band === 'sure' && rival && rival.record.scope === best!.record.scope && rival.score >= best!.score * TIE && bandOf(rival) === 'sure' && !samePeople(best!.record, rival.record)) band = 'plausible';
+    if (band === 'plausible' && best && !this.topicCovered(v, q, best.record)) band = 'none';
     if (!best || band === 'none') return this.notFound(v, q, scored);
     if (band === 'plausible') return this.plausible(v, q, scored, withAlternatives, opts);
     const kept = scored.filter((s) => bandOf(s) === 'sure' && s.score >= best.score * KEEP_RATIO);
@@ -285,6 +286,19 @@ export class DutyEngine {
       if (other && !kept.includes(other)) kept.splice(Math.min(kept.length, MAX_ANSWERS - 1), 0, other);
     }
     return this.found(v, q, kept.slice(0, MAX_ANSWERS));
+  }
+
+  /**
+   * A guess must match what the question asks about, not only the place it names: with the words that
+   * spell a named unit or office set aside, the rest of the topic must be covered as a plausible answer's
+   * is ("某大队食堂谁管" matches the 大队's rows by name only, and 食堂 is in none of them).
+   */
+  private topicCovered(v: View, q: ParsedQuery, r: DutyRecord): boolean {
+    if (q.places.length === 0) return true;
+    const topical = q.terms.filter((t) => !q.places.some((p) => p.name.includes(t.text) || p.aliases.some((a) => a.includes(t.text))));
+    if (topical.length === 0 || topical.length === q.terms.length) return true;
+    const text = v.lexicon.texts.get(r.id)?.full;
+    return text === undefined || weighted(topical, text) >= BANDS.plausible.coverage;
   }
 
   /** Vector neighbours of the question's topic: the caller's vector when given, the local embedder's otherwise. */

@@ -357,3 +357,18 @@ describe('a person question asking who stands in, or for one of their facts', ()
     expect(e.ask('蒋清和负责哪些工作').text).not.toContain('包联村');
   });
 });
+
+describe('a guess must match the topic, not only the place named', () => {
+  const embedder = new HashingNgramEmbeddings({ dimensions: 64 });
+  const e = new DutyEngine({ index: new MemoryIndex(synthetic, [], embedder), segmenter: new JiebaSegmenter(), embedder, synonyms: {} });
+
+  it('a unit named with work no row of it mentions is not found, and names no one', () => {
+    for (const q of [`${CENTRE}食堂谁管`, `${BUREAU}年终奖怎么发`]) {
+      const a = e.ask(q);
+      expect(a.found).toBe(false);
+      for (const name of ['贺春晓', '龚晓雯', '闻向东', '甄一帆']) expect(a.text).not.toContain(name);
+    }
+    // The same unit with work its rows do mention still answers.
+    expect(e.ask(`${CENTRE}土地收购储备谁负责`).answers[0]?.lead).toEqual(['贺春晓']);
+  });
+});
