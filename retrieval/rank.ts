@@ -177,6 +177,8 @@ export function rank(q: ParsedQuery, pool: DutyRecord[], lex: Lexicon, fields: F
     // What the question asks for must be in the row to answer it: a time limit, a flow.
     if (q.intent === 'timeLimit' && record.timeLimit) score += 0.08;
     if (q.intent === 'flow' && record.flow && record.flow.steps.length > 0) score += 0.05;
+    // Text no parser structured is the fallback: where a structured row says the same, the row answers.
+    if (record.kind === 'passage') score -= 0.05;
     return { record, score, coverage, focus, phrase: 0 };
   });
   const order = (a: Scored, b: Scored) => b.score - a.score || a.record.source.line - b.record.source.line;

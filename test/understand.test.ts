@@ -372,3 +372,15 @@ describe('a guess must match the topic, not only the place named', () => {
     expect(e.ask(`${CENTRE}土地收购储备谁负责`).answers[0]?.lead).toEqual(['贺春晓']);
   });
 });
+
+describe('a structured row before a passage that says the same', () => {
+  // Same words in both: only what kind of record each is tells them apart.
+  const same = { unit: BUREAU, scope: 'district' as const, post: '', item: '界桩成果资料查询', duties: ['界桩成果资料查询按规定办理审批手续后提供。'] };
+  const rows: DutyRecord[] = [rec({ ...same, kind: 'passage', lead: [] }), rec({ ...same, kind: 'item', lead: ['钟离远'] })];
+  const embedder = new HashingNgramEmbeddings({ dimensions: 64 });
+  const e = new DutyEngine({ index: new MemoryIndex(rows, [], embedder), segmenter: new JiebaSegmenter(), embedder, synonyms: {} });
+
+  it('the row with its people answers; the passage is the fallback', () => {
+    expect(e.ask('界桩成果资料查询找谁').answers[0]?.lead).toEqual(['钟离远']);
+  });
+});
