@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import type { AskContext } from '../retrieval/askService.js';
 import type { Answer } from '../retrieval/answer.js';
 import type { DutyEngine } from '../retrieval/engine.js';
 import { consolePage } from './console/page.js';
@@ -17,7 +18,7 @@ export interface AppDeps {
   /** The engine once the index is loaded; undefined while it is being built. */
   engine: () => DutyEngine | undefined;
   /** Answers through the configured embedder (remote: embedded asynchronously); defaults to engine.ask. */
-  answer?: (question: string) => Promise<Answer>;
+  answer?: (question: string, ctx?: AskContext) => Promise<Answer>;
   /** Null when Feishu is not configured: the console and the API still work. */
   feishu: { secrets: WebhookSecrets; events: EventSink; now?: () => number } | null;
   log: Logger;
@@ -68,7 +69,13 @@ export function createApp(deps: AppDeps): Hono {
       if ([...question].length > MAX_QUESTION_CHARS) return c.json({ error: `问题过长（上限 ${MAX_QUESTION_CHARS} 字）` }, 400);
       const engine = deps.engine();
       if (!engine) return c.json({ error: '索引正在加载，请稍后再试' }, 503);
-      return c.json(deps.answer ? await deps.answer(question) : engine.ask(question));
+      // Optional "unit": answer as someone of that unit would be answered (a bound chat's default).
+      const unit = (parsed.value as { unit?: unknown }).unit;
+      if (unit !== undefined && (typeof unit !== 'string' || !engine.directory.has(unit))) {
+        return c.json({ error: 'unit 应为手册中的单位全称（见 /units），或不传' }, 400);
+      }
+      const ctx = typeof unit === 'string' ? { units: [unit] } : undefined;
+      return c.json(deps.answer ? await deps.answer(question, ctx) : engine.ask(question, ctx));
     },
   );
 

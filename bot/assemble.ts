@@ -173,7 +173,7 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
 
   const app = createApp({
     engine: () => engines.engine,
-    answer: (question) => services.answerer.ask(question),
+    answer: (question, ctx) => services.answerer.ask(question, ctx),
     feishu: feishu && config.feishu ? { secrets: config.feishu, events: feishu.bot, now: () => clock.now() } : null,
     log,
     status: async () => ({ ...(feishu ? await outboxHealth(state, feishu.bot, clock.now()) : {}), ...(p.llmStatus ? { llm: p.llmStatus() } : {}) }),

@@ -203,6 +203,17 @@ describe('group chats bound to units', () => {
     expect(text(unbound!)).toMatch(/个单位的手册里都有/);
   });
 
+  it('the console API answers as a unit when asked with "unit", and refuses a unit the manuals do not hold', async () => {
+    const q = bureaus[0]!.questions.find((x) => x.units)!;
+    const other = bureaus[1]!.questions.find((x) => x.question === q.question)!;
+    const ask = (body: unknown) => fetch(`${h.url}/api/ask`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const scoped = (await (await ask({ question: q.question, unit: bureaus[1]!.bureau })).json()) as { answers: { lead: string[] }[] };
+    expect(scoped.answers[0]?.lead).toEqual(other.expect.lead);
+    const bad = await ask({ question: q.question, unit: '没有的单位' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toContain('unit');
+  });
+
   it('reads chat bindings from chat-units.json and reports names that are no unit', async () => {
     const q = bureaus[1]!.questions.find((x) => x.units)!;
     const [a] = await h.say(q.question, { chatId: 'oc_file', sender: 'ou_z' });
