@@ -202,7 +202,7 @@ function positiveNumber(env: Record<string, string | undefined>, name: string, f
   return n;
 }
 
-const flag = (v: string | undefined) => /^(1|true|yes|on)$/i.test(v?.trim() ?? '');
+export const flag = (v: string | undefined) => /^(1|true|yes|on)$/i.test(v?.trim() ?? '');
 
 /** Exposed beyond loopback, the console shows the names of the staff: it needs ACCESS_TOKEN unless said to be public. */
 function accessConfig(env: Record<string, string | undefined>, host: string): AccessSettings {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseCases } from '../../retrieval/evaluate.js';
 import { loadConfig } from '../config.js';
 import { openEngine } from '../runtime/nodeEngine.js';
+import { percentile } from './percentile.js';
 
 // `npm run bench [-- questions.jsonl] [--engine-only | --webhook-only | --webhook-bureaus=320] [--rates=100,200,300] [--seconds=10]`: answer latency, ingest + index build time, peak RSS. Goals from the engine issue.
 // `npm run bench -- --bureaus 1,10,100,320`: the same figures as bureaus are added (see scaleBench.ts).
@@ -32,13 +33,11 @@ async function webhook(plain: string[]): Promise<void> {
   let tmp: string | null = null;
   if (bureaus > 1) {
     const { writeFileSync } = await import('node:fs');
-    const { synthBureaus } = await import('./synthBureaus.js');
     const { writeCorpus } = await import('./scaleBench.js');
     tmp = mkdtempSync(join(tmpdir(), 'gzt-bench-bureaus-'));
     const manuals = join(tmp, 'manuals');
     const seedsManuals = loadConfig(process.env).manualsDir;
-    writeCorpus(manuals, seedsManuals, bureaus);
-    const shipped = synthBureaus(bureaus - 1, (await import('./scaleBench.js')).districtManual(seedsManuals), { first: 2 });
+    const shipped = writeCorpus(manuals, seedsManuals, bureaus);
     // Every synthetic bureau gets a group chat bound to it; its in-unit questions are asked there.
     const chats: Record<string, string> = {};
     events = [];
@@ -93,7 +92,7 @@ for (let r = 0; r < rounds; r++) {
   }
 }
 times.sort((a, b) => a - b);
-const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!;
+const pct = (p: number) => percentile(times, p);
 const rssMb = process.resourceUsage().maxRSS / 1024;
 // Assist mode against a local stub model (no tokens, no network): what LangChain and the guard add.
 const llm = process.argv.includes('--engine-only') ? null : await (await import('./benchLlm.js')).benchLlm(engine, [...new Set([...questions, ...extraQuestions()])]);

@@ -3,6 +3,7 @@ import type { DutyEngine } from '../../retrieval/engine.js';
 import { LlmAnswerer } from '../../retrieval/llm/answerer.js';
 import { chatModel } from '../../retrieval/llm/model.js';
 import { OpenAIStub, offeredIds } from '../../test/support/openaiStub.js';
+import { percentile } from './percentile.js';
 
 export interface LlmBench {
   /** Questions the engine was unsure of: the ones assist mode sends to the model. */
@@ -17,10 +18,6 @@ export interface LlmBench {
   sureP50: number;
 }
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
-};
 
 /** Assist mode's cost against a local OpenAI-compatible stub that answers at once: LangChain, HTTP and JSON only. */
 export async function benchLlm(engine: DutyEngine, questions: string[], rounds = 5): Promise<LlmBench> {
@@ -55,11 +52,11 @@ export async function benchLlm(engine: DutyEngine, questions: string[], rounds =
     return {
       unsure: unsure.length,
       coldMs,
-      engineP50: pct(eng, 50),
-      assistP50: pct(assist, 50),
-      assistP95: pct(assist, 95),
-      overheadP50: pct(assist, 50) - pct(eng, 50),
-      sureP50: pct(sureTimes, 50),
+      engineP50: percentile(eng, 50),
+      assistP50: percentile(assist, 50),
+      assistP95: percentile(assist, 95),
+      overheadP50: percentile(assist, 50) - percentile(eng, 50),
+      sureP50: percentile(sureTimes, 50),
     };
   } finally {
     await stub.stop();

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FeishuStub } from '../../test/support/feishuStub.js';
 import type { SendJob, SendResult } from './webhookSender.js';
+import { percentile } from './percentile.js';
 
 /** Replies must come back within this (p95) for an offered rate to count as kept up. */
 export const KEEP_UP_P95_MS = 1000;
@@ -68,11 +69,8 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-
 function summary(list: number[]): LatencySummary {
-  const s = [...list].sort((a, b) => a - b);
-  return { replies: s.length, p50: pct(s, 50), p95: pct(s, 95), p99: pct(s, 99), max: s.length ? s[s.length - 1]! : NaN };
+  return { replies: list.length, p50: percentile(list, 50), p95: percentile(list, 95), p99: percentile(list, 99), max: list.length ? Math.max(...list) : NaN };
 }
 
 /** The console address `npm start` prints once it listens; rejects if the server exits first. */
@@ -175,8 +173,8 @@ export async function benchWebhook(o: WebhookBenchOptions): Promise<WebhookBench
         events: count,
         replyRate: reply.replies / Math.max(0.001, (done.lastReply - sent.firstSentAt) / 1000),
         reply,
-        ackP50: pct([...sent.ackMs].sort((a, b) => a - b), 50),
-        ackP99: pct([...sent.ackMs].sort((a, b) => a - b), 99),
+        ackP50: percentile(sent.ackMs, 50),
+        ackP99: percentile(sent.ackMs, 99),
         failures: sent.failures,
         drained: done.all,
         keptUp: done.all && sent.failures === 0 && reply.p95 < KEEP_UP_P95_MS,

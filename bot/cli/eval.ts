@@ -7,6 +7,7 @@ import type { DutyEngine } from '../../retrieval/engine.js';
 import { loadConfig } from '../config.js';
 import { openEngine } from '../runtime/nodeEngine.js';
 import type { LlmEvent } from '../../retrieval/llm/answerer.js';
+import { percentile } from './percentile.js';
 
 // `npm run eval -- [FILE.jsonl …]`: scores the engine on question files; with none, on every project file.
 const DEFAULT_FILES = [
@@ -98,7 +99,6 @@ try {
 for (const line of perFile) console.log(line);
 console.log(`eval: ${passed} passed, ${failed} failed`);
 if (withLlm) {
-  const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
   const total = passed + failed;
   console.log(`\n大模型（${baseConfig.llm!.mode}，${baseConfig.llm!.model}）：准确率 ${total ? ((passed / total) * 100).toFixed(1) : '0'}%（${passed}/${total}）`);
   for (const stage of ['assist', 'compose'] as const) {
@@ -111,6 +111,6 @@ if (withLlm) {
     if (kinds.size > 0) console.log(`    未通过核对：${[...kinds].map(([k, n]) => `${k} ${n}`).join('，')}`);
     for (const e of list.filter((x) => x.violation).slice(0, 5)) console.log(`    · ${e.question}：${e.violation!.kind}「${e.violation!.span}」`);
   }
-  for (const [stage, xs] of Object.entries(stageMs)) if (xs.length > 0) console.log(`  ${stage.padEnd(8)} p50 ${pct(xs, 50).toFixed(1)} ms  p95 ${pct(xs, 95).toFixed(1)} ms（${xs.length} 次）`);
+  for (const [stage, xs] of Object.entries(stageMs)) if (xs.length > 0) console.log(`  ${stage.padEnd(8)} p50 ${percentile(xs, 50).toFixed(1)} ms  p95 ${percentile(xs, 95).toFixed(1)} ms（${xs.length} 次）`);
 }
 process.exitCode = failed > 0 ? 1 : 0;

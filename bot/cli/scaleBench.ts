@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config.js';
 import { openEngine } from '../runtime/nodeEngine.js';
-import { type BureauQuestion, bureauQuestions, synthBureaus } from './synthBureaus.js';
+import { type BureauQuestion, bureauQuestions, type SynthBureau, synthBureaus } from './synthBureaus.js';
 import { serverUrl } from './benchWebhook.js';
+import { percentile } from './percentile.js';
 
 /**
  * `npm run bench -- --bureaus 1,10,100,320`: the shipped manuals plus (n − 1) synthetic copies of the
@@ -42,10 +43,6 @@ export interface ServeFigures {
   rssMb: number;
 }
 
-const pct = (list: number[], p: number) => {
-  const s = [...list].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-};
 
 /** The shipped district manual: the grouped-post table layout with a unit hierarchy (centres under a bureau). */
 export function districtManual(manualsDir: string): { file: string; text: string } {
@@ -55,11 +52,13 @@ export function districtManual(manualsDir: string): { file: string; text: string
   return { file, text: readFileSync(join(manualsDir, file), 'utf8') };
 }
 
-/** Writes the corpus of one size: the shipped manuals and n − 1 synthetic bureaus. */
-export function writeCorpus(dir: string, seedsManuals: string, n: number): void {
+/** Writes the corpus of one size: the shipped manuals and n − 1 synthetic bureaus (returned, with their questions). */
+export function writeCorpus(dir: string, seedsManuals: string, n: number): SynthBureau[] {
   mkdirSync(dir, { recursive: true });
   for (const f of readdirSync(seedsManuals)) copyFileSync(join(seedsManuals, f), join(dir, f));
-  for (const b of synthBureaus(Math.max(0, n - 1), districtManual(seedsManuals), { first: 2 })) writeFileSync(join(dir, b.file), b.text);
+  const bureaus = synthBureaus(Math.max(0, n - 1), districtManual(seedsManuals), { first: 2 });
+  for (const b of bureaus) writeFileSync(join(dir, b.file), b.text);
+  return bureaus;
 }
 
 function runChild(args: string[]): Promise<unknown> {
@@ -141,8 +140,8 @@ async function childServe(dir: string, n: number): Promise<ServeFigures> {
   index.close();
   return {
     openMs,
-    inUnit: { coldP50: pct(inCold, 50), coldP95: pct(inCold, 95), p50: pct(inWarm, 50), p95: pct(inWarm, 95), rotateP50: pct(inRotate, 50), rotateP95: pct(inRotate, 95) },
-    crossUnit: { coldP50: pct(crossCold, 50), coldP95: pct(crossCold, 95), p50: pct(crossWarm, 50), p95: pct(crossWarm, 95) },
+    inUnit: { coldP50: percentile(inCold, 50), coldP95: percentile(inCold, 95), p50: percentile(inWarm, 50), p95: percentile(inWarm, 95), rotateP50: percentile(inRotate, 50), rotateP95: percentile(inRotate, 95) },
+    crossUnit: { coldP50: percentile(crossCold, 50), coldP95: percentile(crossCold, 95), p50: percentile(crossWarm, 50), p95: percentile(crossWarm, 95) },
     correct,
     asked,
     failures,

@@ -33,6 +33,9 @@ export function poolingOf(modelDir: string): 'mean' | 'cls' {
   }
 }
 
+/** The fingerprint's entry for model extraction at ingest: turning it on, off or to another model rebuilds the index. */
+export const extractionSource = (model: string) => ({ file: '\u0000llm-extract', sha256: model });
+
 function indexOptions(
   config: Config,
   opts: { force?: boolean; strict?: boolean; llmIngest?: boolean | IngestModelOptions },
@@ -49,7 +52,7 @@ function indexOptions(
     sources: [
       ...files.map((f) => ({ file: f.file, sha256: f.sha256 })),
       ...skipped.map((s) => ({ file: s.file, sha256: 'skipped' })),
-      ...(llm ? [{ file: '\u0000llm-extract', sha256: llm.model }] : []),
+      ...(llm ? [extractionSource(llm.model)] : []),
     ],
     corpus: llm
       ? async () => (await import('./nodeExtract.js')).withExtraction(await readCorpus(files, skipped), llm, config.dataDir, llmOptions)

@@ -7,7 +7,7 @@ import { readDocument } from '../../ingest/read/index.js';
 import { listManualFiles } from '../../ingest/node/readManuals.js';
 import type { EngineView } from '../engineSlot.js';
 import type { ManualRuntime, ManualVersion, SourceWithBytes } from '../manuals/admin.js';
-import type { EngineMaker } from './nodeEngine.js';
+import { type EngineMaker, extractionSource } from './nodeEngine.js';
 
 /** Reads every source: files through the readers, linked documents from their stored DocModel. */
 export async function parseSources(sources: SourceWithBytes[]): Promise<CorpusLoad> {
@@ -75,7 +75,7 @@ export class NodeManualRuntime implements ManualRuntime {
 
   private options(sources: SourceWithBytes[], corpus?: CorpusLoad) {
     return {
-      sources: [...sources.map((s) => ({ file: s.name, sha256: s.sha256 })), ...(this.enrichId ? [{ file: '\u0000llm-extract', sha256: this.enrichId }] : [])],
+      sources: [...sources.map((s) => ({ file: s.name, sha256: s.sha256 })), ...(this.enrichId ? [extractionSource(this.enrichId)] : [])],
       corpus: () => corpus ?? this.parse(sources),
     };
   }

@@ -10,7 +10,7 @@ import { BigramSegmenter } from '../../retrieval/segmenter.js';
 import { type AssembledBot, assembleBot } from '../assemble.js';
 import { EngineSlot } from '../engineSlot.js';
 import { type Clock, systemClock } from '../clock.js';
-import { ConfigError, loadConfig, webhookWarnings } from '../config.js';
+import { ConfigError, flag, loadConfig, webhookWarnings } from '../config.js';
 import { FetchFeishuApi } from '../feishu/fetchApi.js';
 import { jsonLogger, type Logger } from '../log.js';
 import { DeadlineFileError, parseDeadlines } from '../reminders/deadlines.js';
@@ -55,7 +55,7 @@ export interface WorkerBot extends AssembledBot {
  * names) need ACCESS_TOKEN there unless the deployment says it is meant to be public.
  */
 function publicHost(vars: Record<string, string>): Record<string, string> {
-  if (!vars.ACCESS_TOKEN?.trim() && !/^(1|true|yes|on)$/i.test(vars.CONSOLE_PUBLIC?.trim() ?? '')) {
+  if (!vars.ACCESS_TOKEN?.trim() && !flag(vars.CONSOLE_PUBLIC)) {
     throw new ConfigError(
       'Workers 上的网页控制台和问答接口对公网开放，会显示手册中的人员名单：请用 `npx wrangler secret put ACCESS_TOKEN` 设置访问令牌（至少 16 个字符），或确需公开时在 wrangler.toml 的 [vars] 里设置 CONSOLE_PUBLIC = "1"',
     );
