@@ -4,50 +4,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as XLSX from '@e965/xlsx';
-import { strFromU8, unzipSync } from 'fflate';
 import { parseEvalFile } from '../retrieval/evaluate.js';
 import { describe, expect, it } from 'vitest';
+import { defined, documentText as fixtureText, zipEntry as zipEntryAt } from './support/fixtureText.js';
 
 const dir = join(import.meta.dirname, 'fixtures', 'foreign');
 const srcDir = join(import.meta.dirname, 'fixtures', 'foreign-src');
 const files = readdirSync(dir).filter((f) => /^f\d\d_/.test(f));
 
-const stripTags = (html: string) =>
-  html
-    .replace(/<(script|style)[\s\S]*?<\/\1>/g, '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&gt;/g, '>')
-    .replace(/&lt;/g, '<');
 
-function documentText(file: string): string {
-  const path = join(dir, file);
-  if (file.endsWith('.xlsx')) {
-    const wb = XLSX.read(readFileSync(path));
-    return wb.SheetNames.map((n) => XLSX.utils.sheet_to_csv(defined(wb.Sheets[n], n))).join('\n');
-  }
-  if (file.endsWith('.docx')) {
-    const xml = zipEntry(file, 'word/document.xml');
-    return xml.replace(/<\/w:p>/g, '\n').replace(/<[^>]+>/g, '');
-  }
-  if (file.endsWith('.pdf')) {
-    // PDF text extraction yields Kangxi radicals for some glyphs; compare against the printed source.
-    const src = readdirSync(srcDir).find((f) => f.startsWith(file.slice(0, 3)) && f.endsWith('.html'));
-    return stripTags(readFileSync(join(srcDir, defined(src, `source of ${file}`)), 'utf8'));
-  }
-  if (file.endsWith('.csv') || file.endsWith('.html')) {
-    const text = new TextDecoder('gbk').decode(readFileSync(path));
-    return file.endsWith('.html') ? stripTags(text) : text;
-  }
-  return readFileSync(path, 'utf8');
-}
+const documentText = (file: string) => fixtureText(dir, srcDir, file);
 
 const squeeze = (s: string) => s.replace(/[\s\u3000]+/g, '');
-const defined = <T>(v: T | undefined, what: string): T => {
-  if (v === undefined) throw new Error(`missing ${what}`);
-  return v;
-};
-const zipEntry = (file: string, entry: string) => strFromU8(defined(unzipSync(readFileSync(join(dir, file)))[entry], `${file}:${entry}`));
+const zipEntry = (file: string, entry: string) => zipEntryAt(join(dir, file), entry);
 const fileOf = (prefix: string) => defined(files.find((f) => f.startsWith(prefix)), `document ${prefix}`);
 
 const texts = new Map(files.map((f) => [f.slice(0, 3), squeeze(documentText(f))]));
