@@ -147,7 +147,10 @@ export async function assembleBot(p: BotParts): Promise<AssembledBot> {
       log,
       tasks,
       cardActions: { ...answerActions, ...reminderActions, ...onboardingActions, ...manualActions },
-      events: welcomeHandlers(state.roster, () => engines.engine.examples()),
+      events: welcomeHandlers(state.roster, (chatId, openId) => {
+        const units = services.unitsFor(chatId, openId);
+        return { units, examples: engines.engine.examples(units) };
+      }),
       maxAgeMs: config.feishu.replyMaxAgeMs,
       maxInMemory: config.maxInflightEvents,
       streamEveryMs: p.streamEveryMs,

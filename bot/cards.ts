@@ -358,12 +358,13 @@ export function digestCards(date: string, sections: { overdue: ReminderView[]; t
 
 // ——— Onboarding and browsing ———
 
-export function welcomeCard(o: { newcomers?: { name: string; openId: string | null }[]; groupJoin?: boolean; examples?: readonly string[] } = {}): Card {
+export function welcomeCard(o: { newcomers?: { name: string; openId: string | null }[]; groupJoin?: boolean; examples?: readonly string[]; units?: readonly string[] } = {}): Card {
   const hello = o.newcomers && o.newcomers.length > 0
     ? `欢迎 ${o.newcomers.map((u) => (u.openId ? `<at id=${u.openId}></at>` : md(u.name))).join('、')} ！`
     : '你好，我是岗责通。';
   const els: CardElement[] = [
     markdown(`${hello}我根据本局的“定岗定责定流程”手册回答：谁负责哪项工作、流程怎么走、办理时限、某位同事负责什么、谁分管哪个股室；还能设截止提醒。`),
+    ...(o.units?.length ? [markdown(`${o.groupJoin ? '本群' : '你'}的问题默认按 **${md(o.units.join('、'))}** 的手册回答；问其他单位的事项请在问题里写明单位。`)] : []),
     markdown('**新同事**：发送“入职 你的岗位”（岗位名称照手册写，也可以说“入职 某某的岗位”），我会发一份入职指南：岗位职责、每个流程的步骤、分管领导和同事、周期性截止事项和第一周清单。'),
     markdown(o.groupJoin ? '在群里提问请先 @我。点下面的例子试一试：' : '点下面的例子试一试：', { grey: true }),
   ];

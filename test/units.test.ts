@@ -203,6 +203,21 @@ describe('group chats bound to units', () => {
     expect(text(unbound!)).toMatch(/个单位的手册里都有/);
   });
 
+  it('welcomes a bound chat with its unit, and an unbound one without', async () => {
+    const welcome = async (chatId: string, eventId: string) => {
+      const before = h.stub.messages.length;
+      await h.event({ schema: '2.0', header: { event_id: eventId, event_type: 'im.chat.member.bot.added_v1', token: 'vtoken', app_id: 'cli', tenant_key: 'tk' }, event: { chat_id: chatId } });
+      await h.idle();
+      return h.stub.messages.slice(before);
+    };
+    const [bound] = await welcome('oc_file', 'ev_bot_added_bound');
+    expect(BotHarness.cardTitle(bound!)).toBe('欢迎使用岗责通');
+    expect(text(bound!)).toContain(`本群的问题默认按 **${bureaus[1]!.bureau}** 的手册回答`);
+    expect(text(bound!)).not.toContain(bureaus[0]!.bureau);
+    const [unbound] = await welcome('oc_unbound_welcome', 'ev_bot_added_unbound');
+    expect(text(unbound!)).not.toContain('默认按');
+  });
+
   it('the console API answers as a unit when asked with "unit", and refuses a unit the manuals do not hold', async () => {
     const q = bureaus[0]!.questions.find((x) => x.units)!;
     const other = bureaus[1]!.questions.find((x) => x.question === q.question)!;
