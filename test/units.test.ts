@@ -218,6 +218,18 @@ describe('group chats bound to units', () => {
     expect(text(unbound!)).not.toContain('默认按');
   });
 
+  it('links a reminder set in a bound chat to its own bureau’s row and person', async () => {
+    await h.say(`本群单位 ${bureaus[0]!.bureau}`, { chatId: 'oc_remind_0', sender: ADMIN });
+    const q = bureaus[1]!.questions.find((x) => x.units && x.question.startsWith('谁负责'))!;
+    const q0 = bureaus[0]!.questions.find((x) => x.question === q.question)!;
+    for (const [chatId, own, other] of [['oc_file', q, q0], ['oc_remind_0', q0, q]] as const) {
+      const [card] = await h.say(`提醒 12月30日 ${q.question.replace(/^谁负责/, '')}`, { chatId, sender: 'ou_z' });
+      expect(BotHarness.cardTitle(card!)).toMatch(/^已设提醒/);
+      expect(text(card!)).toContain(own.expect.lead[0]!);
+      expect(text(card!)).not.toContain(other.expect.lead[0]!);
+    }
+  });
+
   it('the console API answers as a unit when asked with "unit", and refuses a unit the manuals do not hold', async () => {
     const q = bureaus[0]!.questions.find((x) => x.units)!;
     const other = bureaus[1]!.questions.find((x) => x.question === q.question)!;

@@ -2,7 +2,7 @@ import { corpusExamples, fillExamples } from '../../retrieval/examples.js';
 import type { Answer } from '../../retrieval/answer.js';
 import { answerCards, type Card, COMPOSE_FALLBACK, COMPOSED_ELEMENT_ID, composedContent, helpCard, md, noticeCard, withComposedText } from '../cards.js';
 import { Composer } from './composer.js';
-import { type AnswerWriter, type ChatContext, unitsOf } from './context.js';
+import { type AnswerWriter, askedAs, type ChatContext, unitsOf } from './context.js';
 
 /** Help, and unknown slash commands: the first and the last word of every conversation. */
 export function helpCommand(commandHelp: () => string[]): Composer<ChatContext> {
@@ -25,7 +25,7 @@ export function askFallback(): Composer<ChatContext> {
       return;
     }
     const engine = ctx.services.engine;
-    const answer = await ctx.services.answerer.ask(ctx.text, units.length > 0 ? { units } : undefined);
+    const answer = await ctx.services.answerer.ask(ctx.text, askedAs(ctx));
     const cards = answerCards(answer, ctx.services.mention, engine.examples(units));
     const writer = ctx.services.writer;
     if (writer && writer.ready?.() !== false && answer.found && answer.intent !== 'person') {

@@ -52,6 +52,12 @@ export function unitsOf(ctx: Pick<ChatContext, 'chat' | 'sender' | 'services'>):
   return ctx.services.unitsFor(ctx.chat.id, ctx.sender.openId);
 }
 
+/** The answerer's context for this message's asker: their units, where they have any. */
+export function askedAs(ctx: Pick<ChatContext, 'chat' | 'sender' | 'services'>): { units: string[] } | undefined {
+  const units = unitsOf(ctx);
+  return units.length > 0 ? { units } : undefined;
+}
+
 /** Posts and people of the asker's units; the whole corpus's where the asker has none. */
 export function orgOf(ctx: Pick<ChatContext, 'chat' | 'sender' | 'services'>): Organisation {
   const units = unitsOf(ctx);

@@ -1,6 +1,6 @@
 import { itemTitle, md, type ReminderView, noticeCard, reminderCard, reminderListCards } from '../cards.js';
 import { Composer } from '../chat/composer.js';
-import type { BotServices, ChatContext } from '../chat/context.js';
+import { askedAs, type BotServices, type ChatContext } from '../chat/context.js';
 import type { CardActionHandler } from '../feishu/bot.js';
 import { isPast, parseDue } from './dueDate.js';
 import type { NewReminder, Reminder } from './store.js';
@@ -113,7 +113,7 @@ export function reminderCommands(): Composer<ChatContext> {
   c.hears(/^(?:受理|开始办理|已受理|收到)\s*(.+)$/, async (ctx) => {
     const svc = ctx.services.reminders;
     const what = ctx.match![1]!.trim();
-    const answer = await ctx.services.answerer.ask(`${what} 时限`);
+    const answer = await ctx.services.answerer.ask(`${what} 时限`, askedAs(ctx));
     const withDays = answer.answers.find((a) => limitDays(a.timeLimit) !== null);
     if (!answer.found || !withDays) {
       const said = answer.answers.find((a) => a.timeLimit)?.timeLimit;
@@ -167,7 +167,7 @@ export function reminderCommands(): Composer<ChatContext> {
     if (person) title = title.replace(person, ' ');
     title = title.replace(/^[\s,，、:：]+|[\s,，、。.!！]+$/g, '').replace(/\s+/g, ' ');
     if (!title) return ctx.reply(noticeCard('缺少事项', `请写上要提醒的事，例如“提醒 ${md(due.said)} 报送自查报告”。这次没有保存。`, 'orange'));
-    const answer = await ctx.services.answerer.ask(title);
+    const answer = await ctx.services.answerer.ask(title, askedAs(ctx));
     const record = answer.found && answer.intent !== 'person' ? (svc.record(answer.answers[0]?.id ?? null) ?? null) : null;
     const assignee: Pick<NewReminder, 'assigneeName' | 'assigneeOpenId'> = mention
       ? { assigneeName: mention.name || null, assigneeOpenId: mention.openId }
