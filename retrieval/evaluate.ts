@@ -4,6 +4,8 @@ import type { Answer } from './answer.js';
 export interface EvalCase {
   id: string;
   q: string;
+  /** Who asks: the asker's units (full names), as a chat bound with 本群单位 passes them. Absent: no unit. */
+  as?: string | string[];
   expect: {
     found?: boolean;
     lead?: string[];
@@ -82,19 +84,31 @@ export function checkAnswer(c: EvalCase, a: Answer, personNames: readonly string
   return fails;
 }
 
-/** An evaluation file: its questions, and the manuals folder its header names (null: the shipped seeds). */
+/** An evaluation file: its questions, and the manuals folders its header names (null: the shipped seeds). */
 export interface EvalFile {
-  manuals: string | null;
+  /** One deployment holding every file of these folders; null for the shipped seeds. */
+  manuals: string[] | null;
   cases: EvalCase[];
+  /** The line (1-based) of each case, for errors about it. */
+  lines: number[];
+}
+
+const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x.length > 0);
+
+/** A case's asker's units as a list (empty: asked by no one bound to a unit). */
+export function askerUnits(c: EvalCase): string[] {
+  return c.as === undefined ? [] : typeof c.as === 'string' ? [c.as] : c.as;
 }
 
 /**
  * Reads a question file. A first line such as `{"manuals": "test/fixtures/foreign"}` (an object without
- * `q`) is a header: the questions are to be asked over that manuals folder instead of the shipped seeds.
+ * `q`) is a header: the questions are to be asked over that manuals folder instead of the shipped seeds;
+ * `{"manuals": ["a", "b"]}` names several folders, loaded together as one deployment.
  */
 export function parseEvalFile(jsonl: string): EvalFile {
-  let manuals: string | null = null;
+  let manuals: string[] | null = null;
   const cases: EvalCase[] = [];
+  const at: number[] = [];
   const lines = jsonl.split('\n').map((l) => l.trim());
   lines.forEach((l, i) => {
     if (!l) return;
@@ -106,18 +120,36 @@ export function parseEvalFile(jsonl: string): EvalFile {
     }
     const o = parsed as Partial<EvalCase> & { manuals?: unknown };
     if (o && typeof o === 'object' && !('q' in o)) {
-      if (cases.length > 0 || manuals !== null || typeof o.manuals !== 'string') {
-        throw new Error(`第${i + 1}行既不是题目（缺 q），也不是文件开头的 {"manuals": "目录"}`);
+      const folders = typeof o.manuals === 'string' && o.manuals ? [o.manuals] : isStringList(o.manuals) ? o.manuals : null;
+      if (cases.length > 0 || manuals !== null || !folders) {
+        throw new Error(`第${i + 1}行既不是题目（缺 q），也不是文件开头的 {"manuals": "目录"} 或 {"manuals": ["目录", …]}`);
       }
-      manuals = o.manuals;
+      manuals = folders;
       return;
     }
     if (typeof o?.id !== 'string' || typeof o.q !== 'string' || !o.expect || typeof o.expect !== 'object') {
       throw new Error(`第${i + 1}行缺少 id、q 或 expect`);
     }
+    if (o.as !== undefined && !(typeof o.as === 'string' && o.as) && !isStringList(o.as)) {
+      throw new Error(`第${i + 1}行的 as 应为单位全称或单位全称的列表`);
+    }
     cases.push(o as EvalCase);
+    at.push(i + 1);
   });
-  return { manuals, cases };
+  return { manuals, cases, lines: at };
+}
+
+/**
+ * The askers' units the loaded manuals do not hold, one message per line: a unit misspelt in a question
+ * file would otherwise be dropped silently (the engine ignores unknown units) and the case asked by no one.
+ */
+export function unknownAskers(file: EvalFile, has: (unit: string) => boolean): string[] {
+  const out: string[] = [];
+  file.cases.forEach((c, i) => {
+    const missing = askerUnits(c).filter((u) => !has(u));
+    if (missing.length > 0) out.push(`第${file.lines[i]}行（${c.id}）：as 中的单位不在手册中：${missing.join('、')}`);
+  });
+  return out;
 }
 
 export function parseCases(jsonl: string): EvalCase[] {

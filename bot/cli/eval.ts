@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { checkAnswer, parseEvalFile } from '../../retrieval/evaluate.js';
+import { askerUnits, checkAnswer, parseEvalFile, unknownAskers } from '../../retrieval/evaluate.js';
+import type { AskContext } from '../../retrieval/askService.js';
 import type { Answer } from '../../retrieval/answer.js';
 import type { DutyEngine } from '../../retrieval/engine.js';
 import { loadConfig } from '../config.js';
@@ -17,6 +18,8 @@ const DEFAULT_FILES = [
   'test/questions-foreign.jsonl',
   'test/questions-foreign2-dev.jsonl',
   'test/questions-foreign2-test.jsonl',
+  'test/questions-province-dev.jsonl',
+  'test/questions-province-test.jsonl',
 ];
 
 const named = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -32,34 +35,53 @@ const stageMs: Record<string, number[]> = { engine: [], assist: [], compose: [],
 const files = named.length > 0 ? named : DEFAULT_FILES.filter((f) => existsSync(f));
 for (const f of named) if (!existsSync(f)) throw new Error(`找不到评测文件：${f}`);
 
-type Opened = { engine: DutyEngine; ask: (q: string) => Promise<Answer> };
+type Opened = { engine: DutyEngine; ask: (q: string, ctx?: AskContext) => Promise<Answer> };
 let shipped: Opened | undefined;
 const opened: { close: () => void }[] = [];
 const scratchDirs: string[] = [];
-/** The shipped seeds' engine, or one over a file's own manuals folder with a throwaway index. */
-async function engineFor(manuals: string | null): Promise<Opened> {
+
+/** Every file of the folders in one scratch folder: one deployment holding them all (file names must not clash). */
+function combine(folders: string[], dir: string): string {
+  const out = join(dir, 'manuals');
+  mkdirSync(out);
+  const from = new Map<string, string>();
+  for (const folder of folders) {
+    if (!existsSync(folder)) throw new Error(`找不到手册目录：${folder}`);
+    for (const f of readdirSync(folder)) {
+      const path = join(folder, f);
+      if (!statSync(path).isFile() || /^readme(\.md)?$/i.test(f)) continue;
+      if (from.has(f)) throw new Error(`手册目录 ${from.get(f)} 和 ${folder} 都有文件 ${f}`);
+      from.set(f, folder);
+      copyFileSync(path, join(out, f));
+    }
+  }
+  return out;
+}
+
+/** The shipped seeds' engine, or one over a file's own manuals folders with a throwaway index. */
+async function engineFor(manuals: string[] | null): Promise<Opened> {
   if (manuals === null && shipped) return shipped;
   let config = baseConfig;
   if (manuals !== null) {
     const dir = mkdtempSync(join(tmpdir(), 'gzt-eval-'));
     scratchDirs.push(dir);
-    config = loadConfig({ ...process.env, MANUALS_DIR: resolve(manuals), DATA_DIR: dir });
+    config = loadConfig({ ...process.env, MANUALS_DIR: manuals.length === 1 ? resolve(manuals[0]!) : combine(manuals, dir), DATA_DIR: dir });
   }
   const { engine, index, answerer } = await openEngine(config, {
     force: manuals !== null,
     log: (event, detail) => console.error(`${event === 'down' ? '⚠ 向量服务不可用' : '向量服务已恢复'}：${detail}`),
   });
   opened.push(index);
-  let ask = (q: string) => answerer.ask(q);
+  let ask = (q: string, ctx?: AskContext) => answerer.ask(q, ctx);
   if (withLlm && config.llm) {
     const s = config.llm;
     const { LlmAnswerer } = await import('../../retrieval/llm/answerer.js');
     const { chatModel } = await import('../../retrieval/llm/model.js');
-    const timed = { ask: async (q: string) => { const t = performance.now(); const a = await answerer.ask(q); stageMs.engine!.push(performance.now() - t); return a; } };
+    const timed = { ask: async (q: string, ctx?: AskContext) => { const t = performance.now(); const a = await answerer.ask(q, ctx); stageMs.engine!.push(performance.now() - t); return a; } };
     const llm = new LlmAnswerer(timed, { engine, model: chatModel(s), settings: s, onEvent: (e) => { events.push(e); if (e.outcome !== 'skipped') stageMs[e.stage]?.push(e.ms); } });
-    ask = async (q: string) => {
+    ask = async (q: string, ctx?: AskContext) => {
       const t = performance.now();
-      const a = await llm.ask(q);
+      const a = await llm.ask(q, ctx);
       // Compose runs as in the chat (its text is not scored: the facts shown are the answer's rows).
       if (s.mode === 'compose' && a.found && a.intent !== 'person') await llm.compose(a);
       stageMs.total!.push(performance.now() - t);
@@ -76,19 +98,24 @@ let failed = 0;
 const perFile: string[] = [];
 try {
   for (const file of files) {
-    const { manuals, cases } = parseEvalFile(readFileSync(file, 'utf8'));
+    const parsed = parseEvalFile(readFileSync(file, 'utf8'));
+    const { manuals, cases } = parsed;
     const { engine, ask } = await engineFor(manuals);
+    // An asker's unit the manuals do not hold is a mistake in the file, not a question asked by no one.
+    const unknown = unknownAskers(parsed, (u) => engine.directory.has(u));
+    if (unknown.length > 0) throw new Error(`${file}：\n  ${unknown.join('\n  ')}`);
     let ok = 0;
     let bad = 0;
     for (const c of cases) {
-      const fails = checkAnswer(c, await ask(c.q), engine.persons);
+      const units = askerUnits(c);
+      const fails = checkAnswer(c, await ask(c.q, units.length > 0 ? { units } : undefined), engine.persons);
       if (fails.length === 0) ok++;
       else {
         bad++;
-        console.log(`✗ ${file} ${c.id} ${c.q}\n    ${fails.join('\n    ')}`);
+        console.log(`✗ ${file} ${c.id} ${units.length > 0 ? `〔${units.join('、')}〕` : ''}${c.q}\n    ${fails.join('\n    ')}`);
       }
     }
-    perFile.push(`${file}${manuals ? `（手册：${manuals}）` : ''}: ${ok} passed, ${bad} failed`);
+    perFile.push(`${file}${manuals ? `（手册：${manuals.join(' + ')}）` : ''}: ${ok} passed, ${bad} failed`);
     passed += ok;
     failed += bad;
   }
