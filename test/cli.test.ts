@@ -69,6 +69,44 @@ describe('command line', () => {
     expect(one.stdout).not.toContain('test/questions.jsonl');
   });
 
+  it('npm run eval loads several folders as one deployment and asks as a bound unit; an unknown unit names its line', () => {
+    const project = join(dirs.root, 'eval-province');
+    for (const d of ['test', 'street', 'station']) mkdirSync(join(project, d), { recursive: true });
+    copyFileSync(join(root, 'test', 'fixtures', 'taskforce-notice.txt'), join(project, 'street', 'notice.txt'));
+    const station = 'g07_桂岭镇自然资源所一岗双责责任清单.tsv';
+    copyFileSync(join(root, 'test', 'fixtures', 'foreign2', station), join(project, 'station', station));
+    const line = (o: unknown) => JSON.stringify(o);
+    const header = line({ manuals: ['street', 'station'] });
+    writeFileSync(
+      join(project, 'test', 'province.jsonl'),
+      [
+        header,
+        line({ id: 'u1', q: '所长是谁', as: '桂岭镇自然资源所', expect: { persons: ['车立军'] } }),
+        line({ id: 'u2', q: '组长是谁', as: ['中山路街道耕地保护建设工作专班'], expect: { persons: ['屈英'] } }),
+        line({ id: 'u3', q: '谁负责宅基地申请材料受理', as: '桂岭镇自然资源所', expect: { lead: ['屈英'] } }),
+      ].join('\n'),
+    );
+    const ok = run('eval.ts', ['test/province.jsonl'], env, undefined, project);
+    expect(ok.status).toBe(1);
+    expect(ok.stdout).toContain('✗ test/province.jsonl u3 〔桂岭镇自然资源所〕谁负责宅基地申请材料受理');
+    expect(ok.stdout).toContain('test/province.jsonl（手册：street + station）: 2 passed, 1 failed');
+
+    writeFileSync(join(project, 'test', 'bad.jsonl'), [header, line({ id: 'b1', q: '组长是谁', expect: {} }), line({ id: 'b2', q: '组长是谁', as: '桂岭镇', expect: {} })].join('\n'));
+    const bad = run('eval.ts', ['test/bad.jsonl'], env, undefined, project);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('第3行（b2）：as 中的单位不在手册中：桂岭镇');
+    expect(bad.stdout).toContain('test/bad.jsonl: 未评测');
+  });
+
+  it('npm run ask -- --unit asks as a chat bound to that unit, and refuses a unit the manuals do not hold', () => {
+    const scoped = run('ask.ts', ['--json', '--unit', '山亭区林业资源发展中心', '谁负责测绘作业证初审?'], env);
+    expect(scoped.status).toBe(0);
+    expect((JSON.parse(scoped.stdout) as { text: string }).text).toContain('〔本单位：山亭区自然资源局〕');
+    const unknown = run('ask.ts', ['--unit=不存在的单位', '谁负责测绘作业证初审?'], env);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('单位不在手册中：不存在的单位');
+  });
+
   it('ingest reports each file and fails only when nothing loaded', () => {
     const ok = run('ingest.ts', [], env);
     expect(ok.status).toBe(0);
