@@ -7,6 +7,7 @@ import { ManualParseError } from './record.js';
 import { parseGenericDocument } from './recognise/generic.js';
 import { parseTableManual } from './tableManual.js';
 import { cleanCell } from './text.js';
+import { linkUnits } from './unitLinks.js';
 
 /**
  * The bureau manual layout with numbered post groups, chart-code columns and a chart section: a header row
@@ -85,6 +86,7 @@ export function parseCorpus(sources: ManualSource[], vocab?: HeaderVocab): Corpu
       out.errors.push({ file, reason: errorReason(e) });
     }
   }
+  linkUnits(out);
   return out;
 }
 
@@ -98,5 +100,6 @@ export function parseDocuments(docs: DocModel[], vocab?: HeaderVocab): CorpusLoa
       out.errors.push({ file: doc.file, reason: errorReason(e) });
     }
   }
+  linkUnits(out);
   return out;
 }

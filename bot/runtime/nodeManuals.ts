@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { DocModel } from '../../ingest/document.js';
 import { addParsed, type CorpusLoad, errorReason, parseDocument } from '../../ingest/parseManual.js';
 import { readDocument } from '../../ingest/read/index.js';
+import { linkUnits } from '../../ingest/unitLinks.js';
 import { listManualFiles } from '../../ingest/node/readManuals.js';
 import type { EngineView } from '../engineSlot.js';
 import type { ManualRuntime, ManualVersion, SourceWithBytes } from '../manuals/admin.js';
@@ -21,6 +22,7 @@ export async function parseSources(sources: SourceWithBytes[]): Promise<CorpusLo
       out.errors.push({ file: s.name, reason: errorReason(e) });
     }
   }
+  linkUnits(out);
   return out;
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { DocModel } from '../document.js';
 import { addParsed, type CorpusLoad, errorReason, type ManualSource, parseDocument } from '../parseManual.js';
 import { readDocument, unsupportedReason } from '../read/index.js';
+import { linkUnits } from '../unitLinks.js';
 
 /** A file of the manuals folder, read as bytes. */
 export interface ManualFile {
@@ -40,6 +41,7 @@ export async function readCorpus(files: ManualFile[], skipped: { file: string; r
       out.errors.push({ file: f.file, reason: errorReason(e) });
     }
   }
+  linkUnits(out);
   return out;
 }
 

@@ -110,6 +110,15 @@ function issuerOf(doc: DocModel): string | null {
   return null;
 }
 
+/** A line stating the unit's parent ("上级单位：某县自然资源局", "主管部门：…"), where the document has one. */
+function statedParent(texts: readonly string[], unit: string): string | null {
+  for (const t of texts) {
+    const m = /^(?:上级(?:主管)?(?:单位|部门|机关)|主管(?:单位|部门|机关)|隶属(?:单位|关系)?)\s*[:：]\s*(\S+?)[。；;]?$/.exec(t);
+    if (m && m[1] !== unit && isOrgName(m[1]!)) return m[1]!;
+  }
+  return null;
+}
+
 /** The place part of an organisation's name: "云岭镇人民政府" → "云岭镇". */
 function placeOf(org: string): string {
   return /^(.+?(?:省|自治区|市|州|盟|区|县|旗|街道|镇|乡))/.exec(org)?.[1] ?? '';
@@ -127,7 +136,7 @@ function unitOf(doc: DocModel, title: string, issuer: string | null): { unit: st
     const place = placeOf(issuer);
     return { unit: found.startsWith(place) ? found : `${place}${found}`, parent: issuer };
   }
-  if (found) return { unit: found, parent: null };
+  if (found) return { unit: found, parent: statedParent(texts, found) };
   return issuer ? { unit: issuer, parent: null } : null;
 }
 
