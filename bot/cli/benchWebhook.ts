@@ -38,7 +38,7 @@ export interface WebhookStep {
   /** Share of one core the bot used while the step ran. */
   serverCpu: number;
   /** CPU ms per event, from the first event sent until the step drained: the bot, the sender, the stub (this process). */
-  cpuMsPerEvent: { bot: number; botSystem: number; sender: number; stub: number };
+  cpuMsPerEvent: { bot: number; botSystem: number; botMainThread: number; sender: number; stub: number };
 }
 
 export interface WebhookBench {
@@ -66,8 +66,10 @@ export interface WebhookBenchOptions {
 const epoch = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function cpuSeconds(pid: number, only?: 'system'): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+/** CPU seconds of a process (all its threads), or of its main thread, where the event loop runs. */
+function cpuSeconds(pid: number, only?: 'system' | 'main'): number {
+  const fields = readFileSync(only === 'main' ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  if (only === 'main') return (Number(fields[11]) + Number(fields[12])) / 100;
   return ((only ? 0 : Number(fields[11])) + Number(fields[12])) / 100;
 }
 
@@ -165,12 +167,14 @@ export async function benchWebhook(o: WebhookBenchOptions): Promise<WebhookBench
       const count = Math.round(rate * o.seconds);
       const cpu0 = cpuSeconds(child.pid!);
       const sys0 = cpuSeconds(child.pid!, 'system');
+      const main0 = cpuSeconds(child.pid!, 'main');
       const stub0 = process.cpuUsage();
       const sent = await runSender(job(`om_r${rate}_`, count, rate));
       const cpu1 = cpuSeconds(child.pid!);
       const done = await drain(sent);
       const cpu2 = cpuSeconds(child.pid!);
       const sys2 = cpuSeconds(child.pid!, 'system');
+      const main2 = cpuSeconds(child.pid!, 'main');
       const stubCpu = process.cpuUsage(stub0);
       const reply = summary(done.latencies);
       const sendSeconds = Math.max(0.001, (sent.lastSentAt - sent.firstSentAt) / 1000);
@@ -186,11 +190,11 @@ export async function benchWebhook(o: WebhookBenchOptions): Promise<WebhookBench
         drained: done.all,
         keptUp: done.all && sent.failures === 0 && reply.p95 < KEEP_UP_P95_MS,
         serverCpu: (cpu1 - cpu0) / sendSeconds,
-        cpuMsPerEvent: { bot: ((cpu2 - cpu0) * 1000) / count, botSystem: ((sys2 - sys0) * 1000) / count, sender: sent.cpuMs / count, stub: (stubCpu.user + stubCpu.system) / 1000 / count },
+        cpuMsPerEvent: { bot: ((cpu2 - cpu0) * 1000) / count, botSystem: ((sys2 - sys0) * 1000) / count, botMainThread: ((main2 - main0) * 1000) / count, sender: sent.cpuMs / count, stub: (stubCpu.user + stubCpu.system) / 1000 / count },
       };
       steps.push(step);
       const per = step.cpuMsPerEvent;
-      log(`offered ${rate}/s：sent ${step.sent.toFixed(0)}/s，replied ${step.replyRate.toFixed(0)}/s，p95 ${reply.p95.toFixed(0)} ms${step.keptUp ? '' : '（跟不上）'}；CPU/事件 bot ${per.bot.toFixed(2)} ms（内核 ${per.botSystem.toFixed(2)}），发送端 ${per.sender.toFixed(2)} ms，桩 ${per.stub.toFixed(2)} ms`);
+      log(`offered ${rate}/s：sent ${step.sent.toFixed(0)}/s，replied ${step.replyRate.toFixed(0)}/s，p95 ${reply.p95.toFixed(0)} ms${step.keptUp ? '' : '（跟不上）'}；CPU/事件 bot ${per.bot.toFixed(2)} ms（主线程 ${per.botMainThread.toFixed(2)}，内核 ${per.botSystem.toFixed(2)}），发送端 ${per.sender.toFixed(2)} ms，桩 ${per.stub.toFixed(2)} ms`);
       if (!step.keptUp) break;
     }
     const kept = steps.filter((s) => s.keptUp).map((s) => s.offered);
