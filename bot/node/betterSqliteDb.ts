@@ -50,19 +50,22 @@ export class BetterSqliteDb implements SqlDb {
     return { changes: r.changes, lastRowId: Number(r.lastInsertRowid), rows: [] };
   }
 
-  /** Runs `work` now inside the turn's transaction; resolves with its result once the transaction commits. */
-  private write<T>(work: () => T): Promise<T> {
+  /**
+   * Runs `work` now inside the turn's transaction; resolves with its result once the transaction commits.
+   * Several statements get a savepoint of their own (all or none); one statement is atomic by itself.
+   */
+  private write<T>(work: () => T, statements: number): Promise<T> {
     if (!this.group) {
       if (this.db.inTransaction) return Promise.resolve(work());
       for (const other of openGroups) other.commit();
-      this.db.exec('begin immediate');
+      this.stmt('begin immediate').run();
       this.group = [];
       openGroups.add(this);
       setImmediate(() => this.commit());
     }
     let result: T;
     try {
-      result = this.db.transaction(work)();
+      result = statements > 1 ? this.db.transaction(work)() : work();
     } catch (e) {
       return Promise.reject(e);
     }
@@ -75,9 +78,9 @@ export class BetterSqliteDb implements SqlDb {
     this.group = null;
     openGroups.delete(this);
     try {
-      this.db.exec('commit');
+      this.stmt('commit').run();
     } catch (e) {
-      if (this.db.inTransaction) this.db.exec('rollback');
+      if (this.db.inTransaction) this.stmt('rollback').run();
       for (const w of group) w.reject(e);
       return;
     }
@@ -85,7 +88,7 @@ export class BetterSqliteDb implements SqlDb {
   }
 
   async run(sql: string, ...params: SqlValue[]): Promise<RunResult> {
-    return this.write(() => this.exec(sql, params));
+    return this.write(() => this.exec(sql, params), 1);
   }
 
   async all<T>(sql: string, ...params: SqlValue[]): Promise<T[]> {
@@ -97,7 +100,7 @@ export class BetterSqliteDb implements SqlDb {
   }
 
   async batch(list: SqlStatement[]): Promise<RunResult[]> {
-    return this.write(() => list.map((s) => this.exec(s.sql, s.params ?? [])));
+    return this.write(() => list.map((s) => this.exec(s.sql, s.params ?? [])), list.length);
   }
 
   async close(): Promise<void> {
