@@ -150,9 +150,9 @@ export async function benchWebhook(o: WebhookBenchOptions): Promise<WebhookBench
       const h = (await (await fetch(`${url}/healthz`)).json()) as { outbox?: { pending?: number }; events?: { pending?: number } };
       return (h.outbox?.pending ?? 0) + (h.events?.pending ?? 0);
     };
-    const drain = async (sent: SendResult) => {
+    const drain = async (sent: SendResult, waitMs = DRAIN_MS) => {
       const ids = Object.keys(sent.sentAt);
-      const until = sent.lastSentAt + DRAIN_MS;
+      const until = sent.lastSentAt + waitMs;
       while (epoch() < until && ids.some((id) => !replyAt.has(id))) await sleep(20);
       while (epoch() < until && (await pending()) > 0) await sleep(50);
       const latencies = ids.filter((id) => replyAt.has(id)).map((id) => replyAt.get(id)! - sent.sentAt[id]!);
@@ -168,7 +168,8 @@ export async function benchWebhook(o: WebhookBenchOptions): Promise<WebhookBench
     log(`冷启动 ${coldCount} 个事件：回复 ${cold.latencies.length} 个`);
     const warmCount = o.warmupEvents ?? 3000;
     if (warmCount > 0) {
-      const warm = await drain(await runSender(job('om_warm_', warmCount, 150)));
+      // Waits for the backlog to clear (a slow bot may take a while), so that it does not spill into the first step.
+      const warm = await drain(await runSender(job('om_warm_', warmCount, 150)), 180_000);
       log(`预热 ${warmCount} 个事件（150/s，不计入各档）：回复 ${warm.latencies.length} 个`);
     }
 

@@ -29,6 +29,7 @@ export class BetterSqliteDb implements SqlDb {
     this.db.pragma('busy_timeout = 5000');
     // WAL + NORMAL: a crash of the process loses nothing; only a power cut may lose the last commits.
     this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('wal_autocheckpoint = 10000');
   }
 
   private stmt(sql: string): Database.Statement {
