@@ -6,7 +6,7 @@ import { loadConfig } from '../config.js';
 import { openEngine } from '../runtime/nodeEngine.js';
 import { percentile } from './percentile.js';
 
-// `npm run bench [-- questions.jsonl] [--engine-only | --webhook-only | --webhook-bureaus=320] [--rates=100,200,300] [--seconds=10]`: answer latency, ingest + index build time, peak RSS. Goals from the engine issue.
+// `npm run bench [-- questions.jsonl] [--engine-only | --webhook-only | --webhook-bureaus=320] [--rates=100,200,300] [--seconds=10] [--warmup=3000]`: answer latency, ingest + index build time, peak RSS. Goals from the engine issue.
 // `npm run bench -- --bureaus 1,10,100,320`: the same figures as bureaus are added (see scaleBench.ts).
 const bureausAt = process.argv.indexOf('--bureaus');
 if (bureausAt >= 0) {
@@ -27,6 +27,8 @@ async function webhook(plain: string[]): Promise<void> {
   const rates = (process.argv.find((a) => a.startsWith('--rates='))?.slice(8) ?? '100,200,300,400,500').split(',').map(Number);
   const seconds = Number(process.argv.find((a) => a.startsWith('--seconds='))?.slice(10) ?? 10);
   const bureaus = Number(process.argv.find((a) => a.startsWith('--webhook-bureaus='))?.slice(18) ?? 0);
+  const warmupArg = process.argv.find((a) => a.startsWith('--warmup='));
+  const warmupEvents = warmupArg ? Number(warmupArg.slice(9)) : undefined;
   // 200 chats, every question asked in each: Feishu lets a bot send 5 messages a second into one chat.
   let events = Array.from({ length: plain.length * 200 }, (_, i) => ({ q: plain[i % plain.length]!, chatId: `oc_bench_${i % 200}` }));
   const env: Record<string, string> = {};
@@ -58,7 +60,7 @@ async function webhook(plain: string[]): Promise<void> {
   }
   console.log(`\nwebhook：加密签名事件，每档 ${seconds} s，${new Set(events.map((e) => e.chatId)).size} 个会话${bureaus > 1 ? `，${bureaus} 个局（群绑定到各自的局）` : ''}；发送端在独立进程，回复计时在本地飞书桩`);
   try {
-    const w = await benchWebhook({ events, rates, seconds, env, log: (l) => console.log(`  ${l}`) });
+    const w = await benchWebhook({ events, rates, seconds, env, warmupEvents, log: (l) => console.log(`  ${l}`) });
     printWebhookBench(w, 300);
   } finally {
     if (tmp) rmSync(tmp, { recursive: true, force: true });

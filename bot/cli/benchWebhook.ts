@@ -37,6 +37,8 @@ export interface WebhookStep {
   keptUp: boolean;
   /** Share of one core the bot used while the step ran. */
   serverCpu: number;
+  /** CPU ms per event, from the first event sent until the step drained: the bot, the sender, the stub (this process). */
+  cpuMsPerEvent: { bot: number; botSystem: number; botMainThread: number; sender: number; stub: number };
 }
 
 export interface WebhookBench {
@@ -56,6 +58,11 @@ export interface WebhookBenchOptions {
   rates: number[];
   seconds: number;
   coldEvents?: number;
+  /**
+   * Events sent after the cold ones and before the sweep, not measured: a bot runs for days, so the steps
+   * measure it with its code compiled (V8 is still optimising the hot paths for the first thousands of events).
+   */
+  warmupEvents?: number;
   /** Extra environment for the server (MANUALS_DIR …); DATA_DIR is a fresh temp dir unless given. */
   env?: Record<string, string>;
   log?: (line: string) => void;
@@ -64,9 +71,11 @@ export interface WebhookBenchOptions {
 const epoch = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+/** CPU seconds of a process (all its threads), or of its main thread, where the event loop runs. */
+function cpuSeconds(pid: number, only?: 'system' | 'main'): number {
+  const fields = readFileSync(only === 'main' ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  if (only === 'main') return (Number(fields[11]) + Number(fields[12])) / 100;
+  return ((only ? 0 : Number(fields[11])) + Number(fields[12])) / 100;
 }
 
 function summary(list: number[]): LatencySummary {
@@ -141,9 +150,9 @@ export async function benchWebhook(o: WebhookBenchOptions): Promise<WebhookBench
       const h = (await (await fetch(`${url}/healthz`)).json()) as { outbox?: { pending?: number }; events?: { pending?: number } };
       return (h.outbox?.pending ?? 0) + (h.events?.pending ?? 0);
     };
-    const drain = async (sent: SendResult) => {
+    const drain = async (sent: SendResult, waitMs = DRAIN_MS) => {
       const ids = Object.keys(sent.sentAt);
-      const until = sent.lastSentAt + DRAIN_MS;
+      const until = sent.lastSentAt + waitMs;
       while (epoch() < until && ids.some((id) => !replyAt.has(id))) await sleep(20);
       while (epoch() < until && (await pending()) > 0) await sleep(50);
       const latencies = ids.filter((id) => replyAt.has(id)).map((id) => replyAt.get(id)! - sent.sentAt[id]!);
@@ -157,14 +166,27 @@ export async function benchWebhook(o: WebhookBenchOptions): Promise<WebhookBench
     const cold = await drain(coldSent);
     const first = replyAt.get('om_cold_0');
     log(`冷启动 ${coldCount} 个事件：回复 ${cold.latencies.length} 个`);
+    const warmCount = o.warmupEvents ?? 3000;
+    if (warmCount > 0) {
+      // Waits for the backlog to clear (a slow bot may take a while), so that it does not spill into the first step.
+      const warm = await drain(await runSender(job('om_warm_', warmCount, 150)), 180_000);
+      log(`预热 ${warmCount} 个事件（150/s，不计入各档）：回复 ${warm.latencies.length} 个`);
+    }
 
     const steps: WebhookStep[] = [];
     for (const rate of o.rates) {
       const count = Math.round(rate * o.seconds);
       const cpu0 = cpuSeconds(child.pid!);
+      const sys0 = cpuSeconds(child.pid!, 'system');
+      const main0 = cpuSeconds(child.pid!, 'main');
+      const stub0 = process.cpuUsage();
       const sent = await runSender(job(`om_r${rate}_`, count, rate));
       const cpu1 = cpuSeconds(child.pid!);
       const done = await drain(sent);
+      const cpu2 = cpuSeconds(child.pid!);
+      const sys2 = cpuSeconds(child.pid!, 'system');
+      const main2 = cpuSeconds(child.pid!, 'main');
+      const stubCpu = process.cpuUsage(stub0);
       const reply = summary(done.latencies);
       const sendSeconds = Math.max(0.001, (sent.lastSentAt - sent.firstSentAt) / 1000);
       const step: WebhookStep = {
@@ -179,9 +201,11 @@ export async function benchWebhook(o: WebhookBenchOptions): Promise<WebhookBench
         drained: done.all,
         keptUp: done.all && sent.failures === 0 && reply.p95 < KEEP_UP_P95_MS,
         serverCpu: (cpu1 - cpu0) / sendSeconds,
+        cpuMsPerEvent: { bot: ((cpu2 - cpu0) * 1000) / count, botSystem: ((sys2 - sys0) * 1000) / count, botMainThread: ((main2 - main0) * 1000) / count, sender: sent.cpuMs / count, stub: (stubCpu.user + stubCpu.system) / 1000 / count },
       };
       steps.push(step);
-      log(`offered ${rate}/s：sent ${step.sent.toFixed(0)}/s，replied ${step.replyRate.toFixed(0)}/s，p95 ${reply.p95.toFixed(0)} ms${step.keptUp ? '' : '（跟不上）'}`);
+      const per = step.cpuMsPerEvent;
+      log(`offered ${rate}/s：sent ${step.sent.toFixed(0)}/s，replied ${step.replyRate.toFixed(0)}/s，p95 ${reply.p95.toFixed(0)} ms${step.keptUp ? '' : '（跟不上）'}；CPU/事件 bot ${per.bot.toFixed(2)} ms（主线程 ${per.botMainThread.toFixed(2)}，内核 ${per.botSystem.toFixed(2)}），发送端 ${per.sender.toFixed(2)} ms，桩 ${per.stub.toFixed(2)} ms`);
       if (!step.keptUp) break;
     }
     const kept = steps.filter((s) => s.keptUp).map((s) => s.offered);
@@ -205,7 +229,7 @@ export async function benchWebhook(o: WebhookBenchOptions): Promise<WebhookBench
 export function printWebhookBench(w: WebhookBench, target: number): void {
   const ms = (n: number) => (Number.isFinite(n) ? `${n.toFixed(n < 10 ? 1 : 0)}` : '—');
   console.log(`服务启动到 /healthz 就绪 ${ms(w.startMs)} ms；冷启动首条回复 ${ms(w.cold.first)} ms，前 ${w.cold.replies} 条 p50/p95 ${ms(w.cold.p50)} / ${ms(w.cold.p95)} ms`);
-  console.log('offered/s  sent/s  replied/s  events  replies  reply p50/p95/p99/max ms   ack p50/p99 ms  bot CPU  kept up');
+  console.log('offered/s  sent/s  replied/s  events  replies  reply p50/p95/p99/max ms   ack p50/p99 ms  bot CPU  CPU ms/event bot/sender/stub  kept up');
   for (const s of w.steps) {
     console.log(
       [
@@ -217,6 +241,7 @@ export function printWebhookBench(w: WebhookBench, target: number): void {
         `${ms(s.reply.p50)}/${ms(s.reply.p95)}/${ms(s.reply.p99)}/${ms(s.reply.max)}`.padStart(25),
         `${ms(s.ackP50)}/${ms(s.ackP99)}`.padStart(15),
         `${(s.serverCpu * 100).toFixed(0)}%`.padStart(8),
+        `${s.cpuMsPerEvent.bot.toFixed(2)}/${s.cpuMsPerEvent.sender.toFixed(2)}/${s.cpuMsPerEvent.stub.toFixed(2)}`.padStart(32),
         `  ${s.keptUp ? '✓' : `✗${s.drained ? '' : ' 未清空'}${s.failures ? ` ${s.failures} 个请求失败` : ''}`}`,
       ].join(' '),
     );

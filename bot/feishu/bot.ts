@@ -88,6 +88,8 @@ export class FeishuBot {
   private botOpenId: string | null = null;
   private readonly turns: TurnQueue;
   private readonly cap: number;
+  /** Slots that must be free before the inbox is drained again (see release). */
+  private readonly drainBatch: number;
   /** Events queued or being handled by this process (received, drained from the inbox, or resumed). */
   private inMemory = 0;
   /** Events were left in the inbox because the cap was reached; drain them as room frees up. */
@@ -97,6 +99,7 @@ export class FeishuBot {
   constructor(private readonly o: FeishuBotOptions) {
     this.turns = new TurnQueue(o.tasks);
     this.cap = Math.max(1, Math.floor(o.maxInMemory ?? DEFAULT_MAX_INFLIGHT_EVENTS));
+    this.drainBatch = Math.max(1, Math.floor(this.cap / 4));
     const handles: Record<string, (data: Record<string, unknown>) => Promise<unknown>> = {
       [MESSAGE_EVENT]: (data) => this.receive(MESSAGE_EVENT, data),
       'card.action.trigger': (data) => this.cardAction(data),
@@ -168,7 +171,9 @@ export class FeishuBot {
 
   private release(): void {
     this.inMemory--;
-    if (this.deferred) void this.drain();
+    // Drained in batches: each drain reads past the events in hand, so draining at every freed slot would
+    // cost a scan per event just when the bot is behind.
+    if (this.deferred && (this.cap - this.inMemory >= this.drainBatch || this.inMemory === 0)) void this.drain();
   }
 
   /** Takes events left in the inbox over the cap, oldest first, as far as there is room. */
