@@ -233,7 +233,7 @@ export class ManualAdmin {
   ): Promise<AdminResult> {
     const active = this.o.store.active();
     const current = this.withBytes(active?.sources ?? []);
-    const before = this.o.slot.engine.records;
+    const before = this.o.slot.engine.allRecords();
     const now = this.o.now();
     // Each incoming source alone first: unreadable or empty, it never goes further.
     const alone = await this.o.runtime.parse(incoming);
@@ -358,8 +358,8 @@ export class ManualAdmin {
     const keep = new Set(recent.filter((x) => x.status === 'draft' || x.status === 'active').map((x) => x.id));
     for (const x of recent.filter((x) => x.status === 'superseded').slice(0, KEEP_INDEXES)) keep.add(x.id);
     this.o.runtime.prune?.(keep);
-    this.o.log.info(o.kind === 'activate' ? '已启用手册版本' : '已回滚手册版本', { version: v.id, by: o.by, records: view.engine.records.length });
-    return { ok: true, message: o.kind === 'activate' ? `已启用版本 #${v.id}，共 ${view.engine.records.length} 条事项，新的提问按此版本回答。` : `已回滚到版本 #${v.id}（共 ${view.engine.records.length} 条事项）。`, version: this.o.store.get(v.id)! };
+    this.o.log.info(o.kind === 'activate' ? '已启用手册版本' : '已回滚手册版本', { version: v.id, by: o.by, records: view.engine.size });
+    return { ok: true, message: o.kind === 'activate' ? `已启用版本 #${v.id}，共 ${view.engine.size} 条事项，新的提问按此版本回答。` : `已回滚到版本 #${v.id}（共 ${view.engine.size} 条事项）。`, version: this.o.store.get(v.id)! };
   }
 
   /** 放弃: a draft is dropped; the active version is untouched. */
@@ -420,7 +420,7 @@ export async function startVersions(o: {
     let before: readonly DutyRecord[] = [];
     if (base) {
       const old = await runtime.open(base, sourcesOf(store, base));
-      before = old.engine.records;
+      before = old.engine.allRecords();
       old.close?.();
     }
     const had = new Map<string, number>();

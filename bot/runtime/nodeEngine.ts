@@ -118,9 +118,11 @@ export async function openEngine(
     strict?: boolean;
     /** Send unstructured sections to the configured model (needs LLM_MODE and LLM_*); options for tests. */
     llmIngest?: boolean | IngestModelOptions;
+    /** Up to this many records the index holds them in memory (tests of the large-corpus path set 0). */
+    inMemoryMax?: number;
   } & EngineOpenOptions = {},
 ): Promise<{ engine: DutyEngine; index: SqliteIndex; report: IngestReport; answerer: Answerer }> {
   const { synonyms: _s, segmenter: _g, segmenterId: _i, ...o } = indexOptions(config, opts);
   const maker = await EngineMaker.create(config, opts);
-  return maker.open(o);
+  return maker.open(opts.inMemoryMax === undefined ? o : { ...o, inMemoryMax: opts.inMemoryMax });
 }

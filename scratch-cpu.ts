@@ -1,0 +1,18 @@
+import { loadConfig } from './bot/config.js';
+import { openEngine } from './bot/runtime/nodeEngine.js';
+import { districtManual } from './bot/cli/scaleBench.js';
+import { synthBureaus } from './bot/cli/synthBureaus.js';
+const config = loadConfig({ ...process.env, MANUALS_DIR: '/tmp/s320/manuals', EMBEDDINGS_PROVIDER: 'local' });
+const c00 = process.cpuUsage();
+const { engine } = await openEngine(config);
+const co = process.cpuUsage(c00);
+const bureaus = synthBureaus(319, districtManual('/tmp/s320/manuals'), { first: 2 });
+const inUnit = bureaus.map((b) => b.questions.find((q) => q.units)!);
+const c1 = process.cpuUsage();
+engine.ask(inUnit[0]!.question);
+const cc = process.cpuUsage(c1);
+for (const q of inUnit) engine.ask(q.question, { units: q.units });
+const c0 = process.cpuUsage();
+for (const q of inUnit) engine.ask(q.question, { units: q.units });
+const c = process.cpuUsage(c0);
+console.log({ openCpu: ((co.user + co.system) / 1000).toFixed(0), crossColdCpu: ((cc.user + cc.system) / 1000).toFixed(1), rotateCpuPerQ: ((c.user + c.system) / 1000 / inUnit.length).toFixed(2), maxRss: (process.resourceUsage().maxRSS / 1024).toFixed(0) });
