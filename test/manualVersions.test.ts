@@ -354,6 +354,21 @@ describe('the manuals folder at start-up', () => {
     try {
       expect(h.bot.versionNotes.join('')).toContain('采用了 npm run ingest 建好的索引');
       expect(h.bot.engine.ask(QUESTION).text).toContain('王金峰');
+      // The version's report was read from that index (the files were not parsed again): the same as a parse gives.
+      const { SqliteVersionStore } = await import('../bot/node/versionStore.js');
+      const { folderSources, parseSources } = await import('../bot/runtime/nodeManuals.js');
+      const { buildReport } = await import('../bot/manuals/report.js');
+      const store = SqliteVersionStore.open(h.dirs.dataDir);
+      const report = store.active()!.report!;
+      const folder = folderSources(join(h.dirs.seedsDir, 'manuals'));
+      const parsed = await parseSources(folder);
+      const expected = buildReport({ before: [], after: parsed, sources: folder.map((f) => ({ name: f.name, action: 'added' as const, replaces: null, url: null })), removedSources: [], refused: null });
+      expect(report.records).toBe(parsed.records.length);
+      expect(report.units).toEqual(expected.units);
+      expect(report.added).toEqual(expected.added);
+      expect(report.sources).toEqual(expected.sources);
+      expect(report.warnings).toEqual(expected.warnings);
+      store.close?.();
     } finally {
       await h.close();
     }

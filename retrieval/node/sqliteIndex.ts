@@ -90,6 +90,15 @@ function refuseReason(corpus: CorpusLoad, previous: { file: string; records: num
   return null;
 }
 
+/** A reading of manuals as an index file holds it (see SqliteIndex.storedReading). */
+export interface StoredReading {
+  count: number;
+  manuals: { file: string; records: number; warnings: string[] }[];
+  errors: { file: string; reason: string }[];
+  skipped: { file: string; reason: string }[];
+  records: Iterable<DutyRecord>;
+}
+
 /** The local index: one SQLite file with records, an FTS5 table over jieba tokens, and a vec0 table. */
 export class SqliteIndex implements SearchIndex {
   /** Every record's routing facts; the records themselves are parsed only where the corpus is small (see load). */
@@ -167,6 +176,48 @@ export class SqliteIndex implements SearchIndex {
       else rebuild = true;
     }
     return { index, rebuild, print, started };
+  }
+
+  /**
+   * What an index file built from exactly these sources (its fingerprint matches) read from them: the files'
+   * record counts and warnings, and its records streamed one by one. Null where the file is missing, unreadable
+   * or built from something else. Opened read-write, so that closing it leaves no WAL beside the file (a WAL
+   * would make the file look in use to whoever adopts it next).
+   */
+  static storedReading(path: string, o: Pick<OpenIndexOptions, 'sources' | 'embedder' | 'segmenterId'>): StoredReading | null {
+    let db: Database.Database;
+    try {
+      db = new Database(path, { fileMustExist: true });
+    } catch {
+      return null;
+    }
+    try {
+      const print = db.prepare(`select value from meta where key = 'fingerprint'`).pluck().get() as string | undefined;
+      if (print !== fingerprint(o)) return null;
+      const log = db.prepare('select file, records, error, warnings from ingest_log order by file').all() as { file: string; records: number; error: string | null; warnings: string }[];
+      const skipped = JSON.parse((db.prepare(`select value from meta where key = 'skipped'`).pluck().get() as string | undefined) ?? '[]') as { file: string; reason: string }[];
+      const count = db.prepare('select count(*) from records').pluck().get() as number;
+      return {
+        count,
+        manuals: log.filter((m) => m.error === null).map((m) => ({ file: m.file, records: m.records, warnings: JSON.parse(m.warnings) as string[] })),
+        errors: log.filter((m) => m.error !== null).map((m) => ({ file: m.file, reason: m.error! })),
+        skipped,
+        records: {
+          *[Symbol.iterator]() {
+            const rdb = new Database(path, { fileMustExist: true });
+            try {
+              for (const json of rdb.prepare('select json from records order by rid').pluck().iterate() as IterableIterator<string>) yield JSON.parse(json) as DutyRecord;
+            } finally {
+              rdb.close();
+            }
+          },
+        },
+      };
+    } catch {
+      return null;
+    } finally {
+      db.close();
+    }
   }
 
   meta(key: string): string | undefined {
