@@ -53,7 +53,7 @@ export function createApp(deps: AppDeps): Hono {
     const engine = deps.engine();
     const status = deps.status ? await deps.status() : {};
     if (!engine) return c.json({ ok: false, index: 'loading', feishu: deps.feishu ? 'on' : 'off', ...status }, 503);
-    return c.json({ ok: true, records: engine.records.length, feishu: deps.feishu ? 'on' : 'off', ...status });
+    return c.json({ ok: true, records: engine.size, feishu: deps.feishu ? 'on' : 'off', ...status });
   });
 
   app.post(

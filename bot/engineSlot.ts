@@ -37,7 +37,7 @@ export class EngineSlot {
   /** The post and unit structure of the current engine, built once per version. */
   get org(): Organisation {
     const v = this.view;
-    v.org ??= new Organisation(v.engine.records, v.units);
+    v.org ??= new Organisation(v.engine.allRecords(), v.units);
     return v.org;
   }
 

@@ -1,4 +1,5 @@
-import type { DutyRecord, Scope, UnitInfo } from '../ingest/record.js';
+import type { Scope, UnitInfo } from '../ingest/record.js';
+import type { Catalogue } from './catalogue.js';
 import { buildPlaces, levelOf, type Place, placesIn } from './places.js';
 
 /**
@@ -22,28 +23,25 @@ export class Directory {
   private readonly expanded = new Map<string, Set<string>>();
 
   constructor(
-    readonly records: readonly DutyRecord[],
+    readonly catalogue: Catalogue,
     unitInfos: readonly UnitInfo[],
   ) {
     for (const u of unitInfos) if (u.parent) this.parent.set(u.unit, u.parent);
-    for (const r of records) {
-      if (!this.scope.has(r.unit)) {
-        this.units.push(r.unit);
-        this.scope.set(r.unit, r.scope);
+    for (const p of catalogue.places) {
+      if (!this.scope.has(p.unit)) {
+        this.units.push(p.unit);
+        this.scope.set(p.unit, p.scope);
       }
-      if (r.parentUnit && !this.parent.get(r.unit)) this.parent.set(r.unit, r.parentUnit);
-      for (const p of [...r.lead, ...r.assistants]) {
-        let s = this.personUnits.get(p);
-        if (!s) this.personUnits.set(p, (s = new Set()));
-        s.add(r.unit);
-      }
+      if (p.parentUnit && !this.parent.get(p.unit)) this.parent.set(p.unit, p.parentUnit);
     }
-    records.forEach((r, i) => {
-      const f = this.familyOf(r.unit);
+    for (const [p, units] of catalogue.personUnits) this.personUnits.set(p, new Set(units));
+    const familyOfUnitIndex = catalogue.unitNames.map((u) => this.familyOf(u));
+    for (let row = 0; row < catalogue.size; row++) {
+      const f = familyOfUnitIndex[catalogue.unitOf[row]!]!;
       let list = this.families.get(f);
       if (!list) this.families.set(f, (list = []));
-      list.push(i);
-    });
+      list.push(row);
+    }
     this.persons = [...this.personUnits.keys()].sort((a, b) => b.length - a.length);
     for (const p of this.persons) {
       const c = p[0]!;
@@ -51,7 +49,7 @@ export class Directory {
       list.push(p);
       this.personsByChar.set(c, list);
     }
-    this.places = buildPlaces(records);
+    this.places = catalogue.builtPlaces();
   }
 
   has(unit: string): boolean {
@@ -100,8 +98,9 @@ export class Directory {
     return [...this.families.keys()];
   }
 
-  familyRecords(family: string): DutyRecord[] {
-    return (this.families.get(family) ?? []).map((i) => this.records[i]!);
+  /** The catalogue rows of a family's records, in index order. */
+  familyRows(family: string): readonly number[] {
+    return this.families.get(family) ?? [];
   }
 
   /** The units a family holds. */

@@ -76,15 +76,29 @@ interface View {
 /** One family's records, field index, texts and vectors. */
 interface Partition {
   records: DutyRecord[];
+  /** Its estimated size in memory. */
+  bytes: number;
   fields: FieldIndex;
   texts: ReadonlyMap<string, RecordTexts> | null;
   nearest(vector: Float32Array, k: number): Map<string, number>;
 }
 
+/** A unit's best row for a question across units: its record read only if it is shown. */
+interface UnitPick {
+  unit: string;
+  score: number;
+  record: () => DutyRecord;
+}
+
 /** Up to this many records the whole corpus is one view, as it always was; above it a question without a unit is routed first. */
 export const WHOLE_CORPUS_MAX = 5000;
-/** Families' partitions, and views over them, kept in memory: by records held (about 4 kB of index and texts each). */
-const PARTITION_RECORDS = 6_000;
+/** Families' partitions kept in memory, by their estimated bytes (stored parts as read, records and texts as objects). */
+const PARTITION_BYTES = 48 << 20;
+/** Views over them: by records (a view shares its partitions' records and texts). */
+const VIEW_RECORDS = 6_000;
+/** A record as objects (fields, people, flow), and its texts where they are not stored: rough sizes for the budget. */
+const RECORD_BYTES = 2_500;
+const TEXTS_BYTES = 3_000;
 
 /** Least recently used first: a Map in insertion order, touched on read. */
 class Lru<K, V> {
@@ -123,8 +137,8 @@ export class DutyEngine {
   private whole: View | null = null;
   private readonly exampleCache = new Map<string, string[]>();
   private pickingExamples = false;
-  private readonly partitions = new Lru<string, Partition>(PARTITION_RECORDS, (p) => p.records.length);
-  private readonly views = new Lru<string, View>(PARTITION_RECORDS, (v) => v.records.length + 1);
+  private readonly partitions = new Lru<string, Partition>(PARTITION_BYTES, (p) => p.bytes);
+  private readonly views = new Lru<string, View>(VIEW_RECORDS, (v) => v.records.length + 1);
   /**
    * Item, chart titles, post and 分管 of every record, lower-cased, each distinct text once with the records
    * holding it, and its character pairs: what a question without a unit is first matched on.
@@ -133,37 +147,67 @@ export class DutyEngine {
 
   private titleIndex(): NonNullable<DutyEngine['titles']> {
     if (this.titles) return this.titles;
-    const texts: string[] = [];
-    const rows: number[][] = [];
-    const idOf = new Map<string, number>();
+    const cat = this.deps.index.catalogue;
+    // The catalogue holds each distinct title once: its character pairs are taken once.
+    const rows: number[][] = cat.titles.map(() => []);
+    for (let row = 0; row < cat.size; row++) rows[cat.titleOf[row]!]!.push(row);
     const grams = new Map<string, number[]>();
-    this.records.forEach((r, i) => {
-      const text = [r.item, ...(r.flow?.titles ?? []), r.post, ...r.oversees].join('|').toLowerCase();
-      let id = idOf.get(text);
-      if (id === undefined) {
-        idOf.set(text, (id = texts.length));
-        texts.push(text);
-        rows.push([]);
-        const chars = [...text];
-        const own = new Set<string>();
-        for (let c = 0; c + 1 < chars.length; c++) own.add(chars[c]! + chars[c + 1]!);
-        for (const g of own) {
-          const list = grams.get(g);
-          if (list) list.push(id);
-          else grams.set(g, [id]);
-        }
+    cat.titles.forEach((text, id) => {
+      const chars = [...text];
+      const own = new Set<string>();
+      for (let c = 0; c + 1 < chars.length; c++) own.add(chars[c]! + chars[c + 1]!);
+      for (const g of own) {
+        const list = grams.get(g);
+        if (list) list.push(id);
+        else grams.set(g, [id]);
       }
-      rows[id]!.push(i);
     });
-    return (this.titles = { texts, rows, grams });
+    return (this.titles = { texts: cat.titles, rows, grams });
   }
 
   constructor(private readonly deps: EngineDeps) {
-    this.directory = new Directory(deps.index.records, deps.index.units);
+    this.directory = new Directory(deps.index.catalogue, deps.index.units);
   }
 
-  get records(): readonly DutyRecord[] {
-    return this.deps.index.records;
+  /** How many records the manuals hold. */
+  get size(): number {
+    return this.deps.index.catalogue.size;
+  }
+
+  /** One record by id, or null. */
+  record(id: string): DutyRecord | null {
+    const row = this.deps.index.catalogue.rowOf(id);
+    return row < 0 ? null : (this.deps.index.recordsAt([row])[0] ?? null);
+  }
+
+  /** The records of these units, in manual order. */
+  recordsOf(units: Iterable<string>): DutyRecord[] {
+    const cat = this.deps.index.catalogue;
+    const wanted = new Set(units);
+    const rows: number[] = [];
+    for (let row = 0; row < cat.size; row++) if (wanted.has(cat.unit(row))) rows.push(row);
+    return this.deps.index.recordsAt(rows);
+  }
+
+  /** The records read from one manual file. */
+  recordsOfFile(file: string): DutyRecord[] {
+    const cat = this.deps.index.catalogue;
+    const rows: number[] = [];
+    for (let row = 0; row < cat.size; row++) if (cat.file(row) === file) rows.push(row);
+    return this.deps.index.recordsAt(rows);
+  }
+
+  /**
+   * Every record. A large corpus reads them all from its index each time: for rare paths only (a new version's
+   * report, the whole organisation); questions never need it.
+   */
+  allRecords(): readonly DutyRecord[] {
+    return this.deps.index.allRecords();
+  }
+
+  /** The records help texts take their examples from: all of a small corpus, the largest bureau's of a large one. */
+  sampleRecords(): readonly DutyRecord[] {
+    return this.large ? this.deps.index.recordsAt(this.directory.familyRows(this.largestFamily())) : this.allRecords();
   }
 
   /** Every person the manuals name, longest first. */
@@ -178,7 +222,7 @@ export class DutyEngine {
 
   /** Many records: a question without a unit is routed to the units it is about before anything is ranked. */
   get large(): boolean {
-    return this.records.length > (this.deps.wholeCorpusMax ?? WHOLE_CORPUS_MAX);
+    return this.size > (this.deps.wholeCorpusMax ?? WHOLE_CORPUS_MAX);
   }
 
   parse(question: string, opts: Pick<AskOptions, 'units'> = {}): ParsedQuery {
@@ -196,7 +240,7 @@ export class DutyEngine {
     if (this.pickingExamples) return [];
     this.pickingExamples = true;
     try {
-      const records = home ? this.records.filter((r) => home.includes(r.unit)) : this.records;
+      const records = home ? this.recordsOf(home) : this.allRecords();
       const list = pickExamples(records, (q) => this.ask(q, home ? { units: home } : {}).band === 'sure');
       this.exampleCache.set(key, list);
       return list;
@@ -218,7 +262,7 @@ export class DutyEngine {
 
   private wholeOrganisation: Organisation | null = null;
   private wholeOrg(): Organisation {
-    return (this.wholeOrganisation ??= new Organisation(this.records, this.deps.index.units));
+    return (this.wholeOrganisation ??= new Organisation(this.allRecords(), this.deps.index.units));
   }
 
   ask(question: string, opts: AskOptions = {}): Answer {
@@ -320,12 +364,13 @@ export class DutyEngine {
   private wholeView(): View {
     if (!this.whole) {
       // Stored at ingest for a small corpus (the key ''): no segmentation on the first question.
-      const stored = this.records.length <= WHOLE_CORPUS_MAX ? (this.deps.index.partition?.('') ?? null) : null;
-      const lexicon = new Lexicon(this.records, this.deps.synonyms, stored?.texts);
+      const records = this.allRecords();
+      const stored = records.length <= WHOLE_CORPUS_MAX ? (this.deps.index.partition?.('') ?? null) : null;
+      const lexicon = new Lexicon(records, this.deps.synonyms, stored?.texts);
       this.whole = {
-        records: this.records,
+        records,
         lexicon,
-        fields: stored ? FieldIndex.fromData(stored.fields, this.deps.segmenter) : new FieldIndex(this.records, this.deps.segmenter),
+        fields: stored ? FieldIndex.fromData(stored.fields, this.deps.segmenter) : new FieldIndex(records, this.deps.segmenter),
         nearest: (vector, k) => this.deps.index.nearest(vector, k),
         org: null,
         units: null,
@@ -337,7 +382,7 @@ export class DutyEngine {
   private partition(family: string): Partition {
     const hit = this.partitions.get(family);
     if (hit) return hit;
-    const records = this.directory.familyRecords(family);
+    const records = this.deps.index.recordsAt(this.directory.familyRows(family));
     const ids = records.map((r) => r.id);
     const stored = this.deps.index.partition?.(family) ?? null;
     let nearest: Partition['nearest'];
@@ -353,6 +398,7 @@ export class DutyEngine {
     }
     const p: Partition = {
       records,
+      bytes: records.length * (RECORD_BYTES + (stored ? 0 : TEXTS_BYTES)) + (stored?.bytes ?? 0),
       fields: stored ? FieldIndex.fromData(stored.fields, this.deps.segmenter) : new FieldIndex(records, this.deps.segmenter),
       texts: stored?.texts ?? null,
       nearest,
@@ -396,7 +442,7 @@ export class DutyEngine {
     let best = '';
     let size = -1;
     for (const f of this.directory.familyNames()) {
-      const n = this.directory.familyRecords(f).length;
+      const n = this.directory.familyRows(f).length;
       if (n > size) [best, size] = [f, n];
     }
     return best;
@@ -433,35 +479,38 @@ export class DutyEngine {
       matched.push([id, m]);
       top = Math.max(top, m);
     }
-    const best = new Map<string, Scored>();
+    // The best row of each family, from the catalogue: its record is read only where it is shown.
+    const cat = this.deps.index.catalogue;
+    const best = new Map<string, UnitPick>();
     for (const [id, m] of matched) {
       if (m < top * 0.9) continue;
-      for (const i of titles.rows[id]!) {
-        const record = this.records[i]!;
-        const f = this.directory.familyOf(record.unit);
+      for (const row of titles.rows[id]!) {
+        const unit = cat.unit(row);
+        const f = this.directory.familyOf(unit);
         const prev = best.get(f);
-        if (!prev || prev.score < m) best.set(f, { record, score: m, coverage: m, focus: m, phrase: 0 });
+        if (!prev || prev.score < m) best.set(f, { unit, score: m, record: () => this.deps.index.recordsAt([row])[0]! });
       }
     }
     const rows = [...best.values()].filter((s) => s.score >= top * 0.9).sort((a, b) => b.score - a.score);
-    const scopes = new Set(rows.map((s) => s.record.scope));
+    const scopes = new Set(rows.map((s) => this.directory.scopeOf(s.unit)));
     if (rows.length === 0 || scopes.size < rows.length) return this.whichUnit(q, rows);
     // One family, or one per level ("市局" and "区局" both have it): answered from them, labelled.
-    const units = new Set(rows.flatMap((s) => this.directory.familyUnits(this.directory.familyOf(s.record.unit))));
+    const units = new Set(rows.flatMap((s) => this.directory.familyUnits(this.directory.familyOf(s.unit))));
     const answer = this.answerIn(this.viewOf(units), question, opts, true);
     const from = [...new Set(answer.answers.map((a) => a.unit))];
     return answer.found && from.length > 0 ? { ...answer, text: `〔单位：${from.join('、')}〕\n${answer.text}` } : answer;
   }
 
   /** The question fits several units equally: the best row of each, labelled, and how to say which one. */
-  private whichUnit(q: ParsedQuery, rows: readonly Scored[]): Answer {
-    const perFamily = new Map<string, Scored>();
+  private whichUnit(q: ParsedQuery, rows: readonly (Scored | UnitPick)[]): Answer {
+    const perFamily = new Map<string, UnitPick>();
     for (const s of rows) {
-      const f = this.directory.familyOf(s.record.unit);
-      if (!perFamily.has(f)) perFamily.set(f, s);
+      const pick: UnitPick = 'unit' in s ? s : { unit: s.record.unit, score: s.score, record: () => s.record };
+      const f = this.directory.familyOf(pick.unit);
+      if (!perFamily.has(f)) perFamily.set(f, pick);
     }
     const picks = [...perFamily.values()];
-    const shown = picks.slice(0, MAX_ANSWERS);
+    const shown = picks.slice(0, MAX_ANSWERS).map((p) => ({ record: p.record(), score: p.score }));
     const items = shown.map((s) => toItem(s.record, s.score, q));
     const ask = q.question.trim();
     const alternatives: Alternative[] = shown.map((s) => ({ item: s.record.item, unit: s.record.unit, question: `${s.record.unit}${ask}` }));
@@ -471,7 +520,7 @@ export class DutyEngine {
         ? [
             `“${ask}”在 ${picks.length} 个单位的手册里都有，没有说明是哪个单位：`,
             ...shown.map((s, i) => `${i + 1}. 〔${s.record.unit}〕${s.record.item}，牵头：${s.record.lead.join('、') || '手册未列明'}`),
-            ...(picks.length > shown.length ? [`另有 ${picks.length - shown.length} 个单位：${picks.slice(shown.length, shown.length + 8).map((s) => s.record.unit).join('、')}${picks.length > shown.length + 8 ? ' 等' : ''}`] : []),
+            ...(picks.length > shown.length ? [`另有 ${picks.length - shown.length} 个单位：${picks.slice(shown.length, shown.length + 8).map((s) => s.unit).join('、')}${picks.length > shown.length + 8 ? ' 等' : ''}`] : []),
           ]
         : [`手册涉及 ${families.length} 个单位（如 ${families.slice(0, 3).join('、')}），“${ask}”没有说明是哪个单位。`];
     lines.push(
@@ -487,7 +536,7 @@ export class DutyEngine {
       nearTopics: [],
       band: items.length > 0 ? 'plausible' : 'none',
       alternatives,
-      unitChoice: picks.length > 0 ? picks.map((s) => s.record.unit) : families,
+      unitChoice: picks.length > 0 ? picks.map((s) => s.unit) : families,
       text: lines.join('\n'),
     };
   }
@@ -641,7 +690,7 @@ export class DutyEngine {
   /** The answer the engine gives when these rows answer the question: the same text and cards as its own. */
   answerWith(question: string, ids: readonly string[], intent?: Intent, opts: AskOptions = {}): Answer | null {
     const wanted = new Set(ids);
-    const rows = this.records.filter((r) => wanted.has(r.id));
+    const rows = [...wanted].map((id) => this.record(id)).filter((r): r is DutyRecord => r !== null);
     if (rows.length === 0) return null;
     rows.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
     const view = this.route(question, opts.units).view ?? this.viewOf(this.directory.expand([...new Set(rows.map((r) => r.unit))]));

@@ -40,10 +40,29 @@ export interface FieldScorer {
   score(tokens: WeightedToken[]): Map<string, number>;
 }
 
+/** Tokens as UTF-8 bytes in byte order, token i from starts[i] to starts[i + 1]: read from an index without decoding a string. */
+export interface TokenTable {
+  bytes: Uint8Array;
+  starts: Uint32Array;
+}
+
+const utf8 = new TextEncoder();
+
+/** Byte order of a[from, to) against b. */
+function compareBytes(a: Uint8Array, from: number, to: number, b: Uint8Array): number {
+  const n = Math.min(to - from, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = a[from + i]! - b[i]!;
+    if (d !== 0) return d;
+  }
+  return to - from - b.length;
+}
+
 /** A field index as stored (one partition of an index file): tokens, packed postings, field lengths. */
 export interface FieldIndexData {
   ids: string[];
-  tokens: string[];
+  /** Token i's postings start at offsets[i]: the tokens as strings, or as stored (UTF-8, sorted, found by binary search). */
+  tokens: string[] | TokenTable;
   /** Start of each token's postings in `postings` (one more entry than tokens). */
   offsets: Uint32Array;
   /** 16-bit where every document number and count fits (a partition), 32-bit otherwise. */
@@ -64,6 +83,8 @@ export class FieldIndex implements FieldScorer {
    * offsets[i] to offsets[i + 1]): small enough for tens of thousands of records, one object per index.
    */
   private tokenAt = new Map<string, number>();
+  /** The stored token table, where the index was read from one: looked up without building a map. */
+  private table: TokenTable | null = null;
   private offsets: Uint32Array = new Uint32Array(1);
   private postings: Uint16Array | Uint32Array = new Uint16Array(0);
   /** Field lengths, FIELDS.length per record. */
@@ -75,7 +96,8 @@ export class FieldIndex implements FieldScorer {
   static fromData(data: FieldIndexData, segmenter: Segmenter): FieldIndex {
     const f = new FieldIndex([], segmenter);
     f.ids.push(...data.ids);
-    data.tokens.forEach((t, i) => f.tokenAt.set(t, i));
+    if (Array.isArray(data.tokens)) data.tokens.forEach((t, i) => f.tokenAt.set(t, i));
+    else f.table = data.tokens;
     f.offsets = data.offsets;
     f.postings = data.postings;
     f.lens = data.lens;
@@ -84,7 +106,52 @@ export class FieldIndex implements FieldScorer {
   }
 
   toData(): FieldIndexData {
+    if (this.table) return { ids: [...this.ids], tokens: this.table, offsets: this.offsets, postings: this.postings, lens: this.lens, avg: this.avg };
     return { ids: [...this.ids], tokens: [...this.tokenAt.keys()], offsets: this.offsets, postings: this.postings, lens: this.lens, avg: this.avg };
+  }
+
+  /** The same index with its tokens as a byte-ordered table (postings moved with them): what an index file stores. */
+  sortedData(): FieldIndexData {
+    const d = this.toData();
+    if (!Array.isArray(d.tokens)) return d;
+    const names = d.tokens;
+    const encoded = names.map((t) => Buffer.from(t, 'utf8'));
+    const order = names.map((_, i) => i).sort((a, b) => Buffer.compare(encoded[a]!, encoded[b]!));
+    const offsets = new Uint32Array(order.length + 1);
+    const postings = d.postings instanceof Uint32Array ? new Uint32Array(d.postings.length) : new Uint16Array(d.postings.length);
+    const starts = new Uint32Array(order.length + 1);
+    const bytes = new Uint8Array(encoded.reduce((n, b) => n + b.length, 0));
+    let at = 0;
+    let byte = 0;
+    order.forEach((ti, i) => {
+      offsets[i] = at;
+      const part = d.postings.subarray(d.offsets[ti]!, d.offsets[ti + 1]!);
+      postings.set(part, at);
+      at += part.length;
+      starts[i] = byte;
+      bytes.set(encoded[ti]!, byte);
+      byte += encoded[ti]!.length;
+    });
+    offsets[order.length] = at;
+    starts[order.length] = byte;
+    return { ids: d.ids, tokens: { bytes, starts }, offsets, postings, lens: d.lens, avg: d.avg };
+  }
+
+  private tokenIndex(token: string): number | undefined {
+    const table = this.table;
+    if (!table) return this.tokenAt.get(token);
+    const want = utf8.encode(token);
+    const { bytes, starts } = table;
+    let lo = 0;
+    let hi = starts.length - 2;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const c = compareBytes(bytes, starts[mid]!, starts[mid + 1]!, want);
+      if (c === 0) return mid;
+      if (c < 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
   }
 
   constructor(records: readonly DutyRecord[], private readonly segmenter: Segmenter) {
@@ -174,7 +241,7 @@ export class FieldIndex implements FieldScorer {
     const stride = FIELDS.length + 1;
     for (const { token, weight } of tokens) {
       if (weight <= 0) continue;
-      const ti = this.tokenAt.get(token);
+      const ti = this.tokenIndex(token);
       if (ti === undefined) continue;
       const from = this.offsets[ti]!;
       const to = this.offsets[ti + 1]!;

@@ -1,4 +1,5 @@
 import type { DutyRecord, UnitInfo } from '../ingest/record.js';
+import { Catalogue } from './catalogue.js';
 import { type EmbeddedCorpus, embedCorpus, embedCorpusSync, embedText } from './embeddings/corpus.js';
 import type { Embedder, EmbedderSource } from './embeddings/types.js';
 import type { SearchIndex } from './searchIndex.js';
@@ -12,6 +13,7 @@ export class MemoryIndex implements SearchIndex {
   private readonly dims: number;
   /** The embedder the vectors come from: queries must be embedded with it. */
   readonly embedder: Embedder;
+  readonly catalogue: Catalogue;
 
   /**
    * Builds from the records; `vectors` is a local embedder or fit (embedded here, synchronously) or
@@ -25,6 +27,7 @@ export class MemoryIndex implements SearchIndex {
     const embedded = 'vectors' in vectors ? vectors : embedCorpusSync(vectors, records.map(embedText));
     if (embedded.vectors.length !== records.length) throw new Error('one vector per record expected');
     this.embedder = embedded.embedder;
+    this.catalogue = Catalogue.fromRecords(records);
     this.dims = embedded.dimensions;
     this.vectors = new Float32Array(records.length * this.dims);
     records.forEach((_, doc) => this.vectors.set(embedded.vectors[doc]!, doc * this.dims));
@@ -33,6 +36,14 @@ export class MemoryIndex implements SearchIndex {
   /** Any embedder: a remote one embeds the records in batches first. */
   static async build(records: readonly DutyRecord[], units: readonly UnitInfo[], source: EmbedderSource): Promise<MemoryIndex> {
     return new MemoryIndex(records, units, await embedCorpus(source, records.map(embedText)));
+  }
+
+  recordsAt(rows: readonly number[]): DutyRecord[] {
+    return rows.map((i) => this.records[i]!);
+  }
+
+  allRecords(): readonly DutyRecord[] {
+    return this.records;
   }
 
   private docOf: Map<string, number> | null = null;

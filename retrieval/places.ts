@@ -46,7 +46,7 @@ const bureauTail = (a: string) => BUREAU_KINDS.some((k) => k.endsWith(a));
 const TOO_GENERIC = /^(?:中心|局|科|股|室|工作专班|专班办公室|办公室|岗位?|单位|部门|发展中心|资源|自然资源)$/;
 
 /** Units, sections and regions named by the loaded records, with the short forms staff use for them. */
-export function buildPlaces(records: readonly DutyRecord[]): Place[] {
+export function buildPlaces(records: readonly Pick<DutyRecord, 'unit' | 'scope' | 'parentUnit' | 'department'>[]): Place[] {
   const named = new Map<string, Place>();
   const parents = new Map<string, string | null>();
   for (const r of records) {

@@ -1,4 +1,5 @@
 import type { DutyRecord, UnitInfo } from '../ingest/record.js';
+import type { Catalogue } from './catalogue.js';
 import type { FieldIndexData } from './fieldIndex.js';
 import type { RecordTexts } from './recordText.js';
 
@@ -10,15 +11,22 @@ export interface StoredPartition {
   texts: Map<string, RecordTexts>;
   /** The family's record vectors, row-major in `ids` order. */
   vectors: { ids: string[]; dims: number; data: Float32Array } | null;
+  /** Its size as read (field index, texts, vectors), for the engine's memory budget. */
+  bytes?: number;
 }
 
 /**
- * What the engine needs from an index: the records and vector neighbours (lexical ranking is the engine's own
- * field index). SQLite + sqlite-vec on Node; an in-memory implementation elsewhere.
+ * What the engine needs from an index: a catalogue of every record (what routing needs), the records of some
+ * rows when a question needs them, and vector neighbours (lexical ranking is the engine's own field index).
+ * SQLite + sqlite-vec on Node; an in-memory implementation elsewhere.
  */
 export interface SearchIndex {
-  readonly records: readonly DutyRecord[];
+  readonly catalogue: Catalogue;
   readonly units: readonly UnitInfo[];
+  /** The records at these catalogue rows, in that order. */
+  recordsAt(rows: readonly number[]): DutyRecord[];
+  /** Every record, in catalogue order: loaded on demand where the index does not hold them (rare, admin paths). */
+  allRecords(): readonly DutyRecord[];
   /** Cosine similarity by record id for the k nearest records. */
   nearest(vector: Float32Array, k: number): Map<string, number>;
   /** The k nearest among the given records only (a unit's partition). */

@@ -23,7 +23,7 @@ describe('console exposure', () => {
     BotHarness.run({ noFeishu: true, env: { ACCESS_TOKEN: TOKEN, RATE_LIMIT_BURST: '1000' } }, async (h) => {
       const ask = (headers: Record<string, string> = {}) =>
         fetch(`${h.url}/api/ask`, { method: 'POST', body: JSON.stringify({ question: '谁负责测绘作业证初审?' }), headers: { 'content-type': 'application/json', ...headers } });
-      const pages = ['/', '/units', `/person/${encodeURIComponent('王金峰')}`, `/post/${encodeURIComponent(h.bot.engine.records[0]!.id)}`];
+      const pages = ['/', '/units', `/person/${encodeURIComponent('王金峰')}`, `/post/${encodeURIComponent(h.bot.engine.allRecords()[0]!.id)}`];
       for (const p of pages) {
         const res = await fetch(`${h.url}${p}`, { redirect: 'manual' });
         expect(res.status, p).toBe(401);

@@ -55,7 +55,7 @@ describe('cards', () => {
 
   it('gives every post in the five manuals a complete pack and item list within the limits', () => {
     const e = engine();
-    const org = new Organisation(e.records, []);
+    const org = new Organisation(e.allRecords(), []);
     const cal = new WorkCalendar();
     for (const post of org.posts) {
       const cards = packCards(buildPack(org, post, [], cal, '2026-11-23'), () => null);
@@ -75,7 +75,7 @@ describe('cards', () => {
   it('pages a person with many rows, listing every row', () => {
     const e = engine();
     const counts = new Map<string, number>();
-    for (const r of e.records) for (const n of [...r.lead, ...r.assistants]) counts.set(n, (counts.get(n) ?? 0) + 1);
+    for (const r of e.allRecords()) for (const n of [...r.lead, ...r.assistants]) counts.set(n, (counts.get(n) ?? 0) + 1);
     const [busiest] = [...counts].sort((a, b) => b[1] - a[1])[0]!;
     const answer = e.ask(`${busiest}负责哪些工作`);
     const cards = answerCards(answer);

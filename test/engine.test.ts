@@ -47,7 +47,7 @@ describe('intents', () => {
   it('person: every row the person leads or assists, complete', () => {
     const a = engine.ask('王金峰负责哪些工作');
     expect(a.intent).toBe('person');
-    const mine = engine.records.filter((r) => r.lead.includes('王金峰') || r.assistants.includes('王金峰'));
+    const mine = engine.allRecords().filter((r) => r.lead.includes('王金峰') || r.assistants.includes('王金峰'));
     expect(a.answers).toHaveLength(mine.length);
     expect(a.answers.length).toBeGreaterThanOrEqual(17);
     expect(a.answers[0]!.lead).toContain('王金峰');
@@ -165,7 +165,7 @@ describe('index lifecycle', () => {
   it('re-opening is idempotent and does not rebuild', async () => {
     const again = await engineIn(dirs);
     expect(again.report.rebuilt).toBe(false);
-    expect(again.report.records).toBe(engine.records.length);
+    expect(again.report.records).toBe(engine.allRecords().length);
     again.index.close();
   });
 
@@ -181,8 +181,8 @@ describe('index lifecycle', () => {
     const minutes = reopened.report.manuals.find((m) => m.file === 'zz_minutes.txt')!;
     expect(minutes.error).toBeNull();
     expect(minutes.warnings.join('')).toContain('按段落收录');
-    expect(reopened.report.records).toBe(engine.records.length + 1 + minutes.records);
-    expect(reopened.engine.records.filter((r) => r.source.file === 'zz_minutes.txt').every((r) => r.kind === 'passage' && r.lead.length === 0)).toBe(true);
+    expect(reopened.report.records).toBe(engine.allRecords().length + 1 + minutes.records);
+    expect(reopened.engine.allRecords().filter((r) => r.source.file === 'zz_minutes.txt').every((r) => r.kind === 'passage' && r.lead.length === 0)).toBe(true);
     expect(reopened.engine.ask('规划数据统计报送谁负责').answers[0]?.post).toBe('业务岗5：规划信息岗');
     reopened.index.close();
   });
@@ -200,7 +200,7 @@ describe('a failed reading keeps the working index', () => {
       const second = await engineIn(own);
       expect(second.report.kept).toContain('002_90b0739c8a746637.txt');
       expect(second.report.records).toBe(count);
-      expect(second.engine.records.some((r) => r.source.file === '002_90b0739c8a746637.txt')).toBe(true);
+      expect(second.engine.allRecords().some((r) => r.source.file === '002_90b0739c8a746637.txt')).toBe(true);
       second.index.close();
       // A new file that fails does not block the others, unless strict.
       cpSync(join(import.meta.dirname, '..', 'seeds', 'manuals', '002_90b0739c8a746637.txt'), join(own.seedsDir, 'manuals', '002_90b0739c8a746637.txt'));

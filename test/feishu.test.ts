@@ -167,7 +167,7 @@ describe('Feishu webhook (encrypted, signed, token)', () => {
   });
 
   it('handles card buttons within the callback, once per click', async () => {
-    const rec = h.bot.engine.records.find((r) => r.flow?.codes.includes('9-6-10'))!;
+    const rec = h.bot.engine.allRecords().find((r) => r.flow?.codes.includes('9-6-10'))!;
     const click = cardEvent({ action: 'flow', id: rec.id }, { messageId: 'om_card_a' });
     const res = await h.event(click);
     expect(await res.json()).toMatchObject({ toast: { type: 'success' } });

@@ -101,7 +101,7 @@ const mentions = (r: DutyRecord | undefined, word: string) => !!r && `${r.item}$
 
 /** The offered row whose item or duties name `word`, as a model that read them would pick. */
 const pickBy = (h: BotHarness, word: string) => (req: ChatRequest) => {
-  const byId = new Map(h.bot.engine.records.map((r) => [r.id, r]));
+  const byId = new Map(h.bot.engine.allRecords().map((r) => [r.id, r]));
   const id = offeredIds(req).find((i) => mentions(byId.get(i), word));
   return { tool: { ids: id ? [id] : [], intent: id ? 'duty' : 'none' } };
 };
@@ -121,7 +121,7 @@ describe('assist mode, webhook to card', () => {
     expect(sent).toHaveLength(1);
     const text = BotHarness.cardText(sent[0]!.content);
     const offered = offeredIds(t.openai.requests[0]!);
-    const row = h.bot.engine.records.find((r) => offered.includes(r.id) && mentions(r, '提案'))!;
+    const row = h.bot.engine.allRecords().find((r) => offered.includes(r.id) && mentions(r, '提案'))!;
     expect(text).toContain(row.lead[0]!);
     expect(text).toContain('由大模型（stub-model）按问题从手册中挑选');
     expect(t.events.map((e) => e.outcome)).toEqual(['accepted']);
@@ -239,7 +239,7 @@ describe('compose mode, streamed into one card', () => {
     const engine = t.h().bot.engine;
     question = engine.examples().find((q) => engine.ask(q).answers.length === 1 && engine.ask(q).answers[0]!.lead.length > 0)!;
     const id = engine.ask(question).answers[0]!.id;
-    row = engine.records.find((r) => r.id === id)!;
+    row = engine.allRecords().find((r) => r.id === id)!;
   });
 
   /** The one message sent for the question, and the card entity it shows. */
@@ -445,10 +445,10 @@ describe('the guard over the shipped manuals', () => {
   const engine = useEngine();
   it('passes a faithful summary of every row, and catches every row’s lead swapped for another person', () => {
     const e = engine();
-    const offices = [...new Set(e.records.flatMap((r) => [r.unit, r.department ?? '', r.post, r.post.split(/[:：]/).pop() ?? '']).filter(Boolean))];
+    const offices = [...new Set(e.allRecords().flatMap((r) => [r.unit, r.department ?? '', r.post, r.post.split(/[:：]/).pop() ?? '']).filter(Boolean))];
     let rows = 0;
     let swapped = 0;
-    for (const r of e.records) {
+    for (const r of e.allRecords()) {
       if (r.kind === 'passage') continue;
       const ev = evidenceOf([recordText(r)], peopleOf([r]));
       const item = r.item.replace(/^[一二三四五六七八九十]+、/, '');

@@ -61,11 +61,11 @@ describe('extraction at ingest (LLM_INGEST / ingest --llm)', () => {
     const root = folder();
     const { engine, report } = await ingest(root, () => ({ tool: faithful }));
     expect(report).toMatchObject({ sections: 1, asked: 1, accepted: 1, records: 1 });
-    const added = engine.records.find((r) => r.id.endsWith('~llm1'))!;
+    const added = engine.allRecords().find((r) => r.id.endsWith('~llm1'))!;
     expect(added).toMatchObject({ kind: 'item', lead: ['周明远'], assistants: ['孙晓燕'], timeLimit: '2个工作日', flow: { codes: ['3-1-2'] } });
     expect(added.source.ref).toContain('大模型摘录');
     expect(added.details?.some((d) => d.text.includes('stub-model'))).toBe(true);
-    expect(engine.records.some((r) => r.kind === 'passage')).toBe(true);
+    expect(engine.allRecords().some((r) => r.kind === 'passage')).toBe(true);
     expect(engine.ask('文件收发谁负责').answers[0]?.lead).toEqual(['周明远']);
     expect(openai.requests.at(-1)!.tool).toBe('extract_records');
 
@@ -74,7 +74,7 @@ describe('extraction at ingest (LLM_INGEST / ingest --llm)', () => {
     const again = await ingest(root, () => ({ status: 500 }));
     expect(openai.requests.length).toBe(before);
     expect(again.report).toMatchObject({ asked: 0, cached: 1, accepted: 1 });
-    expect(again.engine.records.some((r) => r.id.endsWith('~llm1'))).toBe(true);
+    expect(again.engine.allRecords().some((r) => r.id.endsWith('~llm1'))).toBe(true);
   });
 
   it('a name, a code, a limit or a reworded duty not in the section: nothing is added, the span is logged', async () => {
@@ -87,7 +87,7 @@ describe('extraction at ingest (LLM_INGEST / ingest --llm)', () => {
     for (const [change, kind] of cases) {
       const { engine, report, warned } = await ingest(folder(), () => ({ tool: { records: [{ ...faithful.records[0], ...change }] } }));
       expect(report).toMatchObject({ rejected: 1, records: 0 });
-      expect(engine.records.every((r) => r.kind === 'passage')).toBe(true);
+      expect(engine.allRecords().every((r) => r.kind === 'passage')).toBe(true);
       expect(warned[0]).toMatchObject({ kind });
     }
   });
@@ -100,7 +100,7 @@ describe('extraction at ingest (LLM_INGEST / ingest --llm)', () => {
     expect(openai.requests.length).toBe(before);
     expect(report).toMatchObject({ suspicious: 1, asked: 0, records: 0 });
     expect(warned[0]).toMatchObject({ span: '忽略以上' });
-    expect(engine.records.some((r) => r.lead.includes('王五六'))).toBe(false);
+    expect(engine.allRecords().some((r) => r.lead.includes('王五六'))).toBe(false);
     // A name the section never mentions is caught by the check whatever the prompt said.
     const plain = await ingest(folder(), () => ({ tool: { records: [{ ...faithful.records[0], lead: ['赵七'] }] } }));
     expect(plain.report?.rejected).toBe(1);
@@ -124,7 +124,7 @@ describe('extraction at ingest (LLM_INGEST / ingest --llm)', () => {
     openai.release();
     expect(asked).toEqual([8000]);
     expect(stalled.report).toMatchObject({ asked: 1, failed: 1, records: 0 });
-    expect(stalled.engine.records.every((r) => r.kind === 'passage')).toBe(true);
+    expect(stalled.engine.allRecords().every((r) => r.kind === 'passage')).toBe(true);
     const recovered = await ingest(root, () => ({ tool: faithful }));
     expect(recovered.report).toMatchObject({ asked: 1, accepted: 1 });
   });

@@ -85,7 +85,7 @@ describe('manual versions from chat', () => {
     // The recurring deadlines name items of the version in use, not of the one before.
     const deadlines = h.bot.reminders.deadlines.filter((d) => d.record);
     expect(deadlines.length).toBeGreaterThan(0);
-    expect(deadlines.every((d) => h.bot.engine.records.includes(d.record!))).toBe(true);
+    expect(deadlines.every((d) => h.bot.engine.allRecords().includes(d.record!))).toBe(true);
 
     // The same click delivered again: nothing more happens.
     const sent = h.stub.messages.length;
@@ -199,15 +199,15 @@ describe('manual versions from chat', () => {
     const name = ra.ok ? '甲一' : '乙二';
     const other = ra.ok ? '乙二' : '甲一';
     expect(h.bot.manuals.active()!.id).toBe(winner.version!.id);
-    const row = h.bot.engine.records.find((r) => r.item.includes('测绘作业证初审'))!;
+    const row = h.bot.engine.allRecords().find((r) => r.item.includes('测绘作业证初审'))!;
     expect(row.lead).toEqual([name]);
-    expect(h.bot.engine.records.some((r) => r.lead.includes(other))).toBe(false);
+    expect(h.bot.engine.allRecords().some((r) => r.lead.includes(other))).toBe(false);
     // The index file of the version in use holds exactly that version's records.
     const Database = (await import('better-sqlite3')).default;
     const db = new Database(join(h.dirs.dataDir, 'versions', `index-${winner.version!.id}.db`), { readonly: true });
     const stored = (db.prepare('select json from records').all() as { json: string }[]).map((r) => JSON.parse(r.json) as { lead: string[] });
     db.close();
-    expect(stored.length).toBe(h.bot.engine.records.length);
+    expect(stored.length).toBe(h.bot.engine.allRecords().length);
     expect(stored.filter((r) => r.lead.includes(name))).toHaveLength(1);
     expect(stored.some((r) => r.lead.includes(other))).toBe(false);
     const answer = await ask(h);
@@ -354,6 +354,21 @@ describe('the manuals folder at start-up', () => {
     try {
       expect(h.bot.versionNotes.join('')).toContain('采用了 npm run ingest 建好的索引');
       expect(h.bot.engine.ask(QUESTION).text).toContain('王金峰');
+      // The version's report was read from that index (the files were not parsed again): the same as a parse gives.
+      const { SqliteVersionStore } = await import('../bot/node/versionStore.js');
+      const { folderSources, parseSources } = await import('../bot/runtime/nodeManuals.js');
+      const { buildReport } = await import('../bot/manuals/report.js');
+      const store = SqliteVersionStore.open(h.dirs.dataDir);
+      const report = store.active()!.report!;
+      const folder = folderSources(join(h.dirs.seedsDir, 'manuals'));
+      const parsed = await parseSources(folder);
+      const expected = buildReport({ before: [], after: parsed, sources: folder.map((f) => ({ name: f.name, action: 'added' as const, replaces: null, url: null })), removedSources: [], refused: null });
+      expect(report.records).toBe(parsed.records.length);
+      expect(report.units).toEqual(expected.units);
+      expect(report.added).toEqual(expected.added);
+      expect(report.sources).toEqual(expected.sources);
+      expect(report.warnings).toEqual(expected.warnings);
+      store.close?.();
     } finally {
       await h.close();
     }
@@ -383,7 +398,7 @@ describe('the manuals folder at start-up', () => {
       await h.restart();
       expect(h.bot.manuals.active()!.id).toBe(2);
       expect(h.bot.versionNotes.join('')).toContain('手册目录有变化，已启用新版本 #2');
-      expect(h.bot.engine.records.find((r) => r.item.includes('测绘作业证初审'))!.lead).toEqual(['郑一']);
+      expect(h.bot.engine.allRecords().find((r) => r.item.includes('测绘作业证初审'))!.lead).toEqual(['郑一']);
 
       // Broken on the server: the folder's reading is refused and #2 keeps answering.
       writeFileSync(path, '');
@@ -400,7 +415,7 @@ describe('the manuals folder at start-up', () => {
       await h.restart();
       expect(h.bot.manuals.active()!.id).toBe(up.version!.id);
       expect(h.bot.versionNotes.join('')).toContain('未自动替换');
-      expect(h.bot.engine.records.find((r) => r.item.includes('测绘作业证初审'))!.lead).toEqual(['冯二']);
+      expect(h.bot.engine.allRecords().find((r) => r.item.includes('测绘作业证初审'))!.lead).toEqual(['冯二']);
     } finally {
       await h.close();
     }
@@ -423,7 +438,7 @@ describe('index files of old versions', () => {
       expect(files).not.toContain('index-1.db');
       for (let i = 0; i < names.length; i++) expect((await h.bot.manuals.rollback(ADMIN)).ok).toBe(true);
       expect(h.bot.manuals.active()!.id).toBe(1);
-      expect(h.bot.engine.records.find((r) => r.item.includes('测绘作业证初审'))!.lead).toEqual(['王金峰']);
+      expect(h.bot.engine.allRecords().find((r) => r.item.includes('测绘作业证初审'))!.lead).toEqual(['王金峰']);
       expect((await h.bot.manuals.rollback(ADMIN)).message).toContain('没有可以回滚到的上一版本');
     } finally {
       await h.close();

@@ -181,7 +181,7 @@ describe('onboarding, roster and browsing', () => {
     const person = await say('王金峰负责哪些工作');
     expect(title(person[0]!)).toBe('王金峰 负责的工作');
     const listed = person.map((c) => text(c.content)).join('\n');
-    const rows = h.bot.engine.records.filter((r) => r.lead.includes('王金峰') || r.assistants.includes('王金峰'));
+    const rows = h.bot.engine.allRecords().filter((r) => r.lead.includes('王金峰') || r.assistants.includes('王金峰'));
     for (const r of rows) expect(listed).toContain(r.item.replace(/^[一二三四五六七八九十]+、/, ''));
   });
 

@@ -13,7 +13,7 @@ describe('console pages over HTTP', () => {
   let h: BotHarness;
   const get = async (path: string) => (await fetch(`${h.url}${path}`)).text();
   const postPage = (item: string) => {
-    const r = h.bot.engine.records.find((x) => x.item.includes(item))!;
+    const r = h.bot.engine.allRecords().find((x) => x.item.includes(item))!;
     return get(`/post/${encodeURIComponent(r.id)}`);
   };
   beforeAll(async () => {
@@ -72,7 +72,7 @@ describe('console pages once the deadlines file is the bureau’s own', () => {
   afterAll(() => h.close());
 
   it('shows the deadlines without the sample label', async () => {
-    const r = h.bot.engine.records.find((x) => x.item.includes('年度考核工作'))!;
+    const r = h.bot.engine.allRecords().find((x) => x.item.includes('年度考核工作'))!;
     const html = await (await fetch(`${h.url}/post/${encodeURIComponent(r.id)}`)).text();
     expect(visible(html)).toContain('年度考核：制定考核方案并组织开展');
     expect(visible(html)).not.toContain('示例');

@@ -56,7 +56,7 @@ describe('a named person is a person question whatever the verb', () => {
       const a = engine().ask(q);
       expect(a.intent).toBe('person');
       expect(a.person).toBe(person);
-      const all = engine().records.filter((r) => r.lead.includes(person) || r.assistants.includes(person));
+      const all = engine().allRecords().filter((r) => r.lead.includes(person) || r.assistants.includes(person));
       expect(a.answers).toHaveLength(all.length);
     });
   }

@@ -57,7 +57,7 @@ describe('unit scoping in the engine', () => {
   }, 120_000);
   afterAll(() => dirs.cleanup());
 
-  const leadOf = (unit: string, item: string) => engine.records.find((r) => r.unit === unit && itemName(r) === item)!.lead;
+  const leadOf = (unit: string, item: string) => engine.allRecords().find((r) => r.unit === unit && itemName(r) === item)!.lead;
 
   it('answers every bureau’s fixed questions from that bureau', () => {
     for (const b of bureaus) {
@@ -90,14 +90,14 @@ describe('unit scoping in the engine', () => {
     const centre = bureaus[0]!.units.find((u) => u !== bureau(0))!;
     const fromCentre = engine.ask('谁负责预算管理和绩效评价管理', { units: [centre] });
     expect(fromCentre.answers[0]!.unit).toBe(bureau(0));
-    const centreRow = engine.records.find((r) => r.unit === centre && r.lead.length > 0)!;
+    const centreRow = engine.allRecords().find((r) => r.unit === centre && r.lead.length > 0)!;
     const fromBureau = engine.ask(`${centreRow.post}负责什么`, { units: [bureau(0)] });
     expect(fromBureau.answers.every((x) => bureaus[0]!.units.includes(x.unit))).toBe(true);
     expect(fromBureau.answers.some((x) => x.unit === centre)).toBe(true);
   });
 
   it('answers leadership per unit: the named bureau’s or the asker’s leader', () => {
-    const leaderOf = (unit: string) => engine.records.find((r) => r.unit === unit && r.oversees.includes('执法大队'))!.lead;
+    const leaderOf = (unit: string) => engine.allRecords().find((r) => r.unit === unit && r.oversees.includes('执法大队'))!.lead;
     const named = engine.ask('第4区自然资源局谁分管执法大队');
     expect(named.answers[0]!.unit).toBe('第4区自然资源局');
     expect(named.answers[0]!.lead).toEqual(leaderOf('第4区自然资源局'));
@@ -128,7 +128,7 @@ describe('unit scoping in the engine', () => {
   });
 
   it('still answers the shipped city manual’s work, which one bureau alone holds, without a unit', () => {
-    const city = engine.records.find((r) => r.scope === 'city' && [...itemName(r)].length >= 5 && [...itemName(r)].length <= 14)!;
+    const city = engine.allRecords().find((r) => r.scope === 'city' && [...itemName(r)].length >= 5 && [...itemName(r)].length <= 14)!;
     const a = engine.ask(`市局谁负责${itemName(city)}`);
     expect(a.answers[0]!.unit).toBe(city.unit);
   });
@@ -141,7 +141,7 @@ describe('unit scoping in the engine', () => {
     expect(named.answers[0]!.unit).toBe('第2区自然资源局');
     const person = [...bureaus[2]!.persons.values()][3]!;
     expect(big.ask(`${person}负责哪些工作`).answers.every((x) => x.unit.startsWith('第4区'))).toBe(true);
-    const city = engine.records.find((r) => r.scope === 'city' && [...itemName(r)].length >= 6 && [...itemName(r)].length <= 14)!;
+    const city = engine.allRecords().find((r) => r.scope === 'city' && [...itemName(r)].length >= 6 && [...itemName(r)].length <= 14)!;
     const only = big.ask(`谁负责${itemName(city)}`);
     expect(only.answers[0]?.unit).toBe(city.unit);
     expect(only.text).toContain(`〔单位：${city.unit}〕`);

@@ -15,14 +15,14 @@ export function samePost(records: readonly DutyRecord[], r: DutyRecord): DutyRec
 /** Buttons on answer cards: the full flow, the other items of the post, an example question. */
 export const answerActions: Record<string, CardActionHandler> = {
   async flow(value, ctx) {
-    const r = ctx.services.engine.records.find((x) => x.id === value.id);
+    const r = value.id ? ctx.services.engine.record(value.id) : null;
     if (!r) return { toast: { type: 'warning', content: '手册已更新，找不到这一条，请重新提问' } };
     return sentToast(await ctx.reply(flowCard(toItem(r, 1, null), ctx.services.mention)));
   },
   async post(value, ctx) {
-    const r = ctx.services.engine.records.find((x) => x.id === value.id);
+    const r = value.id ? ctx.services.engine.record(value.id) : null;
     if (!r) return { toast: { type: 'warning', content: '手册已更新，找不到这一条，请重新提问' } };
-    const items = samePost(ctx.services.engine.records, r).map((x) => toItem(x, 1, null));
+    const items = samePost(ctx.services.engine.recordsOf([r.unit]), r).map((x) => toItem(x, 1, null));
     return sentToast(await ctx.reply(...postCards({ post: r.post, place: placeOf(items[0]!) }, items, ctx.services.mention)));
   },
   async ask(value, ctx) {

@@ -7,7 +7,7 @@ import { type AnswerWriter, askedAs, type ChatContext, unitsOf } from './context
 /** Help, and unknown slash commands: the first and the last word of every conversation. */
 export function helpCommand(commandHelp: () => string[]): Composer<ChatContext> {
   return new Composer<ChatContext>().hears(/^(?:\/help|\/start|帮助|help|使用说明|菜单|你能做什么|[?？])$/i, (ctx) =>
-    ctx.reply(helpCard(commandHelp().map((h) => fillExamples(h, corpusExamples(ctx.services.engine.records))), ctx.services.engine.examples(unitsOf(ctx)))),
+    ctx.reply(helpCard(commandHelp().map((h) => fillExamples(h, corpusExamples(ctx.services.engine.sampleRecords()))), ctx.services.engine.examples(unitsOf(ctx)))),
   );
 }
 

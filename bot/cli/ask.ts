@@ -51,7 +51,7 @@ if (jsonl) {
   process.stdout.write(json ? `${JSON.stringify(answer, null, 2)}\n` : `${answer.text}\n`);
 } else {
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: '问> ' });
-  console.log(`岗责通：输入问题，如“谁负责${corpusExamples(engine.records).item}”；空行或 Ctrl+D 退出。`);
+  console.log(`岗责通：输入问题，如“谁负责${corpusExamples(engine.sampleRecords()).item}”；空行或 Ctrl+D 退出。`);
   rl.prompt();
   for await (const line of rl) {
     if (!line.trim()) break;

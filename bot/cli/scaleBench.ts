@@ -99,7 +99,7 @@ async function childServe(dir: string, n: number): Promise<ServeFigures> {
   const manual = districtManual(join(dir, 'manuals'));
   // The same copies the corpus was written with, so the expected names are theirs; the shipped bureau asks its own list.
   const bureaus = synthBureaus(Math.max(0, n - 1), manual, { first: 2 });
-  const shipped = engine.records.filter((r) => r.source.file === manual.file);
+  const shipped = engine.recordsOfFile(manual.file);
   const shippedTop = shipped.find((r) => r.parentUnit === null)?.unit ?? shipped[0]?.unit;
   const lists: BureauQuestion[][] = [shippedTop ? bureauQuestions(shipped, shippedTop) : [], ...bureaus.map((b) => b.questions)];
   const ask = (q: BureauQuestion) => engine.ask(q.question, q.units ? { units: q.units } : {});

@@ -3,7 +3,7 @@ import type { CorpusLoad } from '../../ingest/parseManual.js';
 import type { DutyRecord } from '../../ingest/record.js';
 import type { EngineSlot, EngineView } from '../engineSlot.js';
 import type { Logger } from '../log.js';
-import { buildReport, type SourceChange, unchanged, type VersionReport } from './report.js';
+import { buildReport, type Reading, type SourceChange, unchanged, type VersionReport } from './report.js';
 
 export type VersionStatus = 'draft' | 'active' | 'superseded' | 'discarded';
 
@@ -71,8 +71,13 @@ export interface VersionStore {
 export interface ManualRuntime {
   /** Parses the sources; one that cannot be read is reported in `errors`, the others still load. */
   parse(sources: SourceWithBytes[]): Promise<CorpusLoad>;
-  /** Builds the version's index in a temporary file and puts it in place; `corpus` is the parse already done. */
-  prepare(version: ManualVersion, sources: SourceWithBytes[], corpus: CorpusLoad): Promise<void>;
+  /** Builds the version's index in a temporary file and puts it in place; `corpus` is the parse already done (absent: parsed where needed). */
+  prepare(version: ManualVersion, sources: SourceWithBytes[], corpus?: CorpusLoad): Promise<void>;
+  /**
+   * The reading of these sources held by an index built ahead from exactly these files (`npm run ingest`), its
+   * records streamed from it: a large corpus need not be parsed, nor held, at start. Null where there is none.
+   */
+  prebuiltReading?(sources: SourceWithBytes[]): Promise<(Reading & { count: number }) | null>;
   /** Opens the version's index (building it if it is missing) and an engine over it. */
   open(version: ManualVersion, sources: SourceWithBytes[]): Promise<EngineView>;
   /** Removes a version's index (a discarded draft). */
@@ -233,7 +238,7 @@ export class ManualAdmin {
   ): Promise<AdminResult> {
     const active = this.o.store.active();
     const current = this.withBytes(active?.sources ?? []);
-    const before = this.o.slot.engine.records;
+    const before = this.o.slot.engine.allRecords();
     const now = this.o.now();
     // Each incoming source alone first: unreadable or empty, it never goes further.
     const alone = await this.o.runtime.parse(incoming);
@@ -358,8 +363,8 @@ export class ManualAdmin {
     const keep = new Set(recent.filter((x) => x.status === 'draft' || x.status === 'active').map((x) => x.id));
     for (const x of recent.filter((x) => x.status === 'superseded').slice(0, KEEP_INDEXES)) keep.add(x.id);
     this.o.runtime.prune?.(keep);
-    this.o.log.info(o.kind === 'activate' ? '已启用手册版本' : '已回滚手册版本', { version: v.id, by: o.by, records: view.engine.records.length });
-    return { ok: true, message: o.kind === 'activate' ? `已启用版本 #${v.id}，共 ${view.engine.records.length} 条事项，新的提问按此版本回答。` : `已回滚到版本 #${v.id}（共 ${view.engine.records.length} 条事项）。`, version: this.o.store.get(v.id)! };
+    this.o.log.info(o.kind === 'activate' ? '已启用手册版本' : '已回滚手册版本', { version: v.id, by: o.by, records: view.engine.size });
+    return { ok: true, message: o.kind === 'activate' ? `已启用版本 #${v.id}，共 ${view.engine.size} 条事项，新的提问按此版本回答。` : `已回滚到版本 #${v.id}（共 ${view.engine.size} 条事项）。`, version: this.o.store.get(v.id)! };
   }
 
   /** 放弃: a draft is dropped; the active version is untouched. */
@@ -416,17 +421,19 @@ export async function startVersions(o: {
   const same = (a: SourceRef[], b: SourceRef[]) =>
     a.length === b.length && a.every((x) => b.some((y) => y.name === x.name && y.sha256 === x.sha256));
   const fromFolder = async (base: ManualVersion | null): Promise<ManualVersion> => {
-    const corpus = await runtime.parse(o.folder);
+    const prebuilt = (await runtime.prebuiltReading?.(o.folder)) ?? null;
+    const corpus = prebuilt ?? (await runtime.parse(o.folder));
+    const count = prebuilt ? prebuilt.count : (corpus as CorpusLoad).records.length;
     let before: readonly DutyRecord[] = [];
     if (base) {
       const old = await runtime.open(base, sourcesOf(store, base));
-      before = old.engine.records;
+      before = old.engine.allRecords();
       old.close?.();
     }
     const had = new Map<string, number>();
     for (const r of before) had.set(r.source.file, (had.get(r.source.file) ?? 0) + 1);
     const lost = corpus.errors.filter((e) => (had.get(e.file) ?? 0) > 0).map((e) => e.file);
-    const refused = !base ? null : corpus.records.length === 0 ? '新读取的手册里没有任何可用事项' : lost.length ? `原来可用的文件现在无法读取：${lost.join('、')}` : null;
+    const refused = !base ? null : count === 0 ? '新读取的手册里没有任何可用事项' : lost.length ? `原来可用的文件现在无法读取：${lost.join('、')}` : null;
     const report = buildReport({
       before,
       after: corpus,
@@ -439,7 +446,7 @@ export async function startVersions(o: {
       o.folder.map((s) => ({ sha256: s.sha256, bytes: s.bytes })),
     );
     if (refused) return v;
-    await runtime.prepare(v, o.folder, corpus);
+    await runtime.prepare(v, o.folder, prebuilt ? undefined : (corpus as CorpusLoad));
     store.activate(v.id, { expectActive: base?.id ?? null, by: DIR_MAKER, at: o.now(), kind: 'activate', replaced: base?.id ?? null });
     return store.get(v.id)!;
   };

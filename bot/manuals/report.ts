@@ -50,6 +50,9 @@ export interface VersionReport {
   refused: string | null;
 }
 
+/** A reading of manuals as a report needs it: a parse, or what an index built from the same files holds. */
+export type Reading = Pick<CorpusLoad, 'manuals' | 'errors' | 'skipped'> & { records: Iterable<DutyRecord> };
+
 const keyOf = (r: DutyRecord) => `${r.unit}\u0000${r.post}\u0000${r.item}`;
 
 export function whereOf(r: DutyRecord): string {
@@ -91,14 +94,20 @@ function byKey(records: readonly DutyRecord[]): Map<string, DutyRecord> {
 }
 
 /** Records per unit, and per post within it, in reading order. */
-export function unitsOf(records: readonly DutyRecord[]): VersionReport['units'] {
+export function unitsOf(records: Iterable<DutyRecord>): VersionReport['units'] {
   const units = new Map<string, Map<string, number>>();
-  for (const r of records) {
-    const posts = units.get(r.unit) ?? new Map<string, number>();
-    units.set(r.unit, posts);
-    const post = r.kind === 'passage' ? '（未分岗位的段落）' : r.post || '（未写岗位）';
-    posts.set(post, (posts.get(post) ?? 0) + 1);
-  }
+  for (const r of records) countUnit(units, r);
+  return unitList(units);
+}
+
+function countUnit(units: Map<string, Map<string, number>>, r: DutyRecord): void {
+  const posts = units.get(r.unit) ?? new Map<string, number>();
+  units.set(r.unit, posts);
+  const post = r.kind === 'passage' ? '（未分岗位的段落）' : r.post || '（未写岗位）';
+  posts.set(post, (posts.get(post) ?? 0) + 1);
+}
+
+function unitList(units: Map<string, Map<string, number>>): VersionReport['units'] {
   return [...units].map(([unit, posts]) => ({
     unit,
     records: [...posts.values()].reduce((a, b) => a + b, 0),
@@ -112,16 +121,25 @@ export function unitsOf(records: readonly DutyRecord[]): VersionReport['units'] 
  */
 export function buildReport(o: {
   before: readonly DutyRecord[];
-  after: CorpusLoad;
+  /** The new reading; its records are gone through once, so a stream from an index is never held whole. */
+  after: Reading;
   sources: Omit<SourceChange, 'records' | 'warnings' | 'error'>[];
   removedSources: string[];
   refused: string | null;
 }): VersionReport {
   const old = byKey(o.before);
-  const now = byKey(o.after.records);
+  const seen = new Set<string>();
+  const units = new Map<string, Map<string, number>>();
+  let count = 0;
   const added: ReportItem[] = [];
   const changed: ReportChange[] = [];
-  for (const [k, r] of now) {
+  for (const r of o.after.records) {
+    count++;
+    countUnit(units, r);
+    if (r.kind === 'passage') continue;
+    const k = keyOf(r);
+    if (seen.has(k)) continue;
+    seen.add(k);
     const was = old.get(k);
     if (!was) {
       added.push(itemOf(r));
@@ -130,7 +148,7 @@ export function buildReport(o: {
     const d = differences(was, r);
     if (d.changes.length > 0) changed.push({ ...itemOf(r), ...d });
   }
-  const removed = [...old].filter(([k]) => !now.has(k)).map(([, r]) => itemOf(r));
+  const removed = [...old].filter(([k]) => !seen.has(k)).map(([, r]) => itemOf(r));
   const manual = new Map(o.after.manuals.map((m) => [m.file, m]));
   const failed = new Map(o.after.errors.map((e) => [e.file, e.reason]));
   const sources: SourceChange[] = o.sources.map((s) => ({
@@ -144,11 +162,11 @@ export function buildReport(o: {
   const warnings = o.after.manuals.filter((m) => fresh.has(m.file)).flatMap((m) => m.warnings.map((w) => `${m.file}：${w}`));
   const errors = [...o.after.errors.map((e) => `${e.file}：${e.reason}`), ...(o.after.skipped ?? []).map((s) => `${s.file}：${s.reason}`)];
   return {
-    records: o.after.records.length,
+    records: count,
     before: o.before.length,
     sources,
     removedSources: o.removedSources,
-    units: unitsOf(o.after.records),
+    units: unitList(units),
     added,
     removed,
     // People first: that is what an admin checks.

@@ -52,7 +52,7 @@ export function onboardingCommands(): Composer<ChatContext> {
     if (!text) {
       const mine = myPosts(ctx);
       if (!('posts' in mine) || mine.posts.length === 0) {
-        return ctx.reply(noticeCard('你在哪个岗位？', fillExamples('请告诉我岗位，例如“入职 {postShort}”“入职 {person}的岗位”。发送“{unit}有哪些岗位”可查看全部岗位。', corpusExamples(engine.records)), 'wathet'));
+        return ctx.reply(noticeCard('你在哪个岗位？', fillExamples('请告诉我岗位，例如“入职 {postShort}”“入职 {person}的岗位”。发送“{unit}有哪些岗位”可查看全部岗位。', corpusExamples(engine.sampleRecords())), 'wathet'));
       }
       if (mine.posts.length === 1 && !mine.assist) return ctx.reply(...packFor(ctx.services, mine.posts[0]!, ctx.now));
       return ctx.reply(choose('选择你的岗位', mine.posts, 'onboard.pack', mine.assist));
@@ -61,7 +61,7 @@ export function onboardingCommands(): Composer<ChatContext> {
     if (found.post) return ctx.reply(...packFor(ctx.services, found.post, ctx.now));
     if (found.assistant && found.candidates.length > 0) return ctx.reply(choose(`${found.assistant} 的岗位`, found.candidates, 'onboard.pack', true));
     if (found.candidates.length > 0) return ctx.reply(choose(`“${text}”对应多个岗位`, found.candidates, 'onboard.pack'));
-    await ctx.reply(noticeCard('没有找到这个岗位', fillExamples(`手册中没有与“${md(text)}”对应的岗位。可以写岗位编号或名称，例如“入职 {postShort}”，或发送“{unit}有哪些岗位”查看全部。`, corpusExamples(engine.records)), 'orange'));
+    await ctx.reply(noticeCard('没有找到这个岗位', fillExamples(`手册中没有与“${md(text)}”对应的岗位。可以写岗位编号或名称，例如“入职 {postShort}”，或发送“{unit}有哪些岗位”查看全部。`, corpusExamples(engine.sampleRecords())), 'orange'));
   }, '入职 {postShort}：新同事的入职指南（职责、流程、同事、截止事项、第一周清单）');
 
   c.hears(/^(?:我的岗位|我在哪个岗位|我负责什么|我的职责)[？?]?$/, async (ctx) => {

@@ -16,7 +16,7 @@ const DATE_EXAMPLES = [
 ];
 
 const badDate = (ctx: ChatContext, what: string) => {
-  const ex = corpusExamples(ctx.services.engine.records);
+  const ex = corpusExamples(ctx.services.engine.sampleRecords());
   const lines = DATE_EXAMPLES.filter((e) => ex.limitItem || !e.includes('{limitItem}')).map((e) => `- ${fillExamples(e, ex)}`);
   return noticeCard('没有看懂日期', `${what}\n\n可以这样写：\n${lines.join('\n')}\n\n这次没有保存任何提醒。`, 'orange');
 };

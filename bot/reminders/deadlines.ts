@@ -39,8 +39,11 @@ export class DeadlineFileError extends Error {}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** The records of a unit: all records, or a lookup by unit (a large corpus holds them in its index). */
+export type UnitRecords = readonly DutyRecord[] | ((unit: string) => readonly DutyRecord[]);
+
 /** Reads and checks the calendar; every problem names the entry and what is wrong. */
-export function parseDeadlines(json: string, records: readonly DutyRecord[]): { deadlines: Deadline[]; warnings: string[] } {
+export function parseDeadlines(json: string, records: UnitRecords): { deadlines: Deadline[]; warnings: string[] } {
   let data: unknown;
   try {
     data = JSON.parse(json);
@@ -86,7 +89,8 @@ export function parseDeadlines(json: string, records: readonly DutyRecord[]): { 
     if (chats !== 'subscribed' && !(Array.isArray(chats) && chats.every((c) => typeof c === 'string'))) {
       throw new DeadlineFileError(`${id}：chats 应为 "subscribed" 或 chat_id 列表`);
     }
-    const matches = records.filter((r) => r.unit === item.unit && r.item.includes(item.item as string));
+    const ofUnit = typeof records === 'function' ? records(item.unit) : records;
+    const matches = ofUnit.filter((r) => r.unit === item.unit && r.item.includes(item.item as string));
     if (matches.length === 0) warnings.push(`${id}：手册中找不到“${item.unit}”的事项“${item.item}”，提醒里不显示负责人`);
     if (matches.length > 1) warnings.push(`${id}：“${item.item}”对应 ${matches.length} 个事项，取第一个（${matches[0]!.item}）`);
     return {

@@ -30,7 +30,7 @@ export class ReminderService {
   ) {}
 
   record(id: string | null): DutyRecord | null {
-    return id ? (this.engine().records.find((r) => r.id === id) ?? null) : null;
+    return id ? this.engine().record(id) : null;
   }
 
   /** A reminder with what cards show about it, as seen on `today`. */

@@ -123,12 +123,12 @@ export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Pro
   const manuals = new ManualAdmin({ store, runtime, slot: engines, now: () => clock.now(), log, readLink });
   const state = await openSqliteState(config.statePath);
   const tasks = trackedTasks((e) => log.error('后台任务出错', { error: String((e as Error)?.stack ?? e) }));
-  const loaded = loadDeadlines(config.seedsDir, engine.records);
+  const loaded = loadDeadlines(config.seedsDir, (unit) => engine.recordsOf([unit]));
   if (loaded.error) log.error('周期日历无法读取，已跳过', { error: loaded.error });
   for (const w of loaded.warnings) log.warn('周期日历', { warning: w });
   // The deadlines name manual items: a new version of the manuals resolves them again, in the same array.
   engines.onSwap((view) => {
-    const again = loadDeadlines(config.seedsDir, view.engine.records);
+    const again = loadDeadlines(config.seedsDir, (unit) => view.engine.recordsOf([unit]));
     for (const w of again.warnings) log.warn('周期日历', { warning: w });
     if (!again.error) loaded.deadlines.splice(0, loaded.deadlines.length, ...again.deadlines);
   });

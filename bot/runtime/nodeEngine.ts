@@ -9,7 +9,7 @@ import { isSync } from '../../retrieval/embeddings/types.js';
 import { DutyEngine } from '../../retrieval/engine.js';
 import type { Synonyms } from '../../retrieval/lexicon.js';
 import { JiebaSegmenter } from '../../retrieval/node/jiebaSegmenter.js';
-import { type IngestReport, type OpenIndexOptions, SqliteIndex } from '../../retrieval/node/sqliteIndex.js';
+import { type IngestReport, type OpenIndexOptions, SqliteIndex, type StoredReading } from '../../retrieval/node/sqliteIndex.js';
 import type { Config } from '../config.js';
 import type { IngestModelOptions } from './nodeExtract.js';
 
@@ -39,7 +39,7 @@ export const extractionSource = (model: string) => ({ file: '\u0000llm-extract',
 function indexOptions(
   config: Config,
   opts: { force?: boolean; strict?: boolean; llmIngest?: boolean | IngestModelOptions },
-): Omit<OpenIndexOptions, 'embedder'> & { synonyms: Synonyms; segmenter: JiebaSegmenter } {
+): Omit<OpenIndexOptions, 'embedder' | 'segmenter'> & { synonyms: Synonyms } {
   if (!existsSync(config.manualsDir)) throw new Error(`找不到手册目录：${config.manualsDir}`);
   const synonyms = loadSynonyms(config.seedsDir);
   const { files, skipped } = listManualFiles(config.manualsDir);
@@ -57,7 +57,6 @@ function indexOptions(
     corpus: llm
       ? async () => (await import('./nodeExtract.js')).withExtraction(await readCorpus(files, skipped), llm, config.dataDir, llmOptions)
       : () => readCorpus(files, skipped),
-    segmenter: new JiebaSegmenter(Object.keys(synonyms)),
     segmenterId: SEGMENTER_ID,
     force: opts.force,
     strict: opts.strict,
@@ -93,6 +92,11 @@ export class EngineMaker {
     return new EngineMaker(config, synonyms, segmenter, source, opts);
   }
 
+  /** What the index file at `path` read, where it was built from exactly `sources` with this process's embedder and segmenter. */
+  storedReading(path: string, sources: OpenIndexOptions['sources']): StoredReading | null {
+    return SqliteIndex.storedReading(path, { sources, embedder: this.source, segmenterId: SEGMENTER_ID });
+  }
+
   /** Opens (building where needed) the index at `o.path` and an engine over it, with the answerer to ask it through. */
   async open(o: Omit<OpenIndexOptions, 'embedder' | 'segmenterId' | 'segmenter'>): Promise<{ engine: DutyEngine; index: SqliteIndex; report: IngestReport; answerer: Answerer }> {
     const { index, report } = await SqliteIndex.open({ ...o, segmenter: this.segmenter, segmenterId: SEGMENTER_ID, embedder: this.source });
@@ -118,9 +122,11 @@ export async function openEngine(
     strict?: boolean;
     /** Send unstructured sections to the configured model (needs LLM_MODE and LLM_*); options for tests. */
     llmIngest?: boolean | IngestModelOptions;
+    /** Up to this many records the index holds them in memory (tests of the large-corpus path set 0). */
+    inMemoryMax?: number;
   } & EngineOpenOptions = {},
 ): Promise<{ engine: DutyEngine; index: SqliteIndex; report: IngestReport; answerer: Answerer }> {
-  const { synonyms: _s, segmenter: _g, segmenterId: _i, ...o } = indexOptions(config, opts);
+  const { synonyms: _s, segmenterId: _i, ...o } = indexOptions(config, opts);
   const maker = await EngineMaker.create(config, opts);
-  return maker.open(o);
+  return maker.open(opts.inMemoryMax === undefined ? o : { ...o, inMemoryMax: opts.inMemoryMax });
 }

@@ -8,6 +8,7 @@ import { linkUnits } from '../../ingest/unitLinks.js';
 import { listManualFiles } from '../../ingest/node/readManuals.js';
 import type { EngineView } from '../engineSlot.js';
 import type { ManualRuntime, ManualVersion, SourceWithBytes } from '../manuals/admin.js';
+import type { StoredReading } from '../../retrieval/node/sqliteIndex.js';
 import { type EngineMaker, extractionSource } from './nodeEngine.js';
 
 /** Reads every source: files through the readers, linked documents from their stored DocModel. */
@@ -82,7 +83,12 @@ export class NodeManualRuntime implements ManualRuntime {
     };
   }
 
-  async prepare(version: ManualVersion, sources: SourceWithBytes[], corpus: CorpusLoad): Promise<void> {
+  async prebuiltReading(sources: SourceWithBytes[]): Promise<StoredReading | null> {
+    if (this.prebuilt === null || !existsSync(this.prebuilt) || existsSync(`${this.prebuilt}-wal`)) return null;
+    return this.maker.storedReading(this.prebuilt, this.options(sources).sources);
+  }
+
+  async prepare(version: ManualVersion, sources: SourceWithBytes[], corpus?: CorpusLoad): Promise<void> {
     const final = this.indexPath(version.id);
     const tmp = `${final}.${process.pid}.${Date.now().toString(36)}.tmp`;
     try {

@@ -1,11 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DutyRecord } from '../../ingest/record.js';
-import { type Deadline, DeadlineFileError, parseDeadlines } from '../reminders/deadlines.js';
+import { type Deadline, DeadlineFileError, parseDeadlines, type UnitRecords } from '../reminders/deadlines.js';
 import type { ExtraYears } from '../reminders/workCalendar.js';
 
 /** `seeds/deadlines.json`: the recurring deadlines; a broken file is reported, not fatal. */
-export function loadDeadlines(seedsDir: string, records: readonly DutyRecord[]): { deadlines: Deadline[]; warnings: string[]; error: string | null } {
+export function loadDeadlines(seedsDir: string, records: UnitRecords): { deadlines: Deadline[]; warnings: string[]; error: string | null } {
   const path = join(seedsDir, 'deadlines.json');
   if (!existsSync(path)) return { deadlines: [], warnings: [], error: null };
   try {

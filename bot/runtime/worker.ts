@@ -96,7 +96,7 @@ export async function createWorkerBot(seed: WorkerSeed, env: WorkerEnv, o: { clo
   let deadlines: ReturnType<typeof parseDeadlines>['deadlines'] = [];
   if (seed.deadlines) {
     try {
-      const parsed = parseDeadlines(seed.deadlines, engine.records);
+      const parsed = parseDeadlines(seed.deadlines, engine.allRecords());
       deadlines = parsed.deadlines;
       for (const w of parsed.warnings) log.warn('周期日历', { warning: w });
     } catch (e) {

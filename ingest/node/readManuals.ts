@@ -21,7 +21,9 @@ export function listManualFiles(dir: string): { files: ManualFile[]; skipped: { 
     if (file.startsWith('.') || file.startsWith('~$') || /^readme(\.md)?$/i.test(file)) continue;
     const path = join(dir, file);
     if (!statSync(path).isFile()) continue;
-    const bytes = new Uint8Array(readFileSync(path));
+    // A view of the buffer read, not a copy: a large corpus is not held twice until the next collection.
+    const read = readFileSync(path);
+    const bytes = new Uint8Array(read.buffer, read.byteOffset, read.byteLength);
     const reason = unsupportedReason(file, bytes);
     if (reason) skipped.push({ file, reason });
     else files.push({ file, bytes, sha256: createHash('sha256').update(bytes).digest('hex') });

@@ -121,7 +121,7 @@ export class LlmAnswerer implements Answerer {
   private offices(): string[] {
     if (this.officeCache) return this.officeCache;
     const set = new Set<string>();
-    for (const r of this.engine().records) {
+    for (const r of this.engine().allRecords()) {
       for (const v of [r.unit, r.department ?? '', r.post, r.post.split(/[:：]/).pop() ?? '']) if (v.trim()) set.add(v.replace(/\s+/g, ''));
     }
     this.officeCache = [...set].sort((a, b) => b.length - a.length);
@@ -159,7 +159,7 @@ export class LlmAnswerer implements Answerer {
     const started = this.now();
     const engine = this.engine();
     const rows = engine.shortlist(question, this.o.candidates ?? 8, scope);
-    const first = base.answers[0] ? engine.records.find((r) => r.id === base.answers[0]!.id) : undefined;
+    const first = base.answers[0] ? (engine.record(base.answers[0]!.id) ?? undefined) : undefined;
     if (first && !rows.some((r) => r.id === first.id)) rows.unshift(first);
     // Nothing to choose from: not found stays not found, without asking.
     if (rows.length === 0) return base;
@@ -219,8 +219,7 @@ export class LlmAnswerer implements Answerer {
     if (!answer.found || answer.answers.length === 0 || answer.intent === 'person') return done({ outcome: 'skipped', detail: '无可依据的记录' }, null);
     if (!this.available()) return done({ outcome: 'skipped', detail: '熔断中' }, null);
     if (budget <= 0) return done({ outcome: 'timeout', detail: '时限已用完' }, null);
-    const byId = new Map(this.engine().records.map((r) => [r.id, r]));
-    const rows = answer.answers.map((a) => byId.get(a.id)).filter((r): r is DutyRecord => r !== undefined);
+    const rows = answer.answers.map((a) => this.engine().record(a.id)).filter((r): r is DutyRecord => r !== null);
     const evidence = evidenceOf(rows.map(recordText), peopleOf(rows));
     const persons = this.engine().lexicon.persons;
     const offices = this.offices();

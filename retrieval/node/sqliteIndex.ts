@@ -7,6 +7,7 @@ import type { CorpusLoad, ManualSource } from '../../ingest/parseManual.js';
 import type { DutyRecord, UnitInfo } from '../../ingest/record.js';
 import { type EmbeddedCorpus, embedCorpus, embedText } from '../embeddings/corpus.js';
 import { type Embedder, type EmbedderSource, isCorpusFit, sourceId } from '../embeddings/types.js';
+import { Catalogue, type CatalogueData } from '../catalogue.js';
 import { Directory } from '../directory.js';
 import { scanNearest, WHOLE_CORPUS_MAX } from '../engine.js';
 import { FieldIndex, type FieldIndexData } from '../fieldIndex.js';
@@ -57,6 +58,8 @@ export interface OpenIndexOptions {
   force?: boolean;
   /** Keep the previous index when any file fails (not only when a loaded one stops loading). */
   strict?: boolean;
+  /** Up to this many records they and their vectors are held in memory (default IN_MEMORY_VECTORS); above it they are read by row. */
+  inMemoryMax?: number;
 }
 
 export function fingerprint(o: Pick<OpenIndexOptions, 'sources' | 'embedder' | 'segmenterId'>): string {
@@ -87,16 +90,29 @@ function refuseReason(corpus: CorpusLoad, previous: { file: string; records: num
   return null;
 }
 
+/** A reading of manuals as an index file holds it (see SqliteIndex.storedReading). */
+export interface StoredReading {
+  count: number;
+  manuals: { file: string; records: number; warnings: string[] }[];
+  errors: { file: string; reason: string }[];
+  skipped: { file: string; reason: string }[];
+  records: Iterable<DutyRecord>;
+}
+
 /** The local index: one SQLite file with records, an FTS5 table over jieba tokens, and a vec0 table. */
 export class SqliteIndex implements SearchIndex {
-  records: DutyRecord[] = [];
+  /** Every record's routing facts; the records themselves are parsed only where the corpus is small (see load). */
+  catalogue: Catalogue = new Catalogue([], 0);
   units: UnitInfo[] = [];
-  private readonly idByRowid = new Map<number, string>();
+  /** All records, held only up to IN_MEMORY_VECTORS; larger corpora read them by row when a question needs them. */
+  private held: DutyRecord[] | null = null;
   private nearestStmt: Database.Statement | undefined;
   /** The vec0 vectors held in memory (row-major), for indexes small enough to scan in JS. */
   private matrix: { ids: string[]; dims: number; data: Float32Array } | null = null;
 
   private constructor(readonly db: Database.Database) {}
+
+  private inMemoryMax = IN_MEMORY_VECTORS;
 
   /** The embedder the stored vectors come from: queries must be embedded with it. */
   embedder!: Embedder;
@@ -143,12 +159,14 @@ export class SqliteIndex implements SearchIndex {
     db.exec(`
       create table if not exists meta (key text primary key, value text not null);
       create table if not exists records (rid integer primary key, id text unique not null, file text not null, json text not null);
+      create table if not exists catalogue (json text not null);
       create table if not exists units (unit text not null, json text not null);
       create table if not exists ingest_log (file text primary key, records integer not null, error text, warnings text not null);
       create table if not exists embedder_fit (id text not null, state blob not null);
       create table if not exists partitions (family text primary key, fields blob not null, texts text not null, vectors blob, dims integer not null);
     `);
     const index = new SqliteIndex(db);
+    if (o.inMemoryMax !== undefined) index.inMemoryMax = o.inMemoryMax;
     const print = fingerprint(o);
     const stored = index.meta('fingerprint');
     let rebuild = o.force === true || stored !== print;
@@ -158,6 +176,48 @@ export class SqliteIndex implements SearchIndex {
       else rebuild = true;
     }
     return { index, rebuild, print, started };
+  }
+
+  /**
+   * What an index file built from exactly these sources (its fingerprint matches) read from them: the files'
+   * record counts and warnings, and its records streamed one by one. Null where the file is missing, unreadable
+   * or built from something else. Opened read-write, so that closing it leaves no WAL beside the file (a WAL
+   * would make the file look in use to whoever adopts it next).
+   */
+  static storedReading(path: string, o: Pick<OpenIndexOptions, 'sources' | 'embedder' | 'segmenterId'>): StoredReading | null {
+    let db: Database.Database;
+    try {
+      db = new Database(path, { fileMustExist: true });
+    } catch {
+      return null;
+    }
+    try {
+      const print = db.prepare(`select value from meta where key = 'fingerprint'`).pluck().get() as string | undefined;
+      if (print !== fingerprint(o)) return null;
+      const log = db.prepare('select file, records, error, warnings from ingest_log order by file').all() as { file: string; records: number; error: string | null; warnings: string }[];
+      const skipped = JSON.parse((db.prepare(`select value from meta where key = 'skipped'`).pluck().get() as string | undefined) ?? '[]') as { file: string; reason: string }[];
+      const count = db.prepare('select count(*) from records').pluck().get() as number;
+      return {
+        count,
+        manuals: log.filter((m) => m.error === null).map((m) => ({ file: m.file, records: m.records, warnings: JSON.parse(m.warnings) as string[] })),
+        errors: log.filter((m) => m.error !== null).map((m) => ({ file: m.file, reason: m.error! })),
+        skipped,
+        records: {
+          *[Symbol.iterator]() {
+            const rdb = new Database(path, { fileMustExist: true });
+            try {
+              for (const json of rdb.prepare('select json from records order by rid').pluck().iterate() as IterableIterator<string>) yield JSON.parse(json) as DutyRecord;
+            } finally {
+              rdb.close();
+            }
+          },
+        },
+      };
+    } catch {
+      return null;
+    } finally {
+      db.close();
+    }
   }
 
   meta(key: string): string | undefined {
@@ -199,7 +259,7 @@ export class SqliteIndex implements SearchIndex {
         manuals: o.manuals ?? manuals,
         skipped: o.skipped,
         kept: o.kept,
-        records: this.records.length,
+        records: this.catalogue.size,
         millis: performance.now() - started,
         embedder: this.embedder.id,
       },
@@ -210,7 +270,7 @@ export class SqliteIndex implements SearchIndex {
     const db = this.db;
     const dims = embedded.dimensions || 1;
     db.transaction(() => {
-      db.exec(`delete from records; delete from units; delete from ingest_log; delete from embedder_fit; delete from partitions;
+      db.exec(`delete from records; delete from catalogue; delete from units; delete from ingest_log; delete from embedder_fit; delete from partitions;
                drop table if exists records_fts;
                drop table if exists records_vec;
                create virtual table records_vec using vec0(embedding float[${dims}] distance_metric=cosine);`);
@@ -221,6 +281,9 @@ export class SqliteIndex implements SearchIndex {
         insRecord.run(rid, r.id, r.source.file, JSON.stringify(r));
         insVec.run(rid, embedded.vectors[i]!);
       });
+      // What routing needs of every record, read in one piece when the index is opened (see load).
+      const catalogue = Catalogue.fromRecords(corpus.records);
+      db.prepare('insert into catalogue (json) values (?)').run(JSON.stringify(catalogue));
       const insUnit = db.prepare('insert into units (unit, json) values (?, ?)');
       for (const u of corpus.units) insUnit.run(u.unit, JSON.stringify(u));
       const insLog = db.prepare('insert into ingest_log (file, records, error, warnings) values (?, ?, ?, ?)');
@@ -228,14 +291,14 @@ export class SqliteIndex implements SearchIndex {
       for (const e of corpus.errors) insLog.run(e.file, 0, e.reason, '[]');
       if (segmenter) {
         // One partition per family (a bureau and its centres): what a question within those units is answered from.
-        const dir = new Directory(corpus.records, corpus.units);
+        const dir = new Directory(catalogue, corpus.units);
         const row = new Map(corpus.records.map((r, i) => [r.id, i]));
         const insPart = db.prepare('insert into partitions (family, fields, texts, vectors, dims) values (?, ?, ?, ?, ?)');
         // A small corpus is also answered as a whole (questions without a unit): its partition under the key ''.
         const whole = corpus.records.length <= WHOLE_CORPUS_MAX ? [''] : [];
         for (const family of [...whole, ...dir.familyNames()]) {
-          const records = family === '' ? corpus.records : dir.familyRecords(family);
-          const fields = new FieldIndex(records, segmenter).toData();
+          const records = family === '' ? corpus.records : dir.familyRows(family).map((i) => corpus.records[i]!);
+          const fields = new FieldIndex(records, segmenter).sortedData();
           const texts = records.map((r) => [r.id, recordTexts(r)] as const);
           const vectors = new Float32Array(records.length * embedded.dimensions);
           records.forEach((r, i) => vectors.set(embedded.vectors[row.get(r.id)!]!, i * embedded.dimensions));
@@ -254,13 +317,17 @@ export class SqliteIndex implements SearchIndex {
   }
 
   private load(): void {
-    // Row by row: the JSON text of all records is never held at once next to the records it becomes.
-    this.records = [];
-    this.idByRowid.clear();
-    for (const r of this.db.prepare('select rid, json from records order by rid').iterate() as IterableIterator<{ rid: number; json: string }>) {
-      const record = JSON.parse(r.json) as DutyRecord;
-      this.records.push(record);
-      this.idByRowid.set(r.rid, record.id);
+    const count = (this.db.prepare('select count(*) as n from records').get() as { n: number }).n;
+    if (count <= this.inMemoryMax) {
+      // Row by row: the JSON text of all records is never held at once next to the records it becomes.
+      const records: DutyRecord[] = [];
+      for (const r of this.db.prepare('select json from records order by rid').iterate() as IterableIterator<{ json: string }>) records.push(JSON.parse(r.json) as DutyRecord);
+      this.held = records;
+      this.catalogue = Catalogue.fromRecords(records);
+    } else {
+      this.held = null;
+      const json = this.db.prepare('select json from catalogue').pluck().get() as string | undefined;
+      this.catalogue = json ? Catalogue.fromJSON(JSON.parse(json) as CatalogueData) : Catalogue.fromRecords(this.allRecords());
     }
     const seen = new Map<string, UnitInfo>();
     for (const { json } of this.db.prepare('select json from units').all() as { json: string }[]) {
@@ -272,17 +339,40 @@ export class SqliteIndex implements SearchIndex {
     this.units = [...seen.values()];
     this.matrix = null;
     this.dims = undefined;
-    if (this.records.length <= IN_MEMORY_VECTORS) {
+    if (this.held) {
       const vecs = this.db.prepare('select rowid as rid, embedding from records_vec order by rowid').all() as { rid: number; embedding: Buffer }[];
       const dims = vecs[0] ? vecs[0].embedding.byteLength / 4 : 0;
       const data = new Float32Array(vecs.length * dims);
       const ids: string[] = [];
       vecs.forEach((v, i) => {
         data.set(new Float32Array(v.embedding.buffer, v.embedding.byteOffset, dims), i * dims);
-        ids.push(this.idByRowid.get(v.rid) ?? '');
+        ids.push(this.catalogue.ids[v.rid - 1] ?? '');
       });
       this.matrix = { ids, dims, data };
     }
+  }
+
+  private recordStmt: Database.Statement | undefined;
+  private rangeStmt: Database.Statement | undefined;
+
+  recordsAt(rows: readonly number[]): DutyRecord[] {
+    if (this.held) return rows.map((i) => this.held![i]!);
+    if (rows.length === 0) return [];
+    // A family's rows are usually one run (its manuals were read one after another): one range read.
+    const first = rows[0]!;
+    if (rows.length > 1 && rows.every((r, k) => r === first + k)) {
+      this.rangeStmt ??= this.db.prepare('select json from records where rid between ? and ? order by rid').pluck();
+      return (this.rangeStmt.all(first + 1, first + rows.length) as string[]).map((j) => JSON.parse(j) as DutyRecord);
+    }
+    this.recordStmt ??= this.db.prepare('select json from records where rid = ?').pluck();
+    return rows.map((r) => JSON.parse(this.recordStmt!.get(r + 1) as string) as DutyRecord);
+  }
+
+  allRecords(): readonly DutyRecord[] {
+    if (this.held) return this.held;
+    const out: DutyRecord[] = [];
+    for (const json of this.db.prepare('select json from records order by rid').pluck().iterate() as IterableIterator<string>) out.push(JSON.parse(json) as DutyRecord);
+    return out;
   }
 
   nearest(vector: Float32Array, k: number): Map<string, number> {
@@ -292,7 +382,7 @@ export class SqliteIndex implements SearchIndex {
     const rows = this.nearestStmt.all(vector, Math.min(k, 4096)) as { rid: number; distance: number }[];
     const out = new Map<string, number>();
     for (const r of rows) {
-      const id = this.idByRowid.get(r.rid);
+      const id = this.catalogue.ids[r.rid - 1];
       if (id) out.set(id, 1 - r.distance);
     }
     return out;
@@ -328,9 +418,10 @@ export class SqliteIndex implements SearchIndex {
     const texts = new Map(JSON.parse(row.texts) as [string, RecordTexts][]);
     const vectors =
       row.vectors && row.dims > 0
-        ? { ids: fields.ids, dims: row.dims, data: new Float32Array(new Uint8Array(row.vectors).buffer) }
+        ? { ids: fields.ids, dims: row.dims, data: new Float32Array(...aligned(row.vectors), row.vectors.byteLength / 4) }
         : null;
-    return { fields, texts, vectors };
+    // Texts become about twice their JSON length as strings; the arrays are held as read.
+    return { fields, texts, vectors, bytes: row.fields.byteLength + 2 * row.texts.length + (row.vectors?.byteLength ?? 0) };
   }
 
   /** Uses the vec0 table for every query (what indexes above IN_MEMORY_VECTORS records do). */
@@ -343,11 +434,16 @@ export class SqliteIndex implements SearchIndex {
   }
 }
 
-/** A field index as one blob: a JSON head (ids, tokens, array lengths), then the arrays, 4-byte aligned. */
+/**
+ * A field index as one blob: a 4-byte length, a JSON head (ids, array lengths), then the arrays, 4-byte
+ * aligned: offsets, postings, lengths, averages, and the token table (starts, UTF-8 bytes) read as it is.
+ */
 function encodeFields(f: FieldIndexData): Buffer {
-  const head = Buffer.from(JSON.stringify({ ids: f.ids, tokens: f.tokens, n: [f.offsets.length, f.postings.length, f.lens.length, f.avg.length], wide: f.postings instanceof Uint32Array }));
+  const table = Array.isArray(f.tokens) ? null : f.tokens;
+  const arrays = [f.offsets, f.postings, f.lens, f.avg, ...(table ? [table.starts, table.bytes] : [])];
+  const head = Buffer.from(JSON.stringify({ ids: f.ids, tokens: table ? null : f.tokens, n: arrays.map((a) => a.length), wide: f.postings instanceof Uint32Array }));
   const pad = (4 - ((4 + head.length) % 4)) % 4;
-  const parts = [f.offsets, f.postings, f.lens, f.avg].flatMap((a) => {
+  const parts = arrays.flatMap((a) => {
     const b = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
     return b.length % 4 === 0 ? [b] : [b, Buffer.alloc(4 - (b.length % 4))];
   });
@@ -356,25 +452,32 @@ function encodeFields(f: FieldIndexData): Buffer {
   return Buffer.concat([len, head, Buffer.alloc(pad), ...parts]);
 }
 
+/** A buffer and offset where the blob's bytes start 4-byte aligned: its own where they do, a copy's otherwise. */
+function aligned(blob: Buffer): [ArrayBuffer, number] {
+  if (blob.byteOffset % 4 === 0) return [blob.buffer as ArrayBuffer, blob.byteOffset];
+  const copy = new Uint8Array(blob.byteLength);
+  copy.set(blob);
+  return [copy.buffer, 0];
+}
+
 function decodeFields(blob: Buffer): FieldIndexData {
-  const bytes = new Uint8Array(blob);
+  // The arrays are views over the blob as read (copied once where it is not 4-byte aligned).
+  const [buffer, base] = aligned(blob);
   const headLen = blob.readUInt32LE(0);
-  const head = JSON.parse(blob.subarray(4, 4 + headLen).toString('utf8')) as { ids: string[]; tokens: string[]; n: number[]; wide: boolean };
+  const head = JSON.parse(blob.toString('utf8', 4, 4 + headLen)) as { ids: string[]; tokens: string[] | null; n: number[]; wide: boolean };
   let at = 4 + headLen + ((4 - ((4 + headLen) % 4)) % 4);
-  const take = (n: number, width = 4) => {
-    const a = bytes.buffer.slice(at, at + n * width);
+  const take = <T>(make: (b: ArrayBuffer, at: number, n: number) => T, n: number, width = 4): T => {
+    const a = make(buffer, base + at, n);
     at += n * width;
     // Keep 4-byte alignment for the arrays that follow.
     at += (4 - (at % 4)) % 4;
     return a;
   };
-  const [no, np, nl, na] = head.n as [number, number, number, number];
-  return {
-    ids: head.ids,
-    tokens: head.tokens,
-    offsets: new Uint32Array(take(no)),
-    postings: head.wide ? new Uint32Array(take(np)) : new Uint16Array(take(np, 2)),
-    lens: new Float32Array(take(nl)),
-    avg: new Float32Array(take(na)),
-  };
+  const [no, np, nl, na, ns, nb] = head.n as [number, number, number, number, number?, number?];
+  const offsets = take((b, o, n) => new Uint32Array(b, o, n), no);
+  const postings = head.wide ? take((b, o, n) => new Uint32Array(b, o, n), np) : take((b, o, n) => new Uint16Array(b, o, n), np, 2);
+  const lens = take((b, o, n) => new Float32Array(b, o, n), nl);
+  const avg = take((b, o, n) => new Float32Array(b, o, n), na);
+  const tokens = head.tokens ?? { starts: take((b, o, n) => new Uint32Array(b, o, n), ns ?? 0), bytes: take((b, o, n) => new Uint8Array(b, o, n), nb ?? 0, 1) };
+  return { ids: head.ids, tokens, offsets, postings, lens, avg };
 }
