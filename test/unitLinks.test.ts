@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCorpus } from '../ingest/parseManual.js';
 import { inferredParents } from '../ingest/unitLinks.js';
+import { Catalogue } from '../retrieval/catalogue.js';
 import { Directory } from '../retrieval/directory.js';
 
 const unit = (name: string, parent: string | null = null) => ({ unit: name, parent });
@@ -58,7 +59,7 @@ describe('parents in a corpus of separate documents', () => {
     expect(parentOf('庚县不动产登记中心')).toBe('庚县自然资源局');
     expect(parentOf('辛镇自然资源所')).toBe('庚县自然资源局');
     expect(corpus.units.find((u) => u.unit === '庚县不动产登记中心')?.parent).toBe('庚县自然资源局');
-    const dir = new Directory(corpus.records, corpus.units);
+    const dir = new Directory(Catalogue.fromRecords(corpus.records), corpus.units);
     expect([...dir.expand(['庚县自然资源局'])].sort()).toEqual(['庚县不动产登记中心', '庚县自然资源局', '辛镇自然资源所'].sort());
   });
 });
