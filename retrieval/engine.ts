@@ -382,9 +382,9 @@ export class DutyEngine {
   private partition(family: string): Partition {
     const hit = this.partitions.get(family);
     if (hit) return hit;
-    const records = this.deps.index.recordsAt(this.directory.familyRows(family));
-    const ids = records.map((r) => r.id);
     const stored = this.deps.index.partition?.(family) ?? null;
+    const records = stored?.records ?? this.deps.index.recordsAt(this.directory.familyRows(family));
+    const ids = records.map((r) => r.id);
     let nearest: Partition['nearest'];
     if (stored?.vectors) {
       const { ids: vids, dims, data } = stored.vectors;
@@ -398,7 +398,7 @@ export class DutyEngine {
     }
     const p: Partition = {
       records,
-      bytes: records.length * (RECORD_BYTES + (stored ? 0 : TEXTS_BYTES)) + (stored?.bytes ?? 0),
+      bytes: (stored?.records ? 0 : records.length * RECORD_BYTES) + (stored ? 0 : records.length * TEXTS_BYTES) + (stored?.bytes ?? 0),
       fields: stored ? FieldIndex.fromData(stored.fields, this.deps.segmenter) : new FieldIndex(records, this.deps.segmenter),
       texts: stored?.texts ?? null,
       nearest,

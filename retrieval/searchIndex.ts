@@ -9,6 +9,8 @@ export interface StoredPartition {
   fields: FieldIndexData;
   /** Matching texts by record id. */
   texts: Map<string, RecordTexts>;
+  /** The family's records in `fields.ids` order, where the index reads them with the partition. */
+  records?: DutyRecord[];
   /** The family's record vectors, row-major in `ids` order. */
   vectors: { ids: string[]; dims: number; data: Float32Array } | null;
   /** Its size as read (field index, texts, vectors), for the engine's memory budget. */
