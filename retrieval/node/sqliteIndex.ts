@@ -7,12 +7,13 @@ import type { CorpusLoad, ManualSource } from '../../ingest/parseManual.js';
 import type { DutyRecord, UnitInfo } from '../../ingest/record.js';
 import { type EmbeddedCorpus, embedCorpus, embedText } from '../embeddings/corpus.js';
 import { type Embedder, type EmbedderSource, isCorpusFit, sourceId } from '../embeddings/types.js';
-import { Directory } from '../directory.js';
-import { scanNearest, WHOLE_CORPUS_MAX } from '../engine.js';
-import { FieldIndex, type FieldIndexData } from '../fieldIndex.js';
+import { scanNearest } from '../engine.js';
+import type { FieldIndexData } from '../fieldIndex.js';
+import { type BuiltPartition, buildPartitions } from '../indexBuild.js';
 import { recordTexts, type RecordTexts } from '../recordText.js';
 import type { SearchIndex, StoredPartition } from '../searchIndex.js';
 import type { Segmenter } from '../segmenter.js';
+import { TokenCache } from '../tokenCache.js';
 
 /**
  * Up to this many records the vectors are also held in memory and scanned in JS; above it a question is
@@ -122,13 +123,16 @@ export class SqliteIndex implements SearchIndex {
       return s.index.finish(false, s.started, { skipped: corpus.skipped ?? [], kept, manuals: failed });
     }
     let embedded: EmbeddedCorpus;
+    // One segmentation of each distinct piece of text for the embedder's fit, the vectors and the field indexes.
+    const tokens = o.segmenter ? new TokenCache(o.segmenter) : undefined;
     try {
-      embedded = await embedCorpus(o.embedder, corpus.records.map(embedText));
+      embedded = await embedCorpus(o.embedder, corpus.records.map(embedText), tokens);
     } catch (e) {
       s.index.close();
       throw new Error(`建索引时无法取得向量（${sourceId(o.embedder)}）：${(e as Error).message}`, { cause: e });
     }
-    s.index.rebuild(corpus, embedded, s.print, o.segmenter);
+    const partitions = tokens ? buildPartitions(corpus, embedded, tokens) : [];
+    s.index.rebuild(corpus, embedded, partitions, s.print);
     skipped = corpus.skipped ?? [];
     return s.index.finish(true, s.started, { skipped, kept: null });
   }
@@ -206,7 +210,7 @@ export class SqliteIndex implements SearchIndex {
     };
   }
 
-  private rebuild(corpus: CorpusLoad, embedded: EmbeddedCorpus, print: string, segmenter?: Segmenter): void {
+  private rebuild(corpus: CorpusLoad, embedded: EmbeddedCorpus, partitions: BuiltPartition[], print: string): void {
     const db = this.db;
     const dims = embedded.dimensions || 1;
     db.transaction(() => {
@@ -226,21 +230,11 @@ export class SqliteIndex implements SearchIndex {
       const insLog = db.prepare('insert into ingest_log (file, records, error, warnings) values (?, ?, ?, ?)');
       for (const m of corpus.manuals) insLog.run(m.file, m.records, null, JSON.stringify(m.warnings));
       for (const e of corpus.errors) insLog.run(e.file, 0, e.reason, '[]');
-      if (segmenter) {
-        // One partition per family (a bureau and its centres): what a question within those units is answered from.
-        const dir = new Directory(corpus.records, corpus.units);
-        const row = new Map(corpus.records.map((r, i) => [r.id, i]));
-        const insPart = db.prepare('insert into partitions (family, fields, texts, vectors, dims) values (?, ?, ?, ?, ?)');
-        // A small corpus is also answered as a whole (questions without a unit): its partition under the key ''.
-        const whole = corpus.records.length <= WHOLE_CORPUS_MAX ? [''] : [];
-        for (const family of [...whole, ...dir.familyNames()]) {
-          const records = family === '' ? corpus.records : dir.familyRecords(family);
-          const fields = new FieldIndex(records, segmenter).toData();
-          const texts = records.map((r) => [r.id, recordTexts(r)] as const);
-          const vectors = new Float32Array(records.length * embedded.dimensions);
-          records.forEach((r, i) => vectors.set(embedded.vectors[row.get(r.id)!]!, i * embedded.dimensions));
-          insPart.run(family, encodeFields(fields), JSON.stringify(texts), Buffer.from(vectors.buffer, vectors.byteOffset, vectors.byteLength), embedded.dimensions);
-        }
+      // One partition per family (a bureau and its centres): what a question within those units is answered from.
+      const insPart = db.prepare('insert into partitions (family, fields, texts, vectors, dims) values (?, ?, ?, ?, ?)');
+      for (const p of partitions) {
+        const texts = p.records.map((r) => [r.id, recordTexts(r)] as const);
+        insPart.run(p.family, encodeFields(p.fields), JSON.stringify(texts), Buffer.from(p.vectors.buffer, p.vectors.byteOffset, p.vectors.byteLength), embedded.dimensions);
       }
       if (embedded.fitted) db.prepare('insert into embedder_fit (id, state) values (?, ?)').run(embedded.fitted.id, Buffer.from(embedded.fitted.serialize()));
       db.prepare(`insert or replace into meta (key, value) values ('fingerprint', ?), ('built_at', ?), ('embedder', ?), ('skipped', ?)`).run(
