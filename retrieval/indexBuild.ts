@@ -83,7 +83,9 @@ export class FieldTokens {
     const order = new IdList();
     const rows = new IdList();
     let maxTf = 0;
-    records.forEach((r, doc) => {
+    const W = F + 2;
+    for (let doc = 0; doc < n; doc++) {
+      const r = records[doc]!;
       ids.push(r.id);
       const texts = recordTexts(r).fields;
       for (let fi = 0; fi < F; fi++) {
@@ -91,28 +93,33 @@ export class FieldTokens {
         if (this.local.length < 2 * this.tokens.terms.size) this.grow();
         lens[doc * F + fi] = keys.length;
         sums[fi]! += keys.length;
+        const local = this.local;
         for (let k = 0; k < keys.length; k++) {
           const key = keys[k]!;
-          let t = this.local[key]!;
+          let t = local[key]!;
           if (t < 0) {
-            this.local[key] = t = order.length;
+            local[key] = t = order.length;
             order.push(key);
             if (t >= this.lastDoc.length) this.growTokens(t + 1);
             this.lastDoc[t] = -1;
           }
+          let at: number;
           if (this.lastDoc[t] !== doc) {
             this.lastDoc[t] = doc;
-            this.rowOf[t] = rows.length;
-            rows.push(t);
-            rows.push(doc);
-            for (let f = 0; f < F; f++) rows.push(0);
-          }
-          const at = this.rowOf[t]! + 2 + fi;
-          const tf = ++rows.data[at]!;
+            at = rows.length;
+            this.rowOf[t] = at;
+            rows.reserve(W);
+            const d = rows.data;
+            d[at] = t;
+            d[at + 1] = doc;
+            for (let f = 2; f < W; f++) d[at + f] = 0;
+            rows.length = at + W;
+          } else at = this.rowOf[t]!;
+          const tf = ++rows.data[at + 2 + fi]!;
           if (tf > maxTf) maxTf = tf;
         }
       }
-    });
+    }
     const tokenCount = order.length;
     // Rows per token, then each token's rows in record order: the postings FieldIndex packs.
     const stride = F + 1;

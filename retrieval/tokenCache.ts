@@ -32,12 +32,16 @@ export class IdList {
   length = 0;
 
   push(x: number): void {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
+    if (this.length === this.data.length) this.reserve(1);
     this.data[this.length++] = x;
+  }
+
+  /** Room for n more entries (written through `data`, then counted in `length`). */
+  reserve(n: number): void {
+    if (this.length + n <= this.data.length) return;
+    const next = new Int32Array(Math.max(this.data.length * 2, this.length + n));
+    next.set(this.data);
+    this.data = next;
   }
 
   clear(): void {
@@ -80,12 +84,13 @@ export class TokenCache {
    * U+4E00–U+9FA5, in order) to `bigrams`: the same tokens, in the same order, as segmenting the whole text.
    */
   tokens(text: string, words: IdList, bigrams: IdList): void {
-    const parts = this.segmenter.separable === true ? text.split(SEPARATORS) : [text];
+    const separable = this.segmenter.separable === true;
+    // Empty pieces between separators hold no token; a whole text goes to the segmenter as it is.
+    const parts = separable ? text.split(SEPARATORS).filter((p) => p !== '') : [text];
     const entries = this.scratch;
     entries.length = 0;
     let missing: string[] | null = null;
     for (const p of parts) {
-      if (p === '') continue;
       const hit = this.pieces.get(p);
       if (hit) entries.push(hit);
       else (missing ??= []).push(p);
@@ -96,7 +101,7 @@ export class TokenCache {
       const cuts = this.segmenter.indexMany ? this.segmenter.indexMany(unique) : unique.map((u) => this.segmenter.index(u));
       const fresh = new Map(unique.map((u, i) => [u, this.piece(u, cuts[i]!)]));
       entries.length = 0;
-      for (const p of parts) if (p !== '') entries.push(this.pieces.get(p) ?? fresh.get(p)!);
+      for (const p of parts) entries.push(this.pieces.get(p) ?? fresh.get(p)!);
       if (this.pieces.size + fresh.size > this.maxPieces) this.pieces.clear();
       for (const [p, e] of fresh) this.pieces.set(p, e);
     }

@@ -262,10 +262,20 @@ class FittedLocalEmbedder implements FittedEmbedder {
     const row = this.row;
     const m = row.finish();
     const tv = this.termVectors;
+    const rank4 = rank & ~3;
     for (let i = 0; i < m; i++) {
       const w = row.weight(i);
       const o = row.cols[i]! * rank;
-      for (let j = 0; j < rank; j++) lsa[j]! += w * tv[o + j]!;
+      // Four at a time (each element still gets the same additions in the same order): about half the time.
+      let j = 0;
+      for (; j < rank4; j += 4) {
+        const p = o + j;
+        lsa[j] = lsa[j]! + w * tv[p]!;
+        lsa[j + 1] = lsa[j + 1]! + w * tv[p + 1]!;
+        lsa[j + 2] = lsa[j + 2]! + w * tv[p + 2]!;
+        lsa[j + 3] = lsa[j + 3]! + w * tv[p + 3]!;
+      }
+      for (; j < rank; j++) lsa[j]! += w * tv[o + j]!;
     }
     l2normalize(lsa);
     const hashed = out.subarray(rank);
