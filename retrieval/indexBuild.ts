@@ -5,7 +5,8 @@ import type { EmbeddedCorpus } from './embeddings/corpus.js';
 import { WHOLE_CORPUS_MAX } from './engine.js';
 import { FIELD_WEIGHTS, type FieldIndexData } from './fieldIndex.js';
 import { fold, type FieldName, recordTexts } from './recordText.js';
-import { IdList, type TokenCache } from './tokenCache.js';
+import type { Segmenter } from './segmenter.js';
+import { IdList, TokenCache } from './tokenCache.js';
 
 const FIELDS = Object.keys(FIELD_WEIGHTS) as FieldName[];
 const F = FIELDS.length;
@@ -20,21 +21,53 @@ export interface BuiltPartition {
   vectors: Float32Array;
 }
 
-/**
- * The partitions of a corpus: one per family (a bureau and its centres), and for a small corpus the whole
- * of it under the key ''. Field texts are segmented through `tokens` (shared with the embedding).
- */
-export function buildPartitions(corpus: CorpusLoad, embedded: EmbeddedCorpus, tokens: TokenCache): BuiltPartition[] {
+/** The field texts of one family's records (FIELDS order), as a helper thread receives them. */
+export interface FieldJob {
+  family: string;
+  ids: string[];
+  fields: string[][];
+}
+
+/** The partitions of a corpus: one per family (a bureau and its centres), and for a small corpus the whole of it under ''. */
+export function familiesOf(corpus: CorpusLoad): { family: string; records: readonly DutyRecord[] }[] {
   const dir = new Directory(corpus.records, corpus.units);
-  const row = new Map(corpus.records.map((r, i) => [r.id, i]));
-  const fields = new FieldTokens(tokens);
   const whole = corpus.records.length <= WHOLE_CORPUS_MAX ? [''] : [];
-  return [...whole, ...dir.familyNames()].map((family) => {
-    const records = family === '' ? corpus.records : dir.familyRecords(family);
+  return [...whole, ...dir.familyNames()].map((family) => ({ family, records: family === '' ? corpus.records : dir.familyRecords(family) }));
+}
+
+export function fieldJob(family: string, records: readonly DutyRecord[]): FieldJob {
+  return { family, ids: records.map((r) => r.id), fields: records.map((r) => FIELDS.map((f) => recordTexts(r).fields[f])) };
+}
+
+/** Field indexes of jobs (in a helper thread, or here): the same data either way. */
+export function fieldIndexes(jobs: readonly FieldJob[], segmenter: Segmenter, tokens = new TokenCache(segmenter)): FieldIndexData[] {
+  const fields = new FieldTokens(tokens);
+  return jobs.map((j) => fields.buildFrom(j.ids, (doc, fi) => j.fields[doc]![fi]!));
+}
+
+/** Partitions from their families' field indexes and the record vectors. */
+export function assemblePartitions(
+  families: readonly { family: string; records: readonly DutyRecord[] }[],
+  fields: readonly FieldIndexData[],
+  embedded: EmbeddedCorpus,
+  all: readonly DutyRecord[],
+): BuiltPartition[] {
+  const row = new Map(all.map((r, i) => [r.id, i]));
+  return families.map(({ family, records }, k) => {
     const vectors = new Float32Array(records.length * embedded.dimensions);
     records.forEach((r, i) => vectors.set(embedded.vectors[row.get(r.id)!]!, i * embedded.dimensions));
-    return { family, records, fields: fields.build(records), vectors };
+    return { family, records, fields: fields[k]!, vectors };
   });
+}
+
+/**
+ * The partitions of a corpus, built on this thread. Field texts are segmented through `tokens` (shared with
+ * the embedding).
+ */
+export function buildPartitions(corpus: CorpusLoad, embedded: EmbeddedCorpus, tokens: TokenCache): BuiltPartition[] {
+  const families = familiesOf(corpus);
+  const fields = new FieldTokens(tokens);
+  return assemblePartitions(families, families.map((f) => fields.build(f.records)), embedded, corpus.records);
 }
 
 /**
@@ -75,21 +108,25 @@ export class FieldTokens {
   }
 
   build(records: readonly DutyRecord[]): FieldIndexData {
-    const n = records.length;
+    return this.buildFrom(
+      records.map((r) => r.id),
+      (doc, fi) => recordTexts(records[doc]!).fields[FIELDS[fi]!],
+    );
+  }
+
+  /** The field index of records given by id and field text (`text(doc, field number)`, fields in FIELDS order). */
+  buildFrom(ids: string[], text: (doc: number, field: number) => string): FieldIndexData {
+    const n = ids.length;
     const lens = new Float32Array(n * F);
     const sums = new Float32Array(F);
-    const ids: string[] = [];
     // Token numbers in order of first occurrence (as keys), and all rows [token, doc, tf per field] in record order.
     const order = new IdList();
     const rows = new IdList();
     let maxTf = 0;
     const W = F + 2;
     for (let doc = 0; doc < n; doc++) {
-      const r = records[doc]!;
-      ids.push(r.id);
-      const texts = recordTexts(r).fields;
       for (let fi = 0; fi < F; fi++) {
-        const keys = this.keys(texts[FIELDS[fi]!]);
+        const keys = this.keys(text(doc, fi));
         if (this.local.length < 2 * this.tokens.terms.size) this.grow();
         lens[doc * F + fi] = keys.length;
         sums[fi]! += keys.length;
@@ -148,7 +185,7 @@ export class FieldTokens {
     const avg = new Float32Array(F);
     // An empty index keeps zero averages, as FieldIndex leaves them.
     if (n > 0) for (let fi = 0; fi < F; fi++) avg[fi] = sums[fi]! / n || 1;
-    return { ids, tokens: tokenNames, offsets, postings, lens, avg };
+    return { ids: [...ids], tokens: tokenNames, offsets, postings, lens, avg };
   }
 
   private grow(): void {

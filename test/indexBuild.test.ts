@@ -139,3 +139,64 @@ describe('matchForm', () => {
     for (const t of [...rawLines, ...sampleTexts.slice(0, 3000), ...mixedStrings(3000), ...tricky]) expect(matchForm(t)).toBe(matchFormFull(t));
   });
 });
+
+describe('the helper thread', () => {
+  it('starts here (from source) and answers tasks', async () => {
+    const { BuildThread } = await import('../retrieval/node/buildPool.js');
+    const thread = BuildThread.start();
+    expect(thread).not.toBeNull();
+    try {
+      const files = listManualFiles(join(seeds, 'manuals')).files.slice(0, 1);
+      const parsed = await thread!.run<{ file: string; parsed?: { records: unknown[] } }[]>({ kind: 'parse', files });
+      expect(parsed[0]!.file).toBe(files[0]!.file);
+      expect(parsed[0]!.parsed!.records.length).toBeGreaterThan(0);
+    } finally {
+      thread!.close();
+    }
+  });
+
+  it('parses files to the same corpus as this thread does', async () => {
+    for (const dir of [join(seeds, 'manuals'), join(fixtures, 'foreign')]) {
+      const { files, skipped } = listManualFiles(dir);
+      const one = await readCorpus(files, skipped, { threads: false });
+      const two = await readCorpus(files, skipped, { threads: true });
+      expect(JSON.stringify(two)).toBe(JSON.stringify(one));
+    }
+  });
+
+  it('builds byte-identical partitions, vectors and records (a built index either way)', async () => {
+    const { SqliteIndex, textSources } = await import('../retrieval/node/sqliteIndex.js');
+    const { readManuals } = await import('../ingest/node/readManuals.js');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'gzt-threads-'));
+    try {
+      const sources = textSources(readManuals(join(seeds, 'manuals')));
+      const corpus = () => readCorpus(listManualFiles(join(seeds, 'manuals')).files);
+      const dump = async (threads: boolean) => {
+        const { index } = await SqliteIndex.open({
+          path: join(dir, `${threads}.db`),
+          sources,
+          corpus,
+          segmenter,
+          segmenterId: 'jieba-test',
+          embedder: new LocalEmbedderFit(segmenter, { segmenterId: 'jieba-test' }),
+          threads,
+        });
+        const rows = [
+          ...index.db.prepare('select family, fields, texts, vectors, dims from partitions order by family').all(),
+          ...index.db.prepare('select rid, id, json from records order by rid').all(),
+          ...index.db.prepare('select rowid, embedding from records_vec order by rowid').all(),
+          ...index.db.prepare('select id, state from embedder_fit').all(),
+        ];
+        index.close();
+        return rows;
+      };
+      const single = await dump(false);
+      expect(single.length).toBeGreaterThan(2 * records.length / 3);
+      expect(await dump(true)).toEqual(single);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

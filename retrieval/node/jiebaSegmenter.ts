@@ -6,7 +6,7 @@ import { cleanTokens, type Segmenter, type TaggedWord } from '../segmenter.js';
 export class JiebaSegmenter implements Segmenter {
   private readonly jieba: Jieba;
 
-  constructor(extraWords: string[] = []) {
+  constructor(readonly extraWords: string[] = []) {
     this.jieba = Jieba.withDict(dict);
     if (extraWords.length > 0) this.jieba.loadDict(Buffer.from(extraWords.map((w) => `${w} 1000`).join('\n')));
   }

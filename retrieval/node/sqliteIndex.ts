@@ -9,7 +9,9 @@ import { type EmbeddedCorpus, embedCorpus, embedText } from '../embeddings/corpu
 import { type Embedder, type EmbedderSource, isCorpusFit, sourceId } from '../embeddings/types.js';
 import { scanNearest } from '../engine.js';
 import type { FieldIndexData } from '../fieldIndex.js';
-import { type BuiltPartition, buildPartitions } from '../indexBuild.js';
+import { assemblePartitions, type BuiltPartition, familiesOf, fieldIndexes, fieldJob } from '../indexBuild.js';
+import { BuildThread } from './buildPool.js';
+import { recipeOf } from './segmenterRecipe.js';
 import { recordTexts, type RecordTexts } from '../recordText.js';
 import type { SearchIndex, StoredPartition } from '../searchIndex.js';
 import type { Segmenter } from '../segmenter.js';
@@ -58,6 +60,27 @@ export interface OpenIndexOptions {
   force?: boolean;
   /** Keep the previous index when any file fails (not only when a loaded one stops loading). */
   strict?: boolean;
+  /** Build the field indexes in a helper thread: by default for large corpora only. */
+  threads?: boolean;
+}
+
+/** Above this many records the field indexes are built in a helper thread while this one embeds. */
+const THREAD_RECORDS = 3000;
+
+/** Starts the families' field indexes: in a helper thread where worthwhile and possible, else here, now. */
+function startFieldIndexes(corpus: CorpusLoad, segmenter: Segmenter, tokens: TokenCache, threads?: boolean) {
+  const families = familiesOf(corpus);
+  const recipe = recipeOf(segmenter);
+  const thread = recipe && (threads ?? corpus.records.length >= THREAD_RECORDS) ? BuildThread.start() : null;
+  const local = () => fieldIndexes(families.map((f) => fieldJob(f.family, f.records)), segmenter, tokens);
+  if (!thread) return { families, data: Promise.resolve(local()), cancel: () => {} };
+  const jobs = families.map((f) => fieldJob(f.family, f.records));
+  const data = thread
+    .run<FieldIndexData[]>({ kind: 'fields', recipe: recipe!, jobs })
+    // A thread that failed leaves the work to this one.
+    .catch(() => local())
+    .finally(() => thread.close());
+  return { families, data, cancel: () => thread.close() };
 }
 
 export function fingerprint(o: Pick<OpenIndexOptions, 'sources' | 'embedder' | 'segmenterId'>): string {
@@ -125,13 +148,16 @@ export class SqliteIndex implements SearchIndex {
     let embedded: EmbeddedCorpus;
     // One segmentation of each distinct piece of text for the embedder's fit, the vectors and the field indexes.
     const tokens = o.segmenter ? new TokenCache(o.segmenter) : undefined;
+    // The field indexes need no vectors: a large corpus has them built by a helper thread meanwhile.
+    const fields = o.segmenter && tokens ? startFieldIndexes(corpus, o.segmenter, tokens, o.threads) : null;
     try {
       embedded = await embedCorpus(o.embedder, corpus.records.map(embedText), tokens);
     } catch (e) {
+      fields?.cancel();
       s.index.close();
       throw new Error(`建索引时无法取得向量（${sourceId(o.embedder)}）：${(e as Error).message}`, { cause: e });
     }
-    const partitions = tokens ? buildPartitions(corpus, embedded, tokens) : [];
+    const partitions = fields ? assemblePartitions(fields.families, await fields.data, embedded, corpus.records) : [];
     s.index.rebuild(corpus, embedded, partitions, s.print);
     skipped = corpus.skipped ?? [];
     return s.index.finish(true, s.started, { skipped, kept: null });

@@ -1,0 +1,22 @@
+// The worker side of buildPool.ts: parses manual files and builds field indexes, for the thread that asked.
+import { parentPort } from 'node:worker_threads';
+import { type ManualFile, parseFiles } from '../../ingest/node/readManuals.js';
+import type { FieldIndexData } from '../fieldIndex.js';
+import { type FieldJob, fieldIndexes } from '../indexBuild.js';
+import { type SegmenterRecipe, segmenterFrom } from './segmenterRecipe.js';
+
+export type BuildTask = { kind: 'parse'; files: ManualFile[] } | { kind: 'fields'; recipe: SegmenterRecipe; jobs: FieldJob[] };
+
+parentPort!.on('message', async (task: BuildTask & { id: number }) => {
+  try {
+    if (task.kind === 'parse') {
+      parentPort!.postMessage({ id: task.id, ok: true, value: await parseFiles(task.files) });
+    } else {
+      const value = fieldIndexes(task.jobs, segmenterFrom(task.recipe));
+      const transfer = value.flatMap((f: FieldIndexData) => [f.offsets.buffer, f.postings.buffer, f.lens.buffer, f.avg.buffer] as ArrayBuffer[]);
+      parentPort!.postMessage({ id: task.id, ok: true, value }, transfer);
+    }
+  } catch (e) {
+    parentPort!.postMessage({ id: task.id, ok: false, error: (e as Error).stack ?? String(e) });
+  }
+});
