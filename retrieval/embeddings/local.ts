@@ -77,8 +77,8 @@ export class LocalEmbedderFit implements CorpusFit {
   readonly lsaShare: number;
 
   constructor(
-    private readonly segmenter: Segmenter,
-    private readonly o: LocalEmbedderOptions,
+    readonly segmenter: Segmenter,
+    readonly o: LocalEmbedderOptions,
   ) {
     this.rank = o.rank ?? 128;
     this.hashDims = o.hashDims ?? 256;

@@ -5,17 +5,15 @@ import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import type { CorpusLoad, ManualSource } from '../../ingest/parseManual.js';
 import type { DutyRecord, UnitInfo } from '../../ingest/record.js';
-import { type EmbeddedCorpus, embedCorpus, embedText } from '../embeddings/corpus.js';
+import type { EmbeddedCorpus } from '../embeddings/corpus.js';
 import { type Embedder, type EmbedderSource, isCorpusFit, sourceId } from '../embeddings/types.js';
 import { scanNearest } from '../engine.js';
 import type { FieldIndexData } from '../fieldIndex.js';
-import { assemblePartitions, type BuiltPartition, familiesOf, fieldIndexes, fieldJob } from '../indexBuild.js';
-import { BuildThread } from './buildPool.js';
-import { recipeOf } from './segmenterRecipe.js';
+import type { BuiltPartition } from '../indexBuild.js';
+import { computeIndex } from './buildIndex.js';
 import { recordTexts, type RecordTexts } from '../recordText.js';
 import type { SearchIndex, StoredPartition } from '../searchIndex.js';
 import type { Segmenter } from '../segmenter.js';
-import { TokenCache } from '../tokenCache.js';
 
 /**
  * Up to this many records the vectors are also held in memory and scanned in JS; above it a question is
@@ -60,28 +58,10 @@ export interface OpenIndexOptions {
   force?: boolean;
   /** Keep the previous index when any file fails (not only when a loaded one stops loading). */
   strict?: boolean;
-  /** Build the field indexes in a helper thread: by default for large corpora only. */
+  /** Build on two threads (a helper thread for the field indexes and half the vectors): by default for large corpora only. */
   threads?: boolean;
 }
 
-/** Above this many records the field indexes are built in a helper thread while this one embeds. */
-const THREAD_RECORDS = 3000;
-
-/** Starts the families' field indexes: in a helper thread where worthwhile and possible, else here, now. */
-function startFieldIndexes(corpus: CorpusLoad, segmenter: Segmenter, tokens: TokenCache, threads?: boolean) {
-  const families = familiesOf(corpus);
-  const recipe = recipeOf(segmenter);
-  const thread = recipe && (threads ?? corpus.records.length >= THREAD_RECORDS) ? BuildThread.start() : null;
-  const local = () => fieldIndexes(families.map((f) => fieldJob(f.family, f.records)), segmenter, tokens);
-  if (!thread) return { families, data: Promise.resolve(local()), cancel: () => {} };
-  const jobs = families.map((f) => fieldJob(f.family, f.records));
-  const data = thread
-    .run<FieldIndexData[]>({ kind: 'fields', recipe: recipe!, jobs })
-    // A thread that failed leaves the work to this one.
-    .catch(() => local())
-    .finally(() => thread.close());
-  return { families, data, cancel: () => thread.close() };
-}
 
 export function fingerprint(o: Pick<OpenIndexOptions, 'sources' | 'embedder' | 'segmenterId'>): string {
   const h = createHash('sha256');
@@ -145,19 +125,14 @@ export class SqliteIndex implements SearchIndex {
       const failed = corpus.errors.map((e) => ({ file: e.file, records: 0, warnings: [], error: e.reason }));
       return s.index.finish(false, s.started, { skipped: corpus.skipped ?? [], kept, manuals: failed });
     }
-    let embedded: EmbeddedCorpus;
-    // One segmentation of each distinct piece of text for the embedder's fit, the vectors and the field indexes.
-    const tokens = o.segmenter ? new TokenCache(o.segmenter) : undefined;
-    // The field indexes need no vectors: a large corpus has them built by a helper thread meanwhile.
-    const fields = o.segmenter && tokens ? startFieldIndexes(corpus, o.segmenter, tokens, o.threads) : null;
+    let built: Awaited<ReturnType<typeof computeIndex>>;
     try {
-      embedded = await embedCorpus(o.embedder, corpus.records.map(embedText), tokens);
+      built = await computeIndex(corpus, { embedder: o.embedder, segmenter: o.segmenter, threads: o.threads });
     } catch (e) {
-      fields?.cancel();
       s.index.close();
       throw new Error(`建索引时无法取得向量（${sourceId(o.embedder)}）：${(e as Error).message}`, { cause: e });
     }
-    const partitions = fields ? assemblePartitions(fields.families, await fields.data, embedded, corpus.records) : [];
+    const { embedded, partitions } = built;
     s.index.rebuild(corpus, embedded, partitions, s.print);
     skipped = corpus.skipped ?? [];
     return s.index.finish(true, s.started, { skipped, kept: null });
