@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { BuildTask } from './buildWorker.js';
+import type { BuildTask } from './indexThread.js';
 
 /**
  * One helper thread for an index build (parsing half the files, building the field indexes while this thread
- * embeds). From source (tsx, vitest) it runs buildWorker.ts through a small loader; from the esbuild bundle,
- * dist/buildWorker.mjs. Null where neither can be found: the caller then does the work itself, with the same
+ * embeds). From source (tsx, vitest) it runs indexThread.ts through a small loader; from the esbuild bundle,
+ * dist/indexThread.mjs. Null where neither can be found: the caller then does the work itself, with the same
  * result.
  */
 export class BuildThread {
@@ -35,11 +35,11 @@ export class BuildThread {
     const here = import.meta.url;
     try {
       if (here.endsWith('.ts')) {
-        const boot = new URL('./buildWorkerBoot.mjs', here);
-        return new BuildThread(new Worker(boot, { workerData: { entry: new URL('./buildWorker.ts', here).href } }));
+        const boot = new URL('./indexThreadBoot.mjs', here);
+        return new BuildThread(new Worker(boot, { workerData: { entry: new URL('./indexThread.ts', here).href } }));
       }
       // Bundled: this module sits in dist/ or dist/chunks/, the worker entry in dist/.
-      for (const rel of ['./buildWorker.mjs', '../buildWorker.mjs']) {
+      for (const rel of ['./indexThread.mjs', '../indexThread.mjs']) {
         const url = new URL(rel, here);
         if (existsSync(fileURLToPath(url))) return new BuildThread(new Worker(url));
       }

@@ -1,4 +1,4 @@
-// The worker side of buildPool.ts: parses manual files and builds field indexes, for the thread that asked.
+// The helper thread of an index build (see buildPool.ts): parses manual files, builds field indexes, embeds records.
 import { parentPort } from 'node:worker_threads';
 import { type ManualFile, parseFiles } from '../../ingest/node/readManuals.js';
 import { LocalEmbedderFit, type LocalEmbedderOptions } from '../embeddings/local.js';
