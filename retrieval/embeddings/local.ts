@@ -5,7 +5,7 @@ import { type CorpusFit, type FittedEmbedder, l2normalize } from './types.js';
 
 /** Bump when the features or the fit change what a stored fit means. */
 const FIT_VERSION = 3;
-/** Buckets of the hashed n-gram idf table (collisions only blur the idf of rare n-grams). */
+/** Buckets of the hashed n-gram idf table (collisions only blur the idf of rare n-grams); a power of two (buckets are masks). */
 const IDF_TABLE = 1 << 16;
 /** Documents the SVD is fitted on at most; the rest are projected (an evenly spaced, deterministic sample). */
 const MAX_FIT_DOCS = 1500;
