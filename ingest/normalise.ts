@@ -63,6 +63,20 @@ function splitsIntoSyllables(word: string): boolean {
 
 /** The form of a text used to compare it with other texts: never shown to people. */
 export function matchForm(text: string): string {
+  // One pass over the code units says which rewrites can apply; most text needs none or one of them.
+  let flags = 0;
+  for (let i = 0; i < text.length; i++) flags |= TRIGGERS[text.charCodeAt(i)]!;
+  if (flags === 0) return text;
+  if (flags & REMAP) return matchFormFull(text);
+  // The remaining rewrites only remove or replace what sets them off, so none creates work for a later one.
+  let out = flags & ZERO ? text.replace(ZERO_WIDTH, '') : text;
+  if (flags & BRACKET) out = out.replace(GLOSS, (whole, gloss: string) => (isPinyin(gloss) ? '' : whole));
+  if (flags & QUESTION) out = out.replace(STRAY, '');
+  return flags & TRAD ? out.replace(TRADITIONAL, (ch) => T2S[ch] ?? ch) : out;
+}
+
+/** matchForm running every rewrite in turn, whatever the text holds. */
+export function matchFormFull(text: string): string {
   let out = text.replace(ZERO_WIDTH, '');
   out = out.replace(COMPAT, (ch) => ch.normalize('NFKC'));
   out = out.replace(SUPPLEMENT, (ch) => RADICALS_SUPPLEMENT[ch] ?? ch);
@@ -75,6 +89,30 @@ export function matchForm(text: string): string {
 const STRAY = new RegExp(`(?<=${HAN})[?？\\uFFFD]+(?=${HAN})`, 'gu');
 /** Every character the table rewrites. */
 const TRADITIONAL = new RegExp(`[${Object.keys(T2S).join('').replace(/[\\\]^-]/g, '\\$&')}]`, 'gu');
+
+/** What a UTF-16 code unit can set off in matchForm (0: nothing). */
+const ZERO = 1;
+/** NFKC or radical forms: their results may be traditional characters, so every rewrite runs after them. */
+const REMAP = 2;
+const BRACKET = 4;
+const QUESTION = 8;
+const TRAD = 16;
+const TRIGGERS = (() => {
+  const t = new Uint8Array(0x10000);
+  const mark = (from: number, to: number, flag: number) => {
+    for (let c = from; c <= to; c++) t[c]! |= flag;
+  };
+  for (const c of [0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0x00ad]) t[c]! |= ZERO;
+  mark(0x2f00, 0x2fd5, REMAP);
+  mark(0xf900, 0xfaff, REMAP);
+  mark(0x2e80, 0x2eff, REMAP);
+  // High surrogates of U+2F800–U+2FA1F; any astral character there or in the table is looked at closely.
+  t[0xd87e]! |= REMAP;
+  for (const c of ['(', '（']) t[c.charCodeAt(0)]! |= BRACKET;
+  for (const c of ['?', '？', '\uFFFD']) t[c.charCodeAt(0)]! |= QUESTION;
+  for (const k of Object.keys(T2S)) t[k.charCodeAt(0)]! |= TRAD;
+  return t;
+})();
 
 /**
  * Cell text cleaned for reading: NBSP/full-width/other Unicode spaces become plain spaces, zero-width

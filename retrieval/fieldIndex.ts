@@ -112,30 +112,9 @@ export class FieldIndex implements FieldScorer {
 
   /** The same index with its tokens as a byte-ordered table (postings moved with them): what an index file stores. */
   sortedData(): FieldIndexData {
-    const d = this.toData();
-    if (!Array.isArray(d.tokens)) return d;
-    const names = d.tokens;
-    const encoded = names.map((t) => Buffer.from(t, 'utf8'));
-    const order = names.map((_, i) => i).sort((a, b) => Buffer.compare(encoded[a]!, encoded[b]!));
-    const offsets = new Uint32Array(order.length + 1);
-    const postings = d.postings instanceof Uint32Array ? new Uint32Array(d.postings.length) : new Uint16Array(d.postings.length);
-    const starts = new Uint32Array(order.length + 1);
-    const bytes = new Uint8Array(encoded.reduce((n, b) => n + b.length, 0));
-    let at = 0;
-    let byte = 0;
-    order.forEach((ti, i) => {
-      offsets[i] = at;
-      const part = d.postings.subarray(d.offsets[ti]!, d.offsets[ti + 1]!);
-      postings.set(part, at);
-      at += part.length;
-      starts[i] = byte;
-      bytes.set(encoded[ti]!, byte);
-      byte += encoded[ti]!.length;
-    });
-    offsets[order.length] = at;
-    starts[order.length] = byte;
-    return { ids: d.ids, tokens: { bytes, starts }, offsets, postings, lens: d.lens, avg: d.avg };
+    return sortedFieldData(this.toData());
   }
+
 
   private tokenIndex(token: string): number | undefined {
     const table = this.table;
@@ -281,4 +260,30 @@ export class MergedFieldIndex implements FieldScorer {
     for (const p of this.parts) for (const [id, s] of p.score(tokens)) out.set(id, s);
     return out;
   }
+}
+
+/** Field index data with its tokens as a sorted UTF-8 table (what the index stores: looked up without decoding). */
+export function sortedFieldData(d: FieldIndexData): FieldIndexData {
+  if (!Array.isArray(d.tokens)) return d;
+  const names = d.tokens;
+  const encoded = names.map((t) => Buffer.from(t, 'utf8'));
+  const order = names.map((_, i) => i).sort((a, b) => Buffer.compare(encoded[a]!, encoded[b]!));
+  const offsets = new Uint32Array(order.length + 1);
+  const postings = d.postings instanceof Uint32Array ? new Uint32Array(d.postings.length) : new Uint16Array(d.postings.length);
+  const starts = new Uint32Array(order.length + 1);
+  const bytes = new Uint8Array(encoded.reduce((n, b) => n + b.length, 0));
+  let at = 0;
+  let byte = 0;
+  order.forEach((ti, i) => {
+    offsets[i] = at;
+    const part = d.postings.subarray(d.offsets[ti]!, d.offsets[ti + 1]!);
+    postings.set(part, at);
+    at += part.length;
+    starts[i] = byte;
+    bytes.set(encoded[ti]!, byte);
+    byte += encoded[ti]!.length;
+  });
+  offsets[order.length] = at;
+  starts[order.length] = byte;
+  return { ids: d.ids, tokens: { bytes, starts }, offsets, postings, lens: d.lens, avg: d.avg };
 }

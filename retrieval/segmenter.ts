@@ -6,6 +6,13 @@ export interface Segmenter {
   words(text: string): string[];
   /** Words with part-of-speech tags (jieba's tag set), where the segmenter knows them. */
   tag?(text: string): TaggedWord[];
+  /**
+   * True when `index` of a text equals `index` of its pieces between whitespace, punctuation and symbols
+   * (other than +#&._%-), concatenated: then the pieces can be segmented once and cached (see TokenCache).
+   */
+  readonly separable?: boolean;
+  /** `index` of several texts in one call, where that is cheaper than one call each. */
+  indexMany?(texts: string[]): string[][];
 }
 
 export interface TaggedWord {
@@ -21,6 +28,9 @@ export function cleanTokens(tokens: string[]): string[] {
 
 /** Runtime-free fallback: CJK runs as unigrams + bigrams, other runs as words. */
 export class BigramSegmenter implements Segmenter {
+  // Runs of CJK or of letters and digits never cross a separator.
+  readonly separable = true;
+
   index(text: string): string[] {
     const out: string[] = [];
     for (const run of text.match(/[\u4e00-\u9fa5]+|[A-Za-z0-9]+/g) ?? []) {

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DocModel } from '../document.js';
+import type { ParsedManual } from '../record.js';
+import { BuildThread } from '../../retrieval/node/buildPool.js';
 import { addParsed, type CorpusLoad, errorReason, type ManualSource, parseDocument } from '../parseManual.js';
 import { readDocument, unsupportedReason } from '../read/index.js';
 import { linkUnits } from '../unitLinks.js';
@@ -31,17 +33,50 @@ export function listManualFiles(dir: string): { files: ManualFile[]; skipped: { 
   return { files, skipped };
 }
 
-/** Reads and parses every file; one that cannot be read or parsed is reported, the others still load. */
-export async function readCorpus(files: ManualFile[], skipped: { file: string; reason: string }[] = []): Promise<CorpusLoad> {
-  const out: CorpusLoad = { records: [], units: [], manuals: [], errors: [], skipped };
+/** One file read and parsed, or why not. */
+export type FileParse = { file: string; parsed: ParsedManual } | { file: string; error: string };
+
+/** Reads and parses files one by one (a worker thread runs this for a share of them). */
+export async function parseFiles(files: ManualFile[]): Promise<FileParse[]> {
+  const out: FileParse[] = [];
   for (const f of files) {
-    let doc: DocModel;
     try {
-      doc = await readDocument(f.file, f.bytes);
-      addParsed(out, parseDocument(doc));
+      const doc: DocModel = await readDocument(f.file, f.bytes);
+      out.push({ file: f.file, parsed: parseDocument(doc) });
     } catch (e) {
-      out.errors.push({ file: f.file, reason: errorReason(e) });
+      out.push({ file: f.file, error: errorReason(e) });
     }
+  }
+  return out;
+}
+
+/** Above this many bytes of files a helper thread parses the second half of them. */
+const THREAD_BYTES = 4_000_000;
+
+/**
+ * Reads and parses every file; one that cannot be read or parsed is reported, the others still load. Many
+ * files are parsed on two threads (`threads` forces it on or off); either way the corpus is the same, merged
+ * in file order.
+ */
+export async function readCorpus(files: ManualFile[], skipped: { file: string; reason: string }[] = [], o: { threads?: boolean } = {}): Promise<CorpusLoad> {
+  const out: CorpusLoad = { records: [], units: [], manuals: [], errors: [], skipped };
+  const bytes = files.reduce((s, f) => s + f.bytes.length, 0);
+  const thread = files.length >= 2 && (o.threads ?? bytes >= THREAD_BYTES) ? BuildThread.start() : null;
+  let results: FileParse[];
+  if (thread) {
+    let cut = 0;
+    for (let seen = 0; cut < files.length - 1 && seen < bytes / 2; cut++) seen += files[cut]!.bytes.length;
+    const theirs = files.slice(cut);
+    const remote = thread.run<FileParse[]>({ kind: 'parse', files: theirs }).catch(() => null);
+    const mine = await parseFiles(files.slice(0, cut));
+    // A thread that failed leaves its share to this one.
+    const other = (await remote) ?? (await parseFiles(theirs));
+    thread.close();
+    results = [...mine, ...other];
+  } else results = await parseFiles(files);
+  for (const r of results) {
+    if ('parsed' in r) addParsed(out, r.parsed);
+    else out.errors.push({ file: r.file, reason: r.error });
   }
   linkUnits(out);
   return out;

@@ -1,5 +1,6 @@
 import type { DutyRecord } from '../../ingest/record.js';
 import { indexText } from '../recordText.js';
+import type { TokenCache } from '../tokenCache.js';
 import { type CorpusFit, type EmbedderSource, type Embedder, type FittedEmbedder, isCorpusFit, isSync, type SyncEmbedder, toFloat32 } from './types.js';
 
 /** The text embedded for a record: its key (item, titles, post) twice, then the whole row. */
@@ -23,8 +24,12 @@ function finish(embedder: Embedder, fitted: FittedEmbedder | null, vectors: Floa
 }
 
 /** Vectors for the records with a local embedder (fitted here when the source is a recipe). */
-export function embedCorpusSync(source: EmbedderSource, texts: readonly string[]): EmbeddedCorpus {
+export function embedCorpusSync(source: EmbedderSource, texts: readonly string[], tokens?: TokenCache): EmbeddedCorpus {
   if (isCorpusFit(source)) {
+    if (source.fitAndEmbed) {
+      const { fitted, vectors } = source.fitAndEmbed(texts, tokens);
+      return finish(fitted, fitted, vectors);
+    }
     const fitted = source.fit(texts);
     return finish(fitted, fitted, texts.map((t) => fitted.embedSync(t)));
   }
@@ -33,8 +38,8 @@ export function embedCorpusSync(source: EmbedderSource, texts: readonly string[]
 }
 
 /** Vectors for the records with any embedder: remote and transformers.js ones in batches. */
-export async function embedCorpus(source: EmbedderSource, texts: readonly string[]): Promise<EmbeddedCorpus> {
-  if (isCorpusFit(source) || isSync(source)) return embedCorpusSync(source, texts);
+export async function embedCorpus(source: EmbedderSource, texts: readonly string[], tokens?: TokenCache): Promise<EmbeddedCorpus> {
+  if (isCorpusFit(source) || isSync(source)) return embedCorpusSync(source, texts, tokens);
   const raw = texts.length > 0 ? await source.embedDocuments([...texts]) : [];
   if (raw.length !== texts.length) throw new Error(`embedder ${source.id} returned ${raw.length} vectors for ${texts.length} texts`);
   return finish(source, null, raw.map((v) => toFloat32(v)));
@@ -48,7 +53,7 @@ export function embedCorpusFromFit(fit: CorpusFit, bytes: Uint8Array, texts: rea
   } catch {
     return null;
   }
-  return finish(fitted, fitted, texts.map((t) => fitted.embedSync(t)));
+  return finish(fitted, fitted, fitted.embedMany ? fitted.embedMany(texts) : texts.map((t) => fitted.embedSync(t)));
 }
 
 /** Bytes as base64 and back, with the atob/btoa every runtime has. */

@@ -6,13 +6,35 @@ import { cleanTokens, type Segmenter, type TaggedWord } from '../segmenter.js';
 export class JiebaSegmenter implements Segmenter {
   private readonly jieba: Jieba;
 
-  constructor(extraWords: string[] = []) {
+  constructor(readonly extraWords: string[] = []) {
     this.jieba = Jieba.withDict(dict);
     if (extraWords.length > 0) this.jieba.loadDict(Buffer.from(extraWords.map((w) => `${w} 1000`).join('\n')));
   }
 
   index(text: string): string[] {
     return cleanTokens(this.jieba.cutForSearch(text, false));
+  }
+
+  /**
+   * jieba cuts a text block by block (runs of Han characters, letters, digits and +#&._%-; every other
+   * character on its own), so a cut never crosses a separator.
+   */
+  readonly separable = true;
+
+  /** Texts without whitespace are cut in one call, joined by newlines: jieba returns each newline as its own token. */
+  indexMany(texts: string[]): string[][] {
+    if (texts.length < 2 || texts.some((t) => /\s/.test(t))) return texts.map((t) => this.index(t));
+    const out: string[][] = [];
+    let current: string[] = [];
+    for (const token of this.jieba.cutForSearch(texts.join('\n'), false)) {
+      if (token === '\n') {
+        out.push(cleanTokens(current));
+        current = [];
+      } else current.push(token);
+    }
+    out.push(cleanTokens(current));
+    if (out.length !== texts.length) return texts.map((t) => this.index(t));
+    return out;
   }
 
   words(text: string): string[] {

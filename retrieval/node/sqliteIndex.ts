@@ -5,12 +5,13 @@ import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import type { CorpusLoad, ManualSource } from '../../ingest/parseManual.js';
 import type { DutyRecord, UnitInfo } from '../../ingest/record.js';
-import { type EmbeddedCorpus, embedCorpus, embedText } from '../embeddings/corpus.js';
+import type { EmbeddedCorpus } from '../embeddings/corpus.js';
 import { type Embedder, type EmbedderSource, isCorpusFit, sourceId } from '../embeddings/types.js';
 import { Catalogue, type CatalogueData } from '../catalogue.js';
-import { Directory } from '../directory.js';
-import { scanNearest, WHOLE_CORPUS_MAX } from '../engine.js';
-import { FieldIndex, type FieldIndexData } from '../fieldIndex.js';
+import { scanNearest } from '../engine.js';
+import { type FieldIndexData, sortedFieldData } from '../fieldIndex.js';
+import type { BuiltPartition } from '../indexBuild.js';
+import { computeIndex } from './buildIndex.js';
 import { type FieldName, recordTexts, type RecordTexts } from '../recordText.js';
 import type { SearchIndex, StoredPartition } from '../searchIndex.js';
 import type { Segmenter } from '../segmenter.js';
@@ -60,7 +61,10 @@ export interface OpenIndexOptions {
   strict?: boolean;
   /** Up to this many records they and their vectors are held in memory (default IN_MEMORY_VECTORS); above it they are read by row. */
   inMemoryMax?: number;
+  /** Build on two threads (a helper thread for the field indexes and half the vectors): by default for large corpora only. */
+  threads?: boolean;
 }
+
 
 export function fingerprint(o: Pick<OpenIndexOptions, 'sources' | 'embedder' | 'segmenterId'>): string {
   const h = createHash('sha256');
@@ -137,14 +141,15 @@ export class SqliteIndex implements SearchIndex {
       const failed = corpus.errors.map((e) => ({ file: e.file, records: 0, warnings: [], error: e.reason }));
       return s.index.finish(false, s.started, { skipped: corpus.skipped ?? [], kept, manuals: failed });
     }
-    let embedded: EmbeddedCorpus;
+    let built: Awaited<ReturnType<typeof computeIndex>>;
     try {
-      embedded = await embedCorpus(o.embedder, corpus.records.map(embedText));
+      built = await computeIndex(corpus, { embedder: o.embedder, segmenter: o.segmenter, threads: o.threads });
     } catch (e) {
       s.index.close();
       throw new Error(`建索引时无法取得向量（${sourceId(o.embedder)}）：${(e as Error).message}`, { cause: e });
     }
-    s.index.rebuild(corpus, embedded, s.print, o.segmenter);
+    const { embedded, partitions } = built;
+    s.index.rebuild(corpus, embedded, partitions, s.print);
     skipped = corpus.skipped ?? [];
     return s.index.finish(true, s.started, { skipped, kept: null });
   }
@@ -266,7 +271,7 @@ export class SqliteIndex implements SearchIndex {
     };
   }
 
-  private rebuild(corpus: CorpusLoad, embedded: EmbeddedCorpus, print: string, segmenter?: Segmenter): void {
+  private rebuild(corpus: CorpusLoad, embedded: EmbeddedCorpus, partitions: BuiltPartition[], print: string): void {
     const db = this.db;
     const dims = embedded.dimensions || 1;
     db.transaction(() => {
@@ -290,21 +295,18 @@ export class SqliteIndex implements SearchIndex {
       const insLog = db.prepare('insert into ingest_log (file, records, error, warnings) values (?, ?, ?, ?)');
       for (const m of corpus.manuals) insLog.run(m.file, m.records, null, JSON.stringify(m.warnings));
       for (const e of corpus.errors) insLog.run(e.file, 0, e.reason, '[]');
-      if (segmenter) {
-        // One partition per family (a bureau and its centres): what a question within those units is answered from.
-        const dir = new Directory(catalogue, corpus.units);
-        const row = new Map(corpus.records.map((r, i) => [r.id, i]));
-        const insPart = db.prepare('insert into partitions (family, fields, texts, records, vectors, dims) values (?, ?, ?, ?, ?, ?)');
-        // A small corpus is also answered as a whole (questions without a unit): its partition under the key ''.
-        const whole = corpus.records.length <= WHOLE_CORPUS_MAX ? [''] : [];
-        for (const family of [...whole, ...dir.familyNames()]) {
-          const records = family === '' ? corpus.records : dir.familyRows(family).map((i) => corpus.records[i]!);
-          const fields = new FieldIndex(records, segmenter).sortedData();
-          const texts = records.map((r) => [r.id, recordTexts(r)] as const);
-          const vectors = new Float32Array(records.length * embedded.dimensions);
-          records.forEach((r, i) => vectors.set(embedded.vectors[row.get(r.id)!]!, i * embedded.dimensions));
-          insPart.run(family, encodeFields(fields), encodeTexts(texts), Buffer.from(JSON.stringify(records), 'utf16le'), Buffer.from(vectors.buffer, vectors.byteOffset, vectors.byteLength), embedded.dimensions);
-        }
+      // One partition per family (a bureau and its centres): what a question within those units is answered from.
+      const insPart = db.prepare('insert into partitions (family, fields, texts, records, vectors, dims) values (?, ?, ?, ?, ?, ?)');
+      for (const p of partitions) {
+        const texts = p.records.map((r) => [r.id, recordTexts(r)] as const);
+        insPart.run(
+          p.family,
+          encodeFields(sortedFieldData(p.fields)),
+          encodeTexts(texts),
+          Buffer.from(JSON.stringify(p.records), 'utf16le'),
+          Buffer.from(p.vectors.buffer, p.vectors.byteOffset, p.vectors.byteLength),
+          embedded.dimensions,
+        );
       }
       if (embedded.fitted) db.prepare('insert into embedder_fit (id, state) values (?, ?)').run(embedded.fitted.id, Buffer.from(embedded.fitted.serialize()));
       db.prepare(`insert or replace into meta (key, value) values ('fingerprint', ?), ('built_at', ?), ('embedder', ?), ('skipped', ?)`).run(
