@@ -267,7 +267,10 @@ export function sortedFieldData(d: FieldIndexData): FieldIndexData {
   if (!Array.isArray(d.tokens)) return d;
   const names = d.tokens;
   const encoded = names.map((t) => Buffer.from(t, 'utf8'));
-  const order = names.map((_, i) => i).sort((a, b) => Buffer.compare(encoded[a]!, encoded[b]!));
+  // UTF-8 byte order is code point order, which UTF-16 order matches where no token holds a surrogate pair.
+  const order = names.map((_, i) => i);
+  if (names.some((t) => /[\uD800-\uDFFF]/.test(t))) order.sort((a, b) => Buffer.compare(encoded[a]!, encoded[b]!));
+  else order.sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
   const offsets = new Uint32Array(order.length + 1);
   const postings = d.postings instanceof Uint32Array ? new Uint32Array(d.postings.length) : new Uint16Array(d.postings.length);
   const starts = new Uint32Array(order.length + 1);

@@ -4,7 +4,7 @@ import { Catalogue } from './catalogue.js';
 import { Directory } from './directory.js';
 import type { EmbeddedCorpus } from './embeddings/corpus.js';
 import { WHOLE_CORPUS_MAX } from './engine.js';
-import { FIELD_WEIGHTS, type FieldIndexData } from './fieldIndex.js';
+import { FIELD_WEIGHTS, type FieldIndexData, sortedFieldData } from './fieldIndex.js';
 import { fold, type FieldName, recordTexts } from './recordText.js';
 import type { Segmenter } from './segmenter.js';
 import { IdList, TokenCache } from './tokenCache.js';
@@ -40,10 +40,10 @@ export function fieldJob(family: string, records: readonly DutyRecord[]): FieldJ
   return { family, ids: records.map((r) => r.id), fields: records.map((r) => FIELDS.map((f) => recordTexts(r).fields[f])) };
 }
 
-/** Field indexes of jobs (in a helper thread, or here): the same data either way. */
+/** Field indexes of jobs (in a helper thread, or here), with their tokens sorted as stored: the same data either way. */
 export function fieldIndexes(jobs: readonly FieldJob[], segmenter: Segmenter, tokens = new TokenCache(segmenter)): FieldIndexData[] {
   const fields = new FieldTokens(tokens);
-  return jobs.map((j) => fields.buildFrom(j.ids, (doc, fi) => j.fields[doc]![fi]!));
+  return jobs.map((j) => sortedFieldData(fields.buildFrom(j.ids, (doc, fi) => j.fields[doc]![fi]!)));
 }
 
 /** Partitions from their families' field indexes and the record vectors. */

@@ -6,7 +6,7 @@ import { loadConfig } from '../bot/config.js';
 import { openEngine } from '../bot/runtime/nodeEngine.js';
 import { Catalogue } from '../retrieval/catalogue.js';
 import { DutyEngine } from '../retrieval/engine.js';
-import { FieldIndex } from '../retrieval/fieldIndex.js';
+import { FieldIndex, sortedFieldData } from '../retrieval/fieldIndex.js';
 import { JiebaSegmenter } from '../retrieval/node/jiebaSegmenter.js';
 import type { SqliteIndex } from '../retrieval/node/sqliteIndex.js';
 import { buildPlaces } from '../retrieval/places.js';
@@ -124,5 +124,20 @@ describe('records read by row from the index', () => {
       const tokens = built.formTokens(form, 1);
       expect([...stored.score(tokens)]).toEqual([...built.score(tokens)]);
     }
+  });
+});
+
+describe('the stored token table', () => {
+  const check = (tokens: string[]) => {
+    const d = { ids: ['r1'], tokens, offsets: Uint32Array.from(tokens.map((_, i) => i).concat(tokens.length)), postings: Uint16Array.from(tokens.map((_, i) => i)), lens: new Float32Array(8), avg: new Float32Array(8) };
+    const sorted = sortedFieldData(d);
+    const table = sorted.tokens as { bytes: Uint8Array; starts: Uint32Array };
+    const back = tokens.map((_, k) => Buffer.from(table.bytes.subarray(table.starts[k]!, table.starts[k + 1]!)));
+    for (let k = 1; k < back.length; k++) expect(Buffer.compare(back[k - 1]!, back[k]!)).toBeLessThan(0);
+    back.forEach((b, k) => expect([...sorted.postings.subarray(sorted.offsets[k]!, sorted.offsets[k + 1]!)]).toEqual([tokens.indexOf(b.toString('utf8'))]));
+  };
+  it('is in UTF-8 byte order, with fullwidth forms and characters outside the BMP', () => {
+    check(['登记', '，', 'ab', '中', '（', 'ｚ', '不动产']);
+    check(['登记', '𠀋', '，', 'ｚ', '𪚥字', 'a']);
   });
 });
