@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeishuError, type SendRequest } from '../bot/feishu/api.js';
 import { memoryLogger } from '../bot/log.js';
 import { BetterSqliteDb } from '../bot/node/betterSqliteDb.js';
-import { LarkApi } from '../bot/node/larkApi.js';
+import { LarkApi, viaProxy } from '../bot/node/larkApi.js';
 import { HttpStatusError, HttpTimeoutError, LeanHttp } from '../bot/node/leanHttp.js';
 import { FeishuStub } from './support/feishuStub.js';
 
@@ -216,5 +216,15 @@ describe('group commit (BetterSqliteDb)', () => {
     expect(await b.all('select k from t order by k')).toEqual([{ k: 'a' }, { k: 'b' }, { k: 'c' }]);
     await a.close();
     await b.close();
+  });
+});
+
+describe('proxies', () => {
+  it('keeps the SDK’s own axios (which reads the proxy variables) where the environment names a proxy', () => {
+    expect(viaProxy({})).toBe(false);
+    expect(viaProxy({ NO_PROXY: 'localhost' })).toBe(false);
+    expect(viaProxy({ HTTPS_PROXY: 'http://10.0.0.1:3128' })).toBe(true);
+    expect(viaProxy({ http_proxy: 'http://10.0.0.1:3128' })).toBe(true);
+    expect(viaProxy({ ALL_PROXY: '' })).toBe(false);
   });
 });

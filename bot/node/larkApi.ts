@@ -35,6 +35,11 @@ export function closeKeepAlive(): void {
   opened.clear();
 }
 
+/** True where the environment routes outgoing HTTP through a proxy. */
+export function viaProxy(env: Record<string, string | undefined>): boolean {
+  return ['HTTPS_PROXY', 'HTTP_PROXY', 'ALL_PROXY'].some((k) => !!(env[k] || env[k.toLowerCase()]));
+}
+
 /** FeishuApi through the official SDK. */
 export class LarkApi implements FeishuApi {
   readonly client: lark.Client;
@@ -45,10 +50,11 @@ export class LarkApi implements FeishuApi {
     // Kept-alive sockets over Node's http (axios, the SDK's default, costs about 1 ms of CPU per call and opens
     // a connection per call). Its own timeout ends the socket; the race in call() also bounds the token fetch.
     // Its response interceptor returns the body, as the SDK's httpInstance must.
-    const http = new LeanHttp({ timeoutMs: this.timeoutMs }, lark.defaultHttpInstance as unknown as ConstructorParameters<typeof LeanHttp>[1]);
-    opened.add(http);
+    // Behind a proxy (HTTPS_PROXY and the like) the SDK's axios is kept: it honours those variables, the lean client does not.
+    const http = viaProxy(process.env) ? null : new LeanHttp({ timeoutMs: this.timeoutMs }, lark.defaultHttpInstance as unknown as ConstructorParameters<typeof LeanHttp>[1]);
+    if (http) opened.add(http);
     this.client = new lark.Client({
-      httpInstance: http,
+      ...(http ? { httpInstance: http } : {}),
       appId: o.appId,
       appSecret: o.appSecret,
       domain: o.domain.replace(/\/+$/, ''),
