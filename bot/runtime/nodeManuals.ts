@@ -5,7 +5,7 @@ import type { DocModel } from '../../ingest/document.js';
 import { addParsed, type CorpusLoad, errorReason, parseDocument } from '../../ingest/parseManual.js';
 import { readDocument } from '../../ingest/read/index.js';
 import { linkUnits } from '../../ingest/unitLinks.js';
-import { listManualFiles } from '../../ingest/node/readManuals.js';
+import { manualFileNames } from '../../ingest/node/readManuals.js';
 import type { EngineView } from '../engineSlot.js';
 import type { ManualRuntime, ManualVersion, SourceWithBytes } from '../manuals/admin.js';
 import type { StoredReading } from '../../retrieval/node/sqliteIndex.js';
@@ -29,19 +29,27 @@ export async function parseSources(sources: SourceWithBytes[]): Promise<CorpusLo
 
 /**
  * The manuals folder as version sources. A file no reader takes is kept too: its reading fails and says
- * why, so a manual broken on the server counts as lost (refused), not as removed.
+ * why, so a manual broken on the server counts as lost (refused), not as removed. Each file is hashed and
+ * let go; its bytes are read again only where a new version needs them (an unchanged folder never does).
  */
 export function folderSources(dir: string): SourceWithBytes[] {
   if (!existsSync(dir)) throw new Error(`找不到手册目录：${dir}`);
-  const { files, skipped } = listManualFiles(dir);
-  const all = [
-    ...files,
-    ...skipped.map((s) => {
-      const bytes = new Uint8Array(readFileSync(join(dir, s.file)));
-      return { file: s.file, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
-    }),
-  ].sort((a, b) => a.file.localeCompare(b.file));
-  return all.map((f) => ({ name: f.file, kind: 'file' as const, sha256: f.sha256, url: null, revision: null, bytes: f.bytes }));
+  return [...manualFileNames(dir)].sort((a, b) => a.localeCompare(b)).map((file) => {
+    const path = join(dir, file);
+    const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
+    return {
+      name: file,
+      kind: 'file' as const,
+      sha256,
+      url: null,
+      revision: null,
+      get bytes(): Uint8Array {
+        const read = readFileSync(path);
+        if (createHash('sha256').update(read).digest('hex') !== sha256) throw new Error(`手册文件 ${file} 在启动过程中被改动，请重新启动`);
+        return new Uint8Array(read.buffer, read.byteOffset, read.byteLength);
+      },
+    };
+  });
 }
 
 /**

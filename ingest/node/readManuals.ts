@@ -15,14 +15,19 @@ export interface ManualFile {
   sha256: string;
 }
 
+/** The manuals of a folder: every file, sorted, but hidden ones, Office lock files, a README and folders. */
+export function manualFileNames(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .filter((file) => !(file.startsWith('.') || file.startsWith('~$') || /^readme(\.md)?$/i.test(file)) && statSync(join(dir, file)).isFile());
+}
+
 /** Every file of a folder (not hidden, not a folder), split into those a reader takes and those it cannot. */
 export function listManualFiles(dir: string): { files: ManualFile[]; skipped: { file: string; reason: string }[] } {
   const files: ManualFile[] = [];
   const skipped: { file: string; reason: string }[] = [];
-  for (const file of readdirSync(dir).sort()) {
-    if (file.startsWith('.') || file.startsWith('~$') || /^readme(\.md)?$/i.test(file)) continue;
+  for (const file of manualFileNames(dir)) {
     const path = join(dir, file);
-    if (!statSync(path).isFile()) continue;
     // A view of the buffer read, not a copy: a large corpus is not held twice until the next collection.
     const read = readFileSync(path);
     const bytes = new Uint8Array(read.buffer, read.byteOffset, read.byteLength);
