@@ -1,18 +1,11 @@
 import type { CorpusLoad } from './parseManual.js';
 import type { UnitInfo } from './record.js';
+import { placesOf } from './units.js';
 
 /** Names of bureaus: what a centre, station or team of the same place belongs to. */
 const BUREAU = /(?:局|厅)$/;
 /** Names that are not a bureau's subordinate even where they share its place: governments and their offices. */
 const NOT_SUBORDINATE = /(?:局|厅|人民政府|办事处|委员会)$/;
-
-/** The administrative places a name starts with, outermost first: "白石县梧桐镇自然资源所" → 白石县, 白石县梧桐镇. */
-function placesOf(name: string): string[] {
-  const out: string[] = [];
-  const re = /.+?(?:省|自治区|市|州|盟|区|县|旗|街道|镇|乡)/y;
-  for (let m = re.exec(name); m && name.length - re.lastIndex >= 2; m = re.exec(name)) out.push(name.slice(0, re.lastIndex));
-  return out;
-}
 
 /**
  * Parents the documents did not state, read from the units' names across the corpus: a centre, station or

@@ -81,17 +81,32 @@ export function unitInTitle(title: string): string | null {
   return best;
 }
 
+/** The words ending an administrative place's name, longest-first where one holds another. */
+const PLACE_END = '(?:省|自治区|市|州|盟|区|县|旗|街道|镇|乡)';
+
+/** The place part of an organisation's name: "云岭镇人民政府" → "云岭镇"; empty where it names none. */
+export function placeOf(org: string): string {
+  return new RegExp(`^(.+?${PLACE_END})`).exec(org)?.[1] ?? '';
+}
+
+/** The administrative places a unit's name starts with, outermost first: "白石县梧桐镇自然资源所" → 白石县, 白石县梧桐镇. */
+export function placesOf(name: string): string[] {
+  const out: string[] = [];
+  const re = new RegExp(`.+?${PLACE_END}`, 'y');
+  for (let m = re.exec(name); m && name.length - re.lastIndex >= 2; m = re.exec(name)) out.push(name.slice(0, re.lastIndex));
+  return out;
+}
+
 /**
  * A unit's short names, for questions that name it in passing: "青禾市自然资源和规划局" → "青禾市", "青禾";
  * "临川县林业发展中心" stays whole. The caller drops forms other units share.
  */
 export function unitShortForms(name: string): string[] {
   const out = new Set<string>();
-  const m = /^(.+?(?:省|自治区|市|州|盟|区|县|旗|街道|镇|乡))(?=.{2,})/.exec(name);
-  if (m) {
-    const place = m[1]!;
+  const place = placesOf(name)[0];
+  if (place) {
     if (place.length >= 3) out.add(place);
-    const bare = place.replace(/(?:省|自治区|市|州|盟|区|县|旗|街道|镇|乡)$/, '');
+    const bare = place.replace(new RegExp(`${PLACE_END}$`), '');
     if (bare.length >= 2) out.add(bare);
   }
   return [...out];

@@ -21,6 +21,9 @@ export interface SourceWithBytes extends SourceRef {
   bytes: Uint8Array;
 }
 
+/** A source without its bytes (named field by field: a folder source reads its bytes only when asked). */
+export const sourceRef = (s: SourceRef): SourceRef => ({ name: s.name, kind: s.kind, sha256: s.sha256, url: s.url, revision: s.revision });
+
 export interface ManualVersion {
   id: number;
   status: VersionStatus;
@@ -298,7 +301,7 @@ export class ManualAdmin {
         baseId: active?.id ?? null,
         origin: o.origin,
         note: o.note,
-        sources: sources.map(({ bytes: _b, ...s }) => s),
+        sources: sources.map(sourceRef),
         report,
         sourceKey: o.key,
       },
@@ -442,7 +445,7 @@ export async function startVersions(o: {
       refused,
     });
     const v = store.create(
-      { status: refused ? 'discarded' : 'draft', madeBy: DIR_MAKER, madeAt: o.now(), baseId: base?.id ?? null, origin: 'dir', note: '手册目录', sources: o.folder.map(({ bytes: _b, ...s }) => s), report, sourceKey: null },
+      { status: refused ? 'discarded' : 'draft', madeBy: DIR_MAKER, madeAt: o.now(), baseId: base?.id ?? null, origin: 'dir', note: '手册目录', sources: o.folder.map(sourceRef), report, sourceKey: null },
       o.folder.map((s) => ({ sha256: s.sha256, bytes: s.bytes })),
     );
     if (refused) return v;

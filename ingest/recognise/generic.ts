@@ -5,7 +5,7 @@ import type { DutyRecord, ParsedManual, Source, UnitInfo } from '../record.js';
 import { ManualParseError } from '../record.js';
 import { extractTimeLimit, splitEntries } from '../text.js';
 import { matchForm } from '../normalise.js';
-import { isOrgName, unitInTitle, unitLevel } from '../units.js';
+import { isOrgName, placeOf, unitInTitle, unitLevel } from '../units.js';
 import { type DocContext, makeRecord, shortTitle } from './context.js';
 import { flowFromText } from './flowText.js';
 import { GUIDE_FIELD, type Guide, guideRecord } from './guide.js';
@@ -119,10 +119,6 @@ function statedParent(texts: readonly string[], unit: string): string | null {
   return null;
 }
 
-/** The place part of an organisation's name: "云岭镇人民政府" → "云岭镇". */
-function placeOf(org: string): string {
-  return /^(.+?(?:省|自治区|市|州|盟|区|县|旗|街道|镇|乡))/.exec(org)?.[1] ?? '';
-}
 
 /**
  * The unit a document is about: named in its title or first lines, else its issuer. A body a notice sets up
