@@ -4,7 +4,7 @@ import { Catalogue } from './catalogue.js';
 import { Directory } from './directory.js';
 import type { EmbeddedCorpus } from './embeddings/corpus.js';
 import { WHOLE_CORPUS_MAX } from './engine.js';
-import { FIELD_WEIGHTS, type FieldIndexData, sortedFieldData } from './fieldIndex.js';
+import { FIELD_WEIGHTS, type FieldIndexData } from './fieldIndex.js';
 import { fold, type FieldName, recordTexts } from './recordText.js';
 import type { Segmenter } from './segmenter.js';
 import { IdList, TokenCache } from './tokenCache.js';
@@ -42,8 +42,7 @@ export function fieldJob(family: string, records: readonly DutyRecord[]): FieldJ
 
 /** Field indexes of jobs (in a helper thread, or here), with their tokens sorted as stored: the same data either way. */
 export function fieldIndexes(jobs: readonly FieldJob[], segmenter: Segmenter, tokens = new TokenCache(segmenter)): FieldIndexData[] {
-  const fields = new FieldTokens(tokens);
-  return jobs.map((j) => sortedFieldData(fields.buildFrom(j.ids, (doc, fi) => j.fields[doc]![fi]!)));
+  return new FieldTokens(tokens).buildSorted(jobs.map((j) => ({ ids: j.ids, text: (doc: number, fi: number) => j.fields[doc]![fi]! })));
 }
 
 /** Partitions from their families' field indexes and the record vectors. */
@@ -117,6 +116,87 @@ export class FieldTokens {
 
   /** The field index of records given by id and field text (`text(doc, field number)`, fields in FIELDS order). */
   buildFrom(ids: string[], text: (doc: number, field: number) => string): FieldIndexData {
+    const raw = this.collect(ids, text);
+    const names = this.tokens.terms.names;
+    const tokenNames: string[] = [];
+    for (const key of raw.keys) tokenNames.push(this.tokenName(key, names));
+    return { ids: [...ids], tokens: tokenNames, offsets: raw.offsets, postings: raw.postings, lens: raw.lens, avg: raw.avg };
+  }
+
+  /**
+   * Field indexes of several record sets with their tokens as the sorted table an index stores: what
+   * `sortedFieldData(buildFrom(…))` gives each, with every distinct token encoded and ordered once for all
+   * sets (one sort of the build's tokens, then an integer sort per set) instead of a string sort per set.
+   */
+  buildSorted(parts: readonly { ids: string[]; text: (doc: number, field: number) => string }[]): FieldIndexData[] {
+    const raws = parts.map((p) => ({ ids: p.ids, ...this.collect(p.ids, p.text) }));
+    const names = this.tokens.terms.names;
+    // Every key in use, in the order sortedFieldData puts their tokens (UTF-8 byte order = code point order).
+    const used = new Uint8Array(2 * this.tokens.terms.size);
+    let count = 0;
+    for (const r of raws) for (const key of r.keys) if (used[key] === 0) (used[key] = 1), count++;
+    const keys = new Int32Array(count);
+    for (let key = 0, k = 0; key < used.length; key++) if (used[key] === 1) keys[k++] = key;
+    const tokenOf = Array.from(keys, (key) => this.tokenName(key, names));
+    const order = Array.from(keys, (_, k) => k);
+    if (tokenOf.some((t) => /[\uD800-\uDFFF]/.test(t))) {
+      const encoded = tokenOf.map((t) => Buffer.from(t, 'utf8'));
+      order.sort((a, b) => Buffer.compare(encoded[a]!, encoded[b]!));
+    } else order.sort((a, b) => (tokenOf[a]! < tokenOf[b]! ? -1 : tokenOf[a]! > tokenOf[b]! ? 1 : 0));
+    const rank = new Int32Array(used.length);
+    const bytesOf: Buffer[] = [];
+    order.forEach((k, r) => {
+      rank[keys[k]!] = r;
+      bytesOf.push(Buffer.from(tokenOf[k]!, 'utf8'));
+    });
+    // Per rank: the local token number in the set being sorted.
+    const localAt = new Int32Array(count);
+    return raws.map((raw, k) => {
+      // Each set's unsorted data is let go as soon as its sorted copy exists.
+      (raws as unknown[])[k] = null;
+      const m = raw.keys.length;
+      const ranks = new Int32Array(m);
+      for (let t = 0; t < m; t++) {
+        const r = rank[raw.keys[t]!]!;
+        ranks[t] = r;
+        localAt[r] = t;
+      }
+      ranks.sort();
+      const offsets = new Uint32Array(m + 1);
+      const postings = raw.postings instanceof Uint32Array ? new Uint32Array(raw.postings.length) : new Uint16Array(raw.postings.length);
+      const starts = new Uint32Array(m + 1);
+      let bytesLength = 0;
+      for (let i = 0; i < m; i++) bytesLength += bytesOf[ranks[i]!]!.length;
+      const bytes = new Uint8Array(bytesLength);
+      let at = 0;
+      let byte = 0;
+      for (let i = 0; i < m; i++) {
+        const r = ranks[i]!;
+        const t = localAt[r]!;
+        offsets[i] = at;
+        const part = raw.postings.subarray(raw.offsets[t]!, raw.offsets[t + 1]!);
+        postings.set(part, at);
+        at += part.length;
+        starts[i] = byte;
+        const b = bytesOf[r]!;
+        bytes.set(b, byte);
+        byte += b.length;
+      }
+      offsets[m] = at;
+      starts[m] = byte;
+      return { ids: [...raw.ids], tokens: { bytes, starts }, offsets, postings, lens: raw.lens, avg: raw.avg };
+    });
+  }
+
+  private tokenName(key: number, names: readonly string[]): string {
+    return key & 1 ? BIGRAM + names[key >> 1]! : names[key >> 1]!;
+  }
+
+  /** Postings [doc, tf per field] of records in record order, per token (by key) in order of first occurrence. */
+  private collect(
+    ids: string[],
+    text: (doc: number, field: number) => string,
+  ): { keys: Int32Array; offsets: Uint32Array; postings: Uint16Array | Uint32Array; lens: Float32Array; avg: Float32Array } {
     const n = ids.length;
     const lens = new Float32Array(n * F);
     const sums = new Float32Array(F);
@@ -176,17 +256,12 @@ export class FieldTokens {
       for (let f = 0; f < F; f++) postings[to++] = R[at + 2 + f]!;
       cursor[t] = to;
     }
-    const names = this.tokens.terms.names;
-    const tokenNames: string[] = [];
-    for (let t = 0; t < tokenCount; t++) {
-      const key = order.data[t]!;
-      tokenNames.push(key & 1 ? BIGRAM + names[key >> 1]! : names[key >> 1]!);
-      this.local[key] = -1;
-    }
+    const keys = order.data.slice(0, tokenCount);
+    for (let t = 0; t < tokenCount; t++) this.local[keys[t]!] = -1;
     const avg = new Float32Array(F);
     // An empty index keeps zero averages, as FieldIndex leaves them.
     if (n > 0) for (let fi = 0; fi < F; fi++) avg[fi] = sums[fi]! / n || 1;
-    return { ids: [...ids], tokens: tokenNames, offsets, postings, lens, avg };
+    return { keys, offsets, postings, lens, avg };
   }
 
   private grow(): void {

@@ -5,12 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { listManualFiles, readCorpus } from '../ingest/node/readManuals.js';
 import { matchForm, matchFormFull } from '../ingest/normalise.js';
 import type { CorpusLoad } from '../ingest/parseManual.js';
+import type { DutyRecord } from '../ingest/record.js';
 import { loadSynonyms } from '../bot/runtime/nodeEngine.js';
 import { Catalogue } from '../retrieval/catalogue.js';
 import { Directory } from '../retrieval/directory.js';
 import { embedCorpusSync, embedText } from '../retrieval/embeddings/corpus.js';
 import { LocalEmbedderFit } from '../retrieval/embeddings/local.js';
-import { FieldIndex } from '../retrieval/fieldIndex.js';
+import { FieldIndex, sortedFieldData } from '../retrieval/fieldIndex.js';
 import { FieldTokens } from '../retrieval/indexBuild.js';
 import { JiebaSegmenter } from '../retrieval/node/jiebaSegmenter.js';
 import { recordTexts } from '../retrieval/recordText.js';
@@ -131,6 +132,24 @@ describe('field indexes from term numbers', () => {
       }
     }
     expect(new FieldTokens(new TokenCache(segmenter)).build([])).toEqual(new FieldIndex([], segmenter).toData());
+  });
+
+  it('sorted for storage in one go are what sorting each one gives, with tokens outside the BMP and empty sets', () => {
+    const text = (rs: readonly DutyRecord[]) => (doc: number, fi: number) => Object.values(recordTexts(rs[doc]!).fields)[fi]!;
+    for (const corpus of corpora) {
+      const dir = new Directory(Catalogue.fromRecords(corpus.records), corpus.units);
+      const sets = [corpus.records, ...dir.familyNames().map((f) => dir.familyRows(f).map((i) => corpus.records[i]!)), []];
+      const plain = new FieldTokens(new TokenCache(segmenter));
+      const want = sets.map((rs) => sortedFieldData(plain.buildFrom(rs.map((r) => r.id), text(rs))));
+      const got = new FieldTokens(new TokenCache(segmenter)).buildSorted(sets.map((rs) => ({ ids: rs.map((r) => r.id), text: text(rs) })));
+      expect(got).toEqual(want);
+    }
+    // Surrogate pairs sort by code point (after U+FFFF), not by UTF-16 unit: the byte order the table is searched in.
+    const odd = mixedStrings(400).concat(['𪚥字 ｚ', '字 \uFF5A 𠀋']);
+    const sets = [odd.slice(0, 150), odd.slice(150, 300), odd.slice(300)].map((texts, s) => ({ ids: texts.map((_, i) => `${s}-${i}`), text: (doc: number) => texts[doc]! }));
+    const plain = new FieldTokens(new TokenCache(segmenter));
+    const want = sets.map((p) => sortedFieldData(plain.buildFrom(p.ids, p.text)));
+    expect(new FieldTokens(new TokenCache(segmenter)).buildSorted(sets)).toEqual(want);
   });
 });
 
