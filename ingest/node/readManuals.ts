@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { DocModel } from '../document.js';
 import type { ParsedManual } from '../record.js';
 import { BuildThread } from '../../retrieval/node/buildPool.js';
+import type { NumberedParse } from '../../retrieval/node/indexThread.js';
 import { addParsed, type CorpusLoad, errorReason, type ManualSource, parseDocument } from '../parseManual.js';
 import { readDocument, unsupportedReason } from '../read/index.js';
 import { linkUnits } from '../unitLinks.js';
@@ -55,29 +56,36 @@ export async function parseFiles(files: ManualFile[]): Promise<FileParse[]> {
   return out;
 }
 
-/** Above this many bytes of files a helper thread parses the second half of them. */
+/** Above this many bytes of files a helper thread parses a share of them. */
 const THREAD_BYTES = 4_000_000;
 
 /**
  * Reads and parses every file; one that cannot be read or parsed is reported, the others still load. Many
- * files are parsed on two threads (`threads` forces it on or off); either way the corpus is the same, merged
- * in file order.
+ * files are parsed on two threads, each taking the next file not yet taken (`threads` forces it on or off);
+ * either way the corpus is the same, merged in file order.
  */
 export async function readCorpus(files: ManualFile[], skipped: { file: string; reason: string }[] = [], o: { threads?: boolean } = {}): Promise<CorpusLoad> {
   const out: CorpusLoad = { records: [], units: [], manuals: [], errors: [], skipped };
   const bytes = files.reduce((s, f) => s + f.bytes.length, 0);
-  const thread = files.length >= 2 && (o.threads ?? bytes >= THREAD_BYTES) ? BuildThread.start() : null;
+  const thread = files.length >= 2 && (o.threads ?? bytes >= THREAD_BYTES) ? BuildThread.acquire() : null;
   let results: FileParse[];
   if (thread) {
-    let cut = 0;
-    for (let seen = 0; cut < files.length - 1 && seen < bytes / 2; cut++) seen += files[cut]!.bytes.length;
-    const theirs = files.slice(cut);
-    const remote = thread.run<FileParse[]>({ kind: 'parse', files: theirs }).catch(() => null);
-    const mine = await parseFiles(files.slice(0, cut));
-    // A thread that failed leaves its share to this one.
-    const other = (await remote) ?? (await parseFiles(theirs));
-    thread.close();
-    results = [...mine, ...other];
+    try {
+      const claim = new SharedArrayBuffer(4);
+      const counter = new Int32Array(claim);
+      const remote = thread.run<NumberedParse[]>({ kind: 'parse', files, claim }).catch(() => null);
+      const slots: (FileParse | undefined)[] = new Array(files.length);
+      for (let at = Atomics.add(counter, 0, 1); at < files.length; at = Atomics.add(counter, 0, 1)) [slots[at]] = await parseFiles([files[at]!]);
+      for (const r of (await remote) ?? []) slots[r.at] = { ...r };
+      // Files a failed thread took are parsed here.
+      for (let at = 0; at < files.length; at++) slots[at] ??= (await parseFiles([files[at]!]))[0];
+      results = slots.map((r) => {
+        const { at: _at, ...rest } = r as NumberedParse;
+        return rest as FileParse;
+      });
+    } finally {
+      thread.release();
+    }
   } else results = await parseFiles(files);
   for (const r of results) {
     if ('parsed' in r) addParsed(out, r.parsed);

@@ -21,23 +21,23 @@ export async function computeIndex(
   corpus: CorpusLoad,
   o: { embedder: EmbedderSource; segmenter?: Segmenter; threads?: boolean },
 ): Promise<{ embedded: EmbeddedCorpus; partitions: BuiltPartition[] }> {
-  const texts = corpus.records.map(embedText);
   // One segmentation of each distinct piece of text for the embedder's fit, the vectors and the field indexes.
   const tokens = o.segmenter ? new TokenCache(o.segmenter) : undefined;
-  const families = o.segmenter ? familiesOf(corpus) : [];
   const recipe = o.segmenter ? recipeOf(o.segmenter) : null;
-  const thread = recipe && (o.threads ?? corpus.records.length >= THREAD_RECORDS) ? BuildThread.start() : null;
+  const thread = recipe && (o.threads ?? corpus.records.length >= THREAD_RECORDS) ? BuildThread.acquire() : null;
   try {
+    const families = o.segmenter ? familiesOf(corpus) : [];
     const jobs = families.map((f) => fieldJob(f.family, f.records));
     const local = () => fieldIndexes(jobs, o.segmenter!, tokens);
-    // Started before the embedding: the field indexes need no vectors.
+    // Sent first: the field indexes need no vectors, and the helper builds them while this thread fits the embedder.
     const fields: Promise<FieldIndexData[]> = thread
       ? thread.run<FieldIndexData[]>({ kind: 'fields', recipe: recipe!, jobs }).catch(() => local())
       : Promise.resolve(o.segmenter ? local() : []);
+    const texts = corpus.records.map(embedText);
     const embedded = await embedOn(thread, o.embedder, texts, tokens);
     return { embedded, partitions: assemblePartitions(families, await fields, embedded, corpus.records) };
   } finally {
-    thread?.close();
+    thread?.release();
   }
 }
 

@@ -1,27 +1,56 @@
 // The helper thread of an index build (see buildPool.ts): parses manual files, builds field indexes, embeds records.
 import { parentPort } from 'node:worker_threads';
-import { type ManualFile, parseFiles } from '../../ingest/node/readManuals.js';
+import { type FileParse, type ManualFile, parseFiles } from '../../ingest/node/readManuals.js';
 import { LocalEmbedderFit, type LocalEmbedderOptions } from '../embeddings/local.js';
 import type { FieldIndexData } from '../fieldIndex.js';
 import { type FieldJob, fieldIndexes } from '../indexBuild.js';
+import { TokenCache } from '../tokenCache.js';
 import { type SegmenterRecipe, segmenterFrom } from './segmenterRecipe.js';
 
 export type BuildTask =
-  | { kind: 'parse'; files: ManualFile[] }
+  /** Files to parse; with `claim`, only those whose number this thread takes from the shared counter first. */
+  | { kind: 'parse'; files: ManualFile[]; claim?: SharedArrayBuffer }
   | { kind: 'fields'; recipe: SegmenterRecipe; jobs: FieldJob[] }
   | { kind: 'embed'; recipe: SegmenterRecipe; options: LocalEmbedderOptions; fit: Uint8Array; texts: string[] };
+
+/** A parse result with the file's number in the task. */
+export type NumberedParse = FileParse & { at: number };
+
+// One segmenter and one token cache per recipe for the thread's life: the field indexes and the embedding read the same texts.
+const segmenters = new Map<string, TokenCache>();
+function tokensFor(recipe: SegmenterRecipe): TokenCache {
+  const key = JSON.stringify(recipe);
+  let tokens = segmenters.get(key);
+  if (!tokens) segmenters.set(key, (tokens = new TokenCache(segmenterFrom(recipe))));
+  return tokens;
+}
 
 parentPort!.on('message', async (task: BuildTask & { id: number }) => {
   try {
     if (task.kind === 'parse') {
-      parentPort!.postMessage({ id: task.id, ok: true, value: await parseFiles(task.files) });
+      const out: NumberedParse[] = [];
+      const counter = task.claim ? new Int32Array(task.claim) : null;
+      for (let at = 0; at < task.files.length; at++) {
+        if (counter) {
+          at = Atomics.add(counter, 0, 1);
+          if (at >= task.files.length) break;
+        }
+        const [one] = await parseFiles([task.files[at]!]);
+        out.push({ ...one!, at });
+      }
+      parentPort!.postMessage({ id: task.id, ok: true, value: out });
     } else if (task.kind === 'embed') {
-      const fitted = new LocalEmbedderFit(segmenterFrom(task.recipe), task.options).restore(task.fit);
-      const value = fitted.embedMany!(task.texts);
+      const tokens = tokensFor(task.recipe);
+      const fitted = new LocalEmbedderFit(tokens.segmenter, task.options).restore(task.fit);
+      const value = fitted.embedMany!(task.texts, tokens);
       parentPort!.postMessage({ id: task.id, ok: true, value }, value.map((v) => v.buffer as ArrayBuffer));
     } else {
-      const value = fieldIndexes(task.jobs, segmenterFrom(task.recipe));
-      const transfer = value.flatMap((f: FieldIndexData) => [f.offsets.buffer, f.postings.buffer, f.lens.buffer, f.avg.buffer] as ArrayBuffer[]);
+      const tokens = tokensFor(task.recipe);
+      const value = fieldIndexes(task.jobs, tokens.segmenter, tokens);
+      const transfer = value.flatMap((f: FieldIndexData) => [
+        ...[f.offsets, f.postings, f.lens, f.avg].map((a) => a.buffer as ArrayBuffer),
+        ...(Array.isArray(f.tokens) ? [] : [f.tokens.bytes.buffer as ArrayBuffer, f.tokens.starts.buffer as ArrayBuffer]),
+      ]);
       parentPort!.postMessage({ id: task.id, ok: true, value }, transfer);
     }
   } catch (e) {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import type { CorpusLoad, ManualSource } from '../../ingest/parseManual.js';
@@ -130,7 +130,10 @@ export class SqliteIndex implements SearchIndex {
     const s = SqliteIndex.start(o);
     let skipped: { file: string; reason: string }[] = JSON.parse(s.index.meta('skipped') ?? '[]');
     if (!s.rebuild) return s.index.finish(false, s.started, { skipped, kept: null });
+    const T = process.env.GZT_TIMING ? (w: string) => console.error(`[t] ${w} ${(performance.now() - s.started).toFixed(0)} ms cpu ${(process.cpuUsage().user / 1000).toFixed(0)}`) : () => {};
+    T('start');
     const corpus = await o.corpus();
+    T('parsed');
     const previous = s.index.db.prepare('select file, records from ingest_log').all() as { file: string; records: number }[];
     const count = (s.index.db.prepare('select count(*) as n from records').get() as { n: number }).n;
     const kept = refuseReason(corpus, previous, o.strict === true, count > 0);
@@ -148,29 +151,18 @@ export class SqliteIndex implements SearchIndex {
       s.index.close();
       throw new Error(`建索引时无法取得向量（${sourceId(o.embedder)}）：${(e as Error).message}`, { cause: e });
     }
+    T('computed');
     const { embedded, partitions } = built;
-    s.index.rebuild(corpus, embedded, partitions, s.print);
+    const index = s.index.replaced(o.path, corpus, embedded, partitions, s.print);
+    if (o.inMemoryMax !== undefined) index.inMemoryMax = o.inMemoryMax;
     skipped = corpus.skipped ?? [];
-    return s.index.finish(true, s.started, { skipped, kept: null });
+    T('written');
+    try { return index.finish(true, s.started, { skipped, kept: null }); } finally { T('loaded'); }
   }
 
   private static start(o: OpenIndexOptions): { index: SqliteIndex; rebuild: boolean; print: string; started: number } {
     const started = performance.now();
-    if (o.path !== ':memory:') mkdirSync(dirname(o.path), { recursive: true });
-    const db = new Database(o.path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 5000');
-    sqliteVec.load(db);
-    db.exec(`
-      create table if not exists meta (key text primary key, value text not null);
-      create table if not exists records (rid integer primary key, id text unique not null, file text not null, json text not null);
-      create table if not exists catalogue (json text not null);
-      create table if not exists units (unit text not null, json text not null);
-      create table if not exists ingest_log (file text primary key, records integer not null, error text, warnings text not null);
-      create table if not exists embedder_fit (id text not null, state blob not null);
-      create table if not exists partitions (family text primary key, fields blob not null, texts blob not null, records blob not null, vectors blob, dims integer not null);
-    `);
-    const index = new SqliteIndex(db);
+    const index = new SqliteIndex(openDb(o.path));
     if (o.inMemoryMax !== undefined) index.inMemoryMax = o.inMemoryMax;
     const print = fingerprint(o);
     const stored = index.meta('fingerprint');
@@ -271,6 +263,47 @@ export class SqliteIndex implements SearchIndex {
     };
   }
 
+  /**
+   * The index rebuilt: written to a new file beside this one (no journal, no syncs until it is whole), flushed
+   * to disk and renamed over it, so the working index answers until then and a build that dies half way leaves
+   * only a stray temporary file. Where another process holds this file open (its WAL stays when this one
+   * closes) or the index lives in memory, it is rebuilt in place in one transaction, as readers expect.
+   */
+  private replaced(path: string, corpus: CorpusLoad, embedded: EmbeddedCorpus, partitions: BuiltPartition[], print: string): SqliteIndex {
+    if (path === ':memory:' || path === '' || path.startsWith('file:')) {
+      this.rebuild(corpus, embedded, partitions, print);
+      return this;
+    }
+    removeStaleBuilds(path);
+    const tmp = `${path}${BUILD_MARK}${process.pid}.${Date.now().toString(36)}`;
+    try {
+      const fresh = new SqliteIndex(openDb(tmp, { building: true }));
+      try {
+        fresh.rebuild(corpus, embedded, partitions, print);
+      } finally {
+        fresh.close();
+      }
+      if (process.env.GZT_TIMING) console.error('[w] committed', new Date().toISOString());
+      syncFile(tmp);
+      if (process.env.GZT_TIMING) console.error('[w] synced', new Date().toISOString());
+      this.close();
+      if (existsSync(`${path}-wal`)) {
+        // Someone else has the old file open: switch in place, under SQLite's locking.
+        const same = new SqliteIndex(openDb(path));
+        same.rebuild(corpus, embedded, partitions, print);
+        return same;
+      }
+      rmSync(`${path}-shm`, { force: true });
+      renameSync(tmp, path);
+      syncFile(dirname(path));
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+    const index = new SqliteIndex(openDb(path));
+    index.embedder = embedded.embedder;
+    return index;
+  }
+
   private rebuild(corpus: CorpusLoad, embedded: EmbeddedCorpus, partitions: BuiltPartition[], print: string): void {
     const db = this.db;
     const dims = embedded.dimensions || 1;
@@ -280,6 +313,7 @@ export class SqliteIndex implements SearchIndex {
                drop table if exists records_fts;
                drop table if exists records_vec;
                create virtual table records_vec using vec0(embedding float[${dims}] distance_metric=cosine);`);
+      const T0 = performance.now(); const T = process.env.GZT_TIMING ? (w: string) => console.error(`[w] ${w} ${(performance.now() - T0).toFixed(0)} ms`) : () => {};
       const insRecord = db.prepare('insert into records (rid, id, file, json) values (?, ?, ?, ?)');
       const insVec = db.prepare('insert into records_vec (rowid, embedding) values (?, ?)');
       corpus.records.forEach((r, i) => {
@@ -287,6 +321,7 @@ export class SqliteIndex implements SearchIndex {
         insRecord.run(rid, r.id, r.source.file, JSON.stringify(r));
         insVec.run(rid, embedded.vectors[i]!);
       });
+      T('records+vec');
       // What routing needs of every record, read in one piece when the index is opened (see load).
       const catalogue = Catalogue.fromRecords(corpus.records);
       db.prepare('insert into catalogue (json) values (?)').run(JSON.stringify(catalogue));
@@ -295,6 +330,7 @@ export class SqliteIndex implements SearchIndex {
       const insLog = db.prepare('insert into ingest_log (file, records, error, warnings) values (?, ?, ?, ?)');
       for (const m of corpus.manuals) insLog.run(m.file, m.records, null, JSON.stringify(m.warnings));
       for (const e of corpus.errors) insLog.run(e.file, 0, e.reason, '[]');
+      T('catalogue etc');
       // One partition per family (a bureau and its centres): what a question within those units is answered from.
       const insPart = db.prepare('insert into partitions (family, fields, texts, records, vectors, dims) values (?, ?, ?, ?, ?, ?)');
       for (const p of partitions) {
@@ -308,6 +344,7 @@ export class SqliteIndex implements SearchIndex {
           embedded.dimensions,
         );
       }
+      T('partitions');
       if (embedded.fitted) db.prepare('insert into embedder_fit (id, state) values (?, ?)').run(embedded.fitted.id, Buffer.from(embedded.fitted.serialize()));
       db.prepare(`insert or replace into meta (key, value) values ('fingerprint', ?), ('built_at', ?), ('embedder', ?), ('skipped', ?)`).run(
         print,
@@ -436,6 +473,63 @@ export class SqliteIndex implements SearchIndex {
 
   close(): void {
     this.db.close();
+  }
+}
+
+/** Temporary files a rebuild writes beside the index: `<index>.build-<pid>.<time>`. */
+const BUILD_MARK = '.build-';
+
+/** An index file opened with its tables; `building`: a new file written once, without journal or syncs (see replaced). */
+function openDb(path: string, o: { building?: boolean } = {}): Database.Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  if (o.building) {
+    db.pragma('journal_mode = OFF');
+    db.pragma('synchronous = OFF');
+  } else {
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+  }
+  sqliteVec.load(db);
+  db.exec(`
+    create table if not exists meta (key text primary key, value text not null);
+    create table if not exists records (rid integer primary key, id text unique not null, file text not null, json text not null);
+    create table if not exists catalogue (json text not null);
+    create table if not exists units (unit text not null, json text not null);
+    create table if not exists ingest_log (file text primary key, records integer not null, error text, warnings text not null);
+    create table if not exists embedder_fit (id text not null, state blob not null);
+    create table if not exists partitions (family text primary key, fields blob not null, texts blob not null, records blob not null, vectors blob, dims integer not null);
+  `);
+  return db;
+}
+
+function syncFile(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Temporary files of rebuilds whose process is gone (killed half way): they are never an index. */
+function removeStaleBuilds(path: string): void {
+  const dir = dirname(path);
+  const prefix = basename(path) + BUILD_MARK;
+  for (const f of readdirSync(dir)) {
+    if (!f.startsWith(prefix)) continue;
+    const pid = Number(f.slice(prefix.length).split('.')[0]);
+    if (Number.isInteger(pid) && pid !== process.pid && alive(pid)) continue;
+    rmSync(join(dir, f), { force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
