@@ -50,17 +50,32 @@ function bigrams(text: string): string[] {
   return out;
 }
 
+/** Distinct bigrams per text: chart titles and duty lines come back for every row and chart of a manual, and across manuals. */
+const gramSets = new Map<string, Set<string>>();
+function gramSet(text: string): Set<string> {
+  let set = gramSets.get(text);
+  if (!set) {
+    if (gramSets.size >= 50_000) gramSets.clear();
+    gramSets.set(text, (set = new Set(bigrams(text))));
+  }
+  return set;
+}
+
 function dice(a: string, b: string): number {
-  const x = bigrams(a);
-  const y = new Set(bigrams(b));
-  if (x.length === 0 || y.size === 0) return 0;
-  const common = new Set(x.filter((g) => y.has(g))).size;
-  return (2 * common) / (new Set(x).size + y.size);
+  const x = gramSet(a);
+  const y = gramSet(b);
+  if (x.size === 0 || y.size === 0) return 0;
+  let common = 0;
+  for (const g of x) if (y.has(g)) common++;
+  return (2 * common) / (x.size + y.size);
 }
 
 function containment(a: string, text: string): number {
-  const x = [...new Set(bigrams(a))];
-  return x.length === 0 ? 0 : x.filter((g) => text.includes(g)).length / x.length;
+  const x = gramSet(a);
+  if (x.size === 0) return 0;
+  let found = 0;
+  for (const g of x) if (text.includes(g)) found++;
+  return found / x.size;
 }
 
 // Words every chart title carries; they say nothing about which row it charts.

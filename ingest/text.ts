@@ -21,6 +21,8 @@ export function itemOrdinal(item: string): number | null {
 
 /** Drops HTML tags, turning list items and paragraphs into line breaks. */
 export function stripHtml(cell: string): string {
+  // Most cells hold no markup, entity, tab, ideographic space, line break or double space: nothing to replace.
+  if (!/[<&\t\u3000\n]| {2}/.test(cell)) return cell.trim();
   return cell
     .replace(/<\s*(li|p|br)\b[^>]*>/gi, '\n')
     .replace(/<[^>]+>/g, ' ')
