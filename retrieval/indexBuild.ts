@@ -29,9 +29,18 @@ export interface FieldJob {
   fields: string[][];
 }
 
+const catalogues = new WeakMap<readonly DutyRecord[], Catalogue>();
+
+/** The catalogue of a build's records, made once for the partitions and the stored catalogue. */
+export function catalogueOf(records: readonly DutyRecord[]): Catalogue {
+  let c = catalogues.get(records);
+  if (!c) catalogues.set(records, (c = Catalogue.fromRecords(records)));
+  return c;
+}
+
 /** The partitions of a corpus: one per family (a bureau and its centres), and for a small corpus the whole of it under ''. */
 export function familiesOf(corpus: CorpusLoad): { family: string; records: readonly DutyRecord[] }[] {
-  const dir = new Directory(Catalogue.fromRecords(corpus.records), corpus.units);
+  const dir = new Directory(catalogueOf(corpus.records), corpus.units);
   const whole = corpus.records.length <= WHOLE_CORPUS_MAX ? [''] : [];
   return [...whole, ...dir.familyNames()].map((family) => ({ family, records: family === '' ? corpus.records : dir.familyRows(family).map((i) => corpus.records[i]!) }));
 }

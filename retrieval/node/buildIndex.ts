@@ -7,19 +7,25 @@ import { assemblePartitions, type BuiltPartition, familiesOf, fieldIndexes, fiel
 import type { Segmenter } from '../segmenter.js';
 import { TokenCache } from '../tokenCache.js';
 import { BuildThread } from './buildPool.js';
+import type { EmbeddedShare } from './indexThread.js';
 import { recipeOf } from './segmenterRecipe.js';
 
 /** Above this many records a helper thread builds the field indexes and embeds half the records. */
 const THREAD_RECORDS = 3000;
 
+/** Texts embedded per share: the two threads take shares in turn until none is left. */
+const EMBED_CHUNK = 512;
+
 /**
  * What a rebuild computes before writing: the record vectors (and the embedder's fit) and, with a segmenter,
  * one partition per family. A large corpus is done on two threads: the helper builds the field indexes while
- * this thread fits the embedder, then each embeds half the records. The result is the same either way.
+ * this thread fits the embedder, then both embed the records, each taking the next share not yet taken.
+ * `meanwhile` (writing what needs no vectors) runs here once, while the helper works. The result is the same
+ * either way.
  */
 export async function computeIndex(
   corpus: CorpusLoad,
-  o: { embedder: EmbedderSource; segmenter?: Segmenter; threads?: boolean },
+  o: { embedder: EmbedderSource; segmenter?: Segmenter; threads?: boolean; meanwhile?: () => void },
 ): Promise<{ embedded: EmbeddedCorpus; partitions: BuiltPartition[] }> {
   // One segmentation of each distinct piece of text for the embedder's fit, the vectors and the field indexes.
   const tokens = o.segmenter ? new TokenCache(o.segmenter) : undefined;
@@ -30,27 +36,37 @@ export async function computeIndex(
     const jobs = families.map((f) => fieldJob(f.family, f.records));
     const local = () => fieldIndexes(jobs, o.segmenter!, tokens);
     // Sent first: the field indexes need no vectors, and the helper builds them while this thread fits the embedder.
-    const fields: Promise<FieldIndexData[]> = thread
-      ? thread.run<FieldIndexData[]>({ kind: 'fields', recipe: recipe!, jobs }).catch(() => local())
-      : Promise.resolve(o.segmenter ? local() : []);
+    const fields: Promise<FieldIndexData[]> | null = thread ? thread.run<FieldIndexData[]>({ kind: 'fields', recipe: recipe!, jobs }).catch(() => local()) : null;
     const texts = corpus.records.map(embedText);
-    const embedded = await embedOn(thread, o.embedder, texts, tokens);
-    return { embedded, partitions: assemblePartitions(families, await fields, embedded, corpus.records) };
+    const embedded = await embedOn(thread, o.embedder, texts, tokens, o.meanwhile ?? (() => {}));
+    const data = fields ? await fields : o.segmenter ? local() : [];
+    return { embedded, partitions: assemblePartitions(families, data, embedded, corpus.records) };
   } finally {
     thread?.release();
   }
 }
 
-async function embedOn(thread: BuildThread | null, source: EmbedderSource, texts: string[], tokens?: TokenCache): Promise<EmbeddedCorpus> {
+async function embedOn(thread: BuildThread | null, source: EmbedderSource, texts: string[], tokens: TokenCache | undefined, meanwhile: () => void): Promise<EmbeddedCorpus> {
   const recipe = source instanceof LocalEmbedderFit ? recipeOf(source.segmenter) : null;
-  if (!thread || !recipe || !(source instanceof LocalEmbedderFit)) return embedCorpus(source, texts, tokens);
+  if (!thread || !recipe || !(source instanceof LocalEmbedderFit)) {
+    const embedded = await embedCorpus(source, texts, tokens);
+    meanwhile();
+    return embedded;
+  }
   const fitted = source.fit(texts, tokens);
-  const cut = Math.ceil(texts.length / 2);
-  const rest = texts.slice(cut);
-  // The helper restores the fit (a restored fit embeds exactly as the fresh one) and embeds the second half.
-  const theirs = thread.run<Float32Array[]>({ kind: 'embed', recipe, options: source.o, fit: fitted.serialize(), texts: rest }).catch(() => null);
-  const mine = fitted.embedMany!(texts.slice(0, cut), tokens);
-  const other = (await theirs) ?? fitted.embedMany!(rest, tokens);
-  const vectors = [...mine, ...other];
+  const claim = new SharedArrayBuffer(4);
+  const counter = new Int32Array(claim);
+  const chunks = Math.ceil(texts.length / EMBED_CHUNK);
+  // The helper restores the fit (a restored fit embeds exactly as the fresh one) and takes shares as it gets free.
+  const theirs = thread
+    .run<EmbeddedShare[]>({ kind: 'embed', recipe, options: source.o, fit: fitted.serialize(), texts, claim, chunk: EMBED_CHUNK })
+    .catch(() => [] as EmbeddedShare[]);
+  meanwhile();
+  const vectors: Float32Array[] = new Array(texts.length);
+  const embedShare = (c: number) => fitted.embedMany!(texts.slice(c * EMBED_CHUNK, (c + 1) * EMBED_CHUNK), tokens).forEach((v, i) => (vectors[c * EMBED_CHUNK + i] = v));
+  for (let c = Atomics.add(counter, 0, 1); c < chunks; c = Atomics.add(counter, 0, 1)) embedShare(c);
+  for (const share of await theirs) share.vectors.forEach((v, i) => (vectors[share.at * EMBED_CHUNK + i] = v));
+  // Shares a failed helper took are embedded here.
+  for (let c = 0; c < chunks; c++) if (vectors[c * EMBED_CHUNK] === undefined) embedShare(c);
   return { embedder: fitted, fitted, vectors, dimensions: vectors[0]?.length ?? fitted.dimensions };
 }

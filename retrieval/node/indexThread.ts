@@ -11,7 +11,14 @@ export type BuildTask =
   /** Files to parse; with `claim`, only those whose number this thread takes from the shared counter first. */
   | { kind: 'parse'; files: ManualFile[]; claim?: SharedArrayBuffer }
   | { kind: 'fields'; recipe: SegmenterRecipe; jobs: FieldJob[] }
-  | { kind: 'embed'; recipe: SegmenterRecipe; options: LocalEmbedderOptions; fit: Uint8Array; texts: string[] };
+  /** Texts to embed in shares of `chunk`, each taken from the shared counter `claim` (the other thread takes the rest). */
+  | { kind: 'embed'; recipe: SegmenterRecipe; options: LocalEmbedderOptions; fit: Uint8Array; texts: string[]; claim: SharedArrayBuffer; chunk: number };
+
+/** Vectors of share number `at` of an embed task. */
+export interface EmbeddedShare {
+  at: number;
+  vectors: Float32Array[];
+}
 
 /** A parse result with the file's number in the task. */
 export type NumberedParse = FileParse & { at: number };
@@ -42,8 +49,13 @@ parentPort!.on('message', async (task: BuildTask & { id: number }) => {
     } else if (task.kind === 'embed') {
       const tokens = tokensFor(task.recipe);
       const fitted = new LocalEmbedderFit(tokens.segmenter, task.options).restore(task.fit);
-      const value = fitted.embedMany!(task.texts, tokens);
-      parentPort!.postMessage({ id: task.id, ok: true, value }, value.map((v) => v.buffer as ArrayBuffer));
+      const counter = new Int32Array(task.claim);
+      const shares = Math.ceil(task.texts.length / task.chunk);
+      const value: EmbeddedShare[] = [];
+      for (let at = Atomics.add(counter, 0, 1); at < shares; at = Atomics.add(counter, 0, 1)) {
+        value.push({ at, vectors: fitted.embedMany!(task.texts.slice(at * task.chunk, (at + 1) * task.chunk), tokens) });
+      }
+      parentPort!.postMessage({ id: task.id, ok: true, value }, value.flatMap((s) => s.vectors.map((v) => v.buffer as ArrayBuffer)));
     } else {
       const tokens = tokensFor(task.recipe);
       const value = fieldIndexes(task.jobs, tokens.segmenter, tokens);

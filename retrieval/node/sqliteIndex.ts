@@ -10,7 +10,7 @@ import { type Embedder, type EmbedderSource, isCorpusFit, sourceId } from '../em
 import { Catalogue, type CatalogueData } from '../catalogue.js';
 import { scanNearest } from '../engine.js';
 import { type FieldIndexData, sortedFieldData } from '../fieldIndex.js';
-import type { BuiltPartition } from '../indexBuild.js';
+import { type BuiltPartition, catalogueOf } from '../indexBuild.js';
 import { computeIndex } from './buildIndex.js';
 import { type FieldName, recordTexts, type RecordTexts } from '../recordText.js';
 import type { SearchIndex, StoredPartition } from '../searchIndex.js';
@@ -144,20 +144,38 @@ export class SqliteIndex implements SearchIndex {
       const failed = corpus.errors.map((e) => ({ file: e.file, records: 0, warnings: [], error: e.reason }));
       return s.index.finish(false, s.started, { skipped: corpus.skipped ?? [], kept, manuals: failed });
     }
+    // A file index is written to a new file while the vectors are computed (see IndexFile); one in memory, in place.
+    const file = isFilePath(o.path) ? IndexFile.create(o.path) : null;
     let built: Awaited<ReturnType<typeof computeIndex>>;
     try {
-      built = await computeIndex(corpus, { embedder: o.embedder, segmenter: o.segmenter, threads: o.threads });
+      built = await computeIndex(corpus, {
+        embedder: o.embedder,
+        segmenter: o.segmenter,
+        threads: o.threads,
+        // The records need no vectors: written while the helper thread still works.
+        meanwhile: file ? () => file.records(corpus) : undefined,
+      });
     } catch (e) {
+      file?.discard();
       s.index.close();
       throw new Error(`建索引时无法取得向量（${sourceId(o.embedder)}）：${(e as Error).message}`, { cause: e });
     }
     T('computed');
     const { embedded, partitions } = built;
-    const index = s.index.replaced(o.path, corpus, embedded, partitions, s.print);
+    let index: SqliteIndex;
+    if (file) index = s.index.replacedBy(file, corpus, embedded, partitions, s.print);
+    else {
+      s.index.rebuild(corpus, embedded, partitions, s.print);
+      index = s.index;
+    }
     if (o.inMemoryMax !== undefined) index.inMemoryMax = o.inMemoryMax;
     skipped = corpus.skipped ?? [];
     T('written');
-    try { return index.finish(true, s.started, { skipped, kept: null }); } finally { T('loaded'); }
+    try {
+      return index.finish(true, s.started, { skipped, kept: null });
+    } finally {
+      T('loaded');
+    }
   }
 
   private static start(o: OpenIndexOptions): { index: SqliteIndex; rebuild: boolean; print: string; started: number } {
@@ -264,94 +282,41 @@ export class SqliteIndex implements SearchIndex {
   }
 
   /**
-   * The index rebuilt: written to a new file beside this one (no journal, no syncs until it is whole), flushed
-   * to disk and renamed over it, so the working index answers until then and a build that dies half way leaves
-   * only a stray temporary file. Where another process holds this file open (its WAL stays when this one
-   * closes) or the index lives in memory, it is rebuilt in place in one transaction, as readers expect.
+   * This index replaced by the file built beside it: flushed to disk and renamed over this one, so the working
+   * index answers until then and a build that dies half way leaves only a stray temporary file. Where another
+   * process holds this file open (its WAL stays when this one closes), it is rebuilt in place in one
+   * transaction instead, as readers of a WAL database expect.
    */
-  private replaced(path: string, corpus: CorpusLoad, embedded: EmbeddedCorpus, partitions: BuiltPartition[], print: string): SqliteIndex {
-    if (path === ':memory:' || path === '' || path.startsWith('file:')) {
-      this.rebuild(corpus, embedded, partitions, print);
-      return this;
-    }
-    removeStaleBuilds(path);
-    const tmp = `${path}${BUILD_MARK}${process.pid}.${Date.now().toString(36)}`;
+  private replacedBy(file: IndexFile, corpus: CorpusLoad, embedded: EmbeddedCorpus, partitions: BuiltPartition[], print: string): SqliteIndex {
+    const path = file.path;
     try {
-      const fresh = new SqliteIndex(openDb(tmp, { building: true }));
-      try {
-        fresh.rebuild(corpus, embedded, partitions, print);
-      } finally {
-        fresh.close();
-      }
-      if (process.env.GZT_TIMING) console.error('[w] committed', new Date().toISOString());
-      syncFile(tmp);
-      if (process.env.GZT_TIMING) console.error('[w] synced', new Date().toISOString());
+      file.finish(corpus, embedded, partitions, print);
       this.close();
       if (existsSync(`${path}-wal`)) {
-        // Someone else has the old file open: switch in place, under SQLite's locking.
         const same = new SqliteIndex(openDb(path));
-        same.rebuild(corpus, embedded, partitions, print);
+        same.rebuild(corpus, embedded, partitions, print, file.json);
         return same;
       }
       rmSync(`${path}-shm`, { force: true });
-      renameSync(tmp, path);
+      renameSync(file.tmp, path);
       syncFile(dirname(path));
     } finally {
-      rmSync(tmp, { force: true });
+      file.discard();
     }
     const index = new SqliteIndex(openDb(path));
     index.embedder = embedded.embedder;
     return index;
   }
 
-  private rebuild(corpus: CorpusLoad, embedded: EmbeddedCorpus, partitions: BuiltPartition[], print: string): void {
+  /** Rebuilds this index in place, in one transaction. */
+  private rebuild(corpus: CorpusLoad, embedded: EmbeddedCorpus, partitions: BuiltPartition[], print: string, json?: string[]): void {
     const db = this.db;
-    const dims = embedded.dimensions || 1;
     db.transaction(() => {
       db.exec(`delete from records; delete from catalogue; delete from units; delete from ingest_log; delete from embedder_fit; drop table if exists partitions;
                create table partitions (family text primary key, fields blob not null, texts blob not null, records blob not null, vectors blob, dims integer not null);
                drop table if exists records_fts;
-               drop table if exists records_vec;
-               create virtual table records_vec using vec0(embedding float[${dims}] distance_metric=cosine);`);
-      const T0 = performance.now(); const T = process.env.GZT_TIMING ? (w: string) => console.error(`[w] ${w} ${(performance.now() - T0).toFixed(0)} ms`) : () => {};
-      const insRecord = db.prepare('insert into records (rid, id, file, json) values (?, ?, ?, ?)');
-      const insVec = db.prepare('insert into records_vec (rowid, embedding) values (?, ?)');
-      corpus.records.forEach((r, i) => {
-        const rid = BigInt(i + 1);
-        insRecord.run(rid, r.id, r.source.file, JSON.stringify(r));
-        insVec.run(rid, embedded.vectors[i]!);
-      });
-      T('records+vec');
-      // What routing needs of every record, read in one piece when the index is opened (see load).
-      const catalogue = Catalogue.fromRecords(corpus.records);
-      db.prepare('insert into catalogue (json) values (?)').run(JSON.stringify(catalogue));
-      const insUnit = db.prepare('insert into units (unit, json) values (?, ?)');
-      for (const u of corpus.units) insUnit.run(u.unit, JSON.stringify(u));
-      const insLog = db.prepare('insert into ingest_log (file, records, error, warnings) values (?, ?, ?, ?)');
-      for (const m of corpus.manuals) insLog.run(m.file, m.records, null, JSON.stringify(m.warnings));
-      for (const e of corpus.errors) insLog.run(e.file, 0, e.reason, '[]');
-      T('catalogue etc');
-      // One partition per family (a bureau and its centres): what a question within those units is answered from.
-      const insPart = db.prepare('insert into partitions (family, fields, texts, records, vectors, dims) values (?, ?, ?, ?, ?, ?)');
-      for (const p of partitions) {
-        const texts = p.records.map((r) => [r.id, recordTexts(r)] as const);
-        insPart.run(
-          p.family,
-          encodeFields(sortedFieldData(p.fields)),
-          encodeTexts(texts),
-          Buffer.from(JSON.stringify(p.records), 'utf16le'),
-          Buffer.from(p.vectors.buffer, p.vectors.byteOffset, p.vectors.byteLength),
-          embedded.dimensions,
-        );
-      }
-      T('partitions');
-      if (embedded.fitted) db.prepare('insert into embedder_fit (id, state) values (?, ?)').run(embedded.fitted.id, Buffer.from(embedded.fitted.serialize()));
-      db.prepare(`insert or replace into meta (key, value) values ('fingerprint', ?), ('built_at', ?), ('embedder', ?), ('skipped', ?)`).run(
-        print,
-        new Date().toISOString(),
-        embedded.embedder.id,
-        JSON.stringify(corpus.skipped ?? []),
-      );
+               drop table if exists records_vec;`);
+      writeVectors(db, corpus, embedded, partitions, print, writeRecords(db, corpus, json));
     })();
     this.embedder = embedded.embedder;
   }
@@ -478,12 +443,19 @@ export class SqliteIndex implements SearchIndex {
 
 /** Temporary files a rebuild writes beside the index: `<index>.build-<pid>.<time>`. */
 const BUILD_MARK = '.build-';
+/** Pages of a newly built index: a family's partition is about a megabyte, read and written as a few large pages. */
+const BUILD_PAGE_SIZE = 16384;
 
-/** An index file opened with its tables; `building`: a new file written once, without journal or syncs (see replaced). */
+function isFilePath(path: string): boolean {
+  return path !== ':memory:' && path !== '' && !path.startsWith('file:');
+}
+
+/** An index file opened with its tables; `building`: a new file written once, without journal or syncs (see IndexFile). */
 function openDb(path: string, o: { building?: boolean } = {}): Database.Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   if (o.building) {
+    db.pragma(`page_size = ${BUILD_PAGE_SIZE}`);
     db.pragma('journal_mode = OFF');
     db.pragma('synchronous = OFF');
   } else {
@@ -501,6 +473,95 @@ function openDb(path: string, o: { building?: boolean } = {}): Database.Database
     create table if not exists partitions (family text primary key, fields blob not null, texts blob not null, records blob not null, vectors blob, dims integer not null);
   `);
   return db;
+}
+
+/**
+ * A rebuild's new file beside the index (`<index>.build-<pid>.<time>`), written in one transaction with no
+ * journal: the records as soon as they are parsed, the vectors and partitions when computed. Only `finish`
+ * makes it whole; the caller renames it into place.
+ */
+class IndexFile {
+  private db: Database.Database | null;
+  /** Each record's JSON, as the records table holds it (the partitions reuse it). */
+  json: string[] | undefined;
+
+  private constructor(
+    readonly path: string,
+    readonly tmp: string,
+  ) {
+    this.db = openDb(tmp, { building: true });
+    this.db.exec('begin');
+  }
+
+  static create(path: string): IndexFile {
+    removeStaleBuilds(path);
+    return new IndexFile(path, `${path}${BUILD_MARK}${process.pid}.${Date.now().toString(36)}`);
+  }
+
+  records(corpus: CorpusLoad): void {
+    this.json ??= writeRecords(this.db!, corpus);
+  }
+
+  finish(corpus: CorpusLoad, embedded: EmbeddedCorpus, partitions: BuiltPartition[], print: string): void {
+    const db = this.db!;
+    this.records(corpus);
+    writeVectors(db, corpus, embedded, partitions, print, this.json!);
+    db.exec('commit');
+    db.close();
+    this.db = null;
+    syncFile(this.tmp);
+  }
+
+  discard(): void {
+    if (this.db?.open) this.db.close();
+    this.db = null;
+    rmSync(this.tmp, { force: true });
+  }
+}
+
+/** The records, the catalogue, the units and the ingest log; returns each record's JSON. */
+function writeRecords(db: Database.Database, corpus: CorpusLoad, json = corpus.records.map((r) => JSON.stringify(r))): string[] {
+  const insRecord = db.prepare('insert into records (rid, id, file, json) values (?, ?, ?, ?)');
+  corpus.records.forEach((r, i) => insRecord.run(BigInt(i + 1), r.id, r.source.file, json[i]!));
+  // What routing needs of every record, read in one piece when the index is opened (see load).
+  db.prepare('insert into catalogue (json) values (?)').run(JSON.stringify(catalogueOf(corpus.records)));
+  const insUnit = db.prepare('insert into units (unit, json) values (?, ?)');
+  for (const u of corpus.units) insUnit.run(u.unit, JSON.stringify(u));
+  const insLog = db.prepare('insert into ingest_log (file, records, error, warnings) values (?, ?, ?, ?)');
+  for (const m of corpus.manuals) insLog.run(m.file, m.records, null, JSON.stringify(m.warnings));
+  for (const e of corpus.errors) insLog.run(e.file, 0, e.reason, '[]');
+  return json;
+}
+
+/** The vectors (vec0), the partitions, the embedder's fit and the fingerprint. */
+function writeVectors(db: Database.Database, corpus: CorpusLoad, embedded: EmbeddedCorpus, partitions: BuiltPartition[], print: string, json: string[]): void {
+  const dims = embedded.dimensions || 1;
+  db.exec(`create virtual table records_vec using vec0(embedding float[${dims}] distance_metric=cosine);`);
+  const insVec = db.prepare('insert into records_vec (rowid, embedding) values (?, ?)');
+  embedded.vectors.forEach((v, i) => insVec.run(BigInt(i + 1), v));
+  // One partition per family (a bureau and its centres): what a question within those units is answered from.
+  const row = new Map(corpus.records.map((r, i) => [r, i]));
+  const insPart = db.prepare('insert into partitions (family, fields, texts, records, vectors, dims) values (?, ?, ?, ?, ?, ?)');
+  for (const p of partitions) {
+    const texts = p.records.map((r) => [r.id, recordTexts(r)] as const);
+    // JSON.stringify(p.records), from the records' JSON already made.
+    const records = `[${p.records.map((r) => { const i = row.get(r); return i === undefined ? JSON.stringify(r) : json[i]!; }).join(',')}]`;
+    insPart.run(
+      p.family,
+      encodeFields(sortedFieldData(p.fields)),
+      encodeTexts(texts),
+      Buffer.from(records, 'utf16le'),
+      Buffer.from(p.vectors.buffer, p.vectors.byteOffset, p.vectors.byteLength),
+      embedded.dimensions,
+    );
+  }
+  if (embedded.fitted) db.prepare('insert into embedder_fit (id, state) values (?, ?)').run(embedded.fitted.id, Buffer.from(embedded.fitted.serialize()));
+  db.prepare(`insert or replace into meta (key, value) values ('fingerprint', ?), ('built_at', ?), ('embedder', ?), ('skipped', ?)`).run(
+    print,
+    new Date().toISOString(),
+    embedded.embedder.id,
+    JSON.stringify(corpus.skipped ?? []),
+  );
 }
 
 function syncFile(path: string): void {
