@@ -79,6 +79,16 @@ export function buildPartitions(corpus: CorpusLoad, embedded: EmbeddedCorpus, to
   return assemblePartitions(families, families.map((f) => fields.build(f.records)), embedded, corpus.records);
 }
 
+/** A set's postings by token key, before the tokens are sorted (see FieldTokens.collected). */
+export interface CollectedFields {
+  ids: string[];
+  keys: Int32Array;
+  offsets: Uint32Array;
+  postings: Uint16Array | Uint32Array;
+  lens: Float32Array;
+  avg: Float32Array;
+}
+
 /**
  * Field indexes built from term numbers: the same data `new FieldIndex(records, segmenter).toData()` gives
  * (tokens in order of first occurrence, postings [doc, tf per field] in record order), with each distinct
@@ -138,7 +148,16 @@ export class FieldTokens {
    * sets (one sort of the build's tokens, then an integer sort per set) instead of a string sort per set.
    */
   buildSorted(parts: readonly { ids: string[]; text: (doc: number, field: number) => string }[]): FieldIndexData[] {
-    const raws = parts.map((p) => ({ ids: p.ids, ...this.collect(p.ids, p.text) }));
+    return this.sorted(parts.map((p) => this.collected(p.ids, p.text)));
+  }
+
+  /** One set's postings, for `sorted` (a build may collect its sets as they come and sort them all at the end). */
+  collected(ids: string[], text: (doc: number, field: number) => string): CollectedFields {
+    return { ids, ...this.collect(ids, text) };
+  }
+
+  /** The collected sets' field indexes, tokens as the sorted table (see buildSorted). */
+  sorted(raws: CollectedFields[]): FieldIndexData[] {
     const names = this.tokens.terms.names;
     // Every key in use, in the order sortedFieldData puts their tokens (UTF-8 byte order = code point order).
     const used = new Uint8Array(2 * this.tokens.terms.size);

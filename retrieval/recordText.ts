@@ -43,7 +43,42 @@ export function recordTexts(r: DutyRecord): RecordTexts {
   return t;
 }
 
+/** Folded texts while `withFoldCache` runs (an index build: manuals made from one template repeat whole cells). */
+let foldCache: Map<string, string> | null = null;
+let foldCacheChars = 0;
+
+/** Runs `fn` with each distinct text `recordTexts` folds folded once; the cache is dropped afterwards. */
+export function withFoldCache<T>(fn: () => T): T {
+  const outer = foldCache;
+  foldCache ??= new Map();
+  try {
+    return fn();
+  } finally {
+    if (!outer) {
+      foldCache = null;
+      foldCacheChars = 0;
+    }
+  }
+}
+
+function foldOnce(text: string): string {
+  if (!foldCache) return fold(text);
+  let out = foldCache.get(text);
+  if (out === undefined) {
+    out = fold(text);
+    // Bounded: past a few million characters it starts over.
+    if (foldCacheChars > 4_000_000) {
+      foldCache.clear();
+      foldCacheChars = 0;
+    }
+    foldCache.set(text, out);
+    foldCacheChars += text.length + out.length;
+  }
+  return out;
+}
+
 function textsOf(r: DutyRecord): RecordTexts {
+  const fold = foldOnce;
   const title = fold([r.item.replace(/^[一二三四五六七八九十]+、/, ''), ...(r.flow?.titles ?? [])].join(' | '));
   const label = fold([postName(r.post), ...(r.flow?.subflows.map((s) => s.name) ?? []), ...r.oversees].join(' | '));
   const full = fold(

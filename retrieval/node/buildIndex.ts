@@ -3,8 +3,9 @@ import { type EmbeddedCorpus, embedCorpus, embedText } from '../embeddings/corpu
 import { LocalEmbedderFit } from '../embeddings/local.js';
 import type { EmbedderSource } from '../embeddings/types.js';
 import type { FieldIndexData } from '../fieldIndex.js';
-import { assemblePartitions, type BuiltPartition, familiesOf, fieldIndexes, fieldJob } from '../indexBuild.js';
+import { assemblePartitions, type BuiltPartition, familiesOf, type FieldJob, fieldIndexes, fieldJob } from '../indexBuild.js';
 import type { Segmenter } from '../segmenter.js';
+import { withFoldCache } from '../recordText.js';
 import { TokenCache } from '../tokenCache.js';
 import { BuildThread } from './buildPool.js';
 import type { EmbeddedShare } from './indexThread.js';
@@ -13,6 +14,8 @@ import { recipeOf } from './segmenterRecipe.js';
 /** Above this many records a helper thread builds the field indexes and embeds half the records. */
 const THREAD_RECORDS = 3000;
 
+/** Families whose field texts go to the helper thread at a time. */
+const FIELD_BATCH = 24;
 /** Texts embedded per share: the two threads take shares in turn until none is left. */
 const EMBED_CHUNK = 512;
 
@@ -32,11 +35,22 @@ export async function computeIndex(
   const recipe = o.segmenter ? recipeOf(o.segmenter) : null;
   const thread = recipe && (o.threads ?? corpus.records.length >= THREAD_RECORDS) ? BuildThread.acquire() : null;
   try {
+    if (thread) void thread.run({ kind: 'warm', recipe: recipe! }).catch(() => null);
     const families = o.segmenter ? familiesOf(corpus) : [];
-    const jobs = families.map((f) => fieldJob(f.family, f.records));
+    // Sent first, in batches as their texts are made: the field indexes need no vectors, and the helper
+    // builds them while this thread fits the embedder.
+    const jobs: FieldJob[] = [];
+    const batches: Promise<FieldIndexData[] | null>[] = [];
+    withFoldCache(() => {
+      for (let from = 0; from < families.length; from += FIELD_BATCH) {
+        const batch = families.slice(from, from + FIELD_BATCH).map((f) => fieldJob(f.family, f.records));
+        jobs.push(...batch);
+        if (thread) batches.push(thread.run<FieldIndexData[] | null>({ kind: 'fields', recipe: recipe!, jobs: batch, last: from + FIELD_BATCH >= families.length }));
+      }
+    });
     const local = () => fieldIndexes(jobs, o.segmenter!, tokens);
-    // Sent first: the field indexes need no vectors, and the helper builds them while this thread fits the embedder.
-    const fields: Promise<FieldIndexData[]> | null = thread ? thread.run<FieldIndexData[]>({ kind: 'fields', recipe: recipe!, jobs }).catch(() => local()) : null;
+    const fields: Promise<FieldIndexData[]> | null =
+      thread && batches.length > 0 ? Promise.all(batches).then((r) => r[r.length - 1]!, () => local()) : null;
     const texts = corpus.records.map(embedText);
     const embedded = await embedOn(thread, o.embedder, texts, tokens, o.meanwhile ?? (() => {}));
     const data = fields ? await fields : o.segmenter ? local() : [];

@@ -3,14 +3,17 @@ import { parentPort } from 'node:worker_threads';
 import { type FileParse, type ManualFile, parseFiles } from '../../ingest/node/readManuals.js';
 import { LocalEmbedderFit, type LocalEmbedderOptions } from '../embeddings/local.js';
 import type { FieldIndexData } from '../fieldIndex.js';
-import { type FieldJob, fieldIndexes } from '../indexBuild.js';
+import { type CollectedFields, type FieldJob, FieldTokens } from '../indexBuild.js';
 import { TokenCache } from '../tokenCache.js';
 import { type SegmenterRecipe, segmenterFrom } from './segmenterRecipe.js';
 
 export type BuildTask =
   /** Files to parse; with `claim`, only those whose number this thread takes from the shared counter first. */
   | { kind: 'parse'; files: ManualFile[]; claim?: SharedArrayBuffer }
-  | { kind: 'fields'; recipe: SegmenterRecipe; jobs: FieldJob[] }
+  /** Makes the recipe's segmenter ready (the jieba dictionary loads in about half a second) while this thread waits. */
+  | { kind: 'warm'; recipe: SegmenterRecipe }
+  /** Field jobs in batches: each batch is collected, and the last answers with the field indexes of all of them. */
+  | { kind: 'fields'; recipe: SegmenterRecipe; jobs: FieldJob[]; last: boolean }
   /** Texts to embed in shares of `chunk`, each taken from the shared counter `claim` (the other thread takes the rest). */
   | { kind: 'embed'; recipe: SegmenterRecipe; options: LocalEmbedderOptions; fit: Uint8Array; texts: string[]; claim: SharedArrayBuffer; chunk: number };
 
@@ -24,13 +27,22 @@ export interface EmbeddedShare {
 export type NumberedParse = FileParse & { at: number };
 
 // One segmenter and one token cache per recipe for the thread's life: the field indexes and the embedding read the same texts.
-const segmenters = new Map<string, TokenCache>();
+const segmenters = new Map<string, { tokens: TokenCache; fields: FieldTokens }>();
 function tokensFor(recipe: SegmenterRecipe): TokenCache {
-  const key = JSON.stringify(recipe);
-  let tokens = segmenters.get(key);
-  if (!tokens) segmenters.set(key, (tokens = new TokenCache(segmenterFrom(recipe))));
-  return tokens;
+  return buildFor(recipe).tokens;
 }
+function buildFor(recipe: SegmenterRecipe): { tokens: TokenCache; fields: FieldTokens } {
+  const key = JSON.stringify(recipe);
+  let b = segmenters.get(key);
+  if (!b) {
+    const tokens = new TokenCache(segmenterFrom(recipe));
+    segmenters.set(key, (b = { tokens, fields: new FieldTokens(tokens) }));
+  }
+  return b;
+}
+
+/** Postings of the field jobs received so far (see BuildTask 'fields'). */
+const pending: CollectedFields[] = [];
 
 parentPort!.on('message', async (task: BuildTask & { id: number }) => {
   try {
@@ -56,9 +68,15 @@ parentPort!.on('message', async (task: BuildTask & { id: number }) => {
         value.push({ at, vectors: fitted.embedMany!(task.texts.slice(at * task.chunk, (at + 1) * task.chunk), tokens) });
       }
       parentPort!.postMessage({ id: task.id, ok: true, value }, value.flatMap((s) => s.vectors.map((v) => v.buffer as ArrayBuffer)));
+    } else if (task.kind === 'warm') {
+      tokensFor(task.recipe);
+      parentPort!.postMessage({ id: task.id, ok: true, value: null });
     } else {
-      const tokens = tokensFor(task.recipe);
-      const value = fieldIndexes(task.jobs, tokens.segmenter, tokens);
+      // Each batch's postings are collected as it comes; the last sorts the tokens of them all at once.
+      const { fields } = buildFor(task.recipe);
+      for (const j of task.jobs) pending.push(fields.collected(j.ids, (doc, fi) => j.fields[doc]![fi]!));
+      if (!task.last) return parentPort!.postMessage({ id: task.id, ok: true, value: null });
+      const value = fields.sorted(pending.splice(0));
       const transfer = value.flatMap((f: FieldIndexData) => [
         ...[f.offsets, f.postings, f.lens, f.avg].map((a) => a.buffer as ArrayBuffer),
         ...(Array.isArray(f.tokens) ? [] : [f.tokens.bytes.buffer as ArrayBuffer, f.tokens.starts.buffer as ArrayBuffer]),
@@ -66,6 +84,7 @@ parentPort!.on('message', async (task: BuildTask & { id: number }) => {
       parentPort!.postMessage({ id: task.id, ok: true, value }, transfer);
     }
   } catch (e) {
+    pending.length = 0;
     parentPort!.postMessage({ id: task.id, ok: false, error: (e as Error).stack ?? String(e) });
   }
 });
