@@ -101,6 +101,14 @@ export class LocalEmbedderFit implements CorpusFit {
   }
 
   private fitLocal(texts: readonly string[], tokens?: TokenCache): FittedLocalEmbedder {
+    return this.fitTerms(texts, tokens).finish(ngramIdf(texts));
+  }
+
+  /**
+   * The fit in two steps: the term vectors (the SVD) now, then `finish` with the texts' n-gram idf
+   * (`ngramIdf(texts)`, which another thread may compute meanwhile). The same fit as `fit`.
+   */
+  fitTerms(texts: readonly string[], tokens?: TokenCache): { finish(hashIdf: Float32Array): FittedLocalEmbedder } {
     const cache = tokens ?? new TokenCache(this.segmenter);
     const step = Math.max(1, texts.length / MAX_FIT_DOCS);
     const sampled: string[] = [];
@@ -151,18 +159,22 @@ export class LocalEmbedderFit implements CorpusFit {
     // rank paraphrases as well as 74 or 128, at a fraction of the fit time.
     const rank = Math.min(this.rank, Math.max(1, Math.floor(docs.length / 3)));
     const svd = a.rows > 0 && a.cols > 0 ? randomizedSvd(a, rank, { seed: 1, powerIterations: 1 }) : { k: 0, v: new Float64Array(0) };
-    const { model, hashStep } = quantize(svd.v, terms.length, svd.k, ngramIdf(texts));
-    const header: FitHeader = {
-      v: FIT_VERSION,
-      segmenterId: this.o.segmenterId,
-      rank: svd.k,
-      hashDims: this.hashDims,
-      lsaShare: this.lsaShare,
-      docs: texts.length,
-      terms,
-      hashStep,
+    return {
+      finish: (hashIdf) => {
+        const { model, hashStep } = quantize(svd.v, terms.length, svd.k, hashIdf);
+        const header: FitHeader = {
+          v: FIT_VERSION,
+          segmenterId: this.o.segmenterId,
+          rank: svd.k,
+          hashDims: this.hashDims,
+          lsaShare: this.lsaShare,
+          docs: texts.length,
+          terms,
+          hashStep,
+        };
+        return new FittedLocalEmbedder(this.segmenter, header, { idf, ...model });
+      },
     };
-    return new FittedLocalEmbedder(this.segmenter, header, { idf, ...model });
   }
 
   restore(bytes: Uint8Array): FittedEmbedder {
@@ -490,7 +502,7 @@ class Ngrams {
 }
 
 /** idf of character 1–3-grams over the corpus, by hash bucket; unseen n-grams get the highest idf. */
-function ngramIdf(texts: readonly string[]): Float32Array {
+export function ngramIdf(texts: readonly string[]): Float32Array {
   const df = new Uint32Array(IDF_TABLE);
   // The last text each bucket was counted for: a bucket counts once per text.
   const last = new Int32Array(IDF_TABLE).fill(-1);

@@ -1,6 +1,6 @@
 import type { CorpusLoad } from '../../ingest/parseManual.js';
 import { type EmbeddedCorpus, embedCorpus, embedText } from '../embeddings/corpus.js';
-import { LocalEmbedderFit } from '../embeddings/local.js';
+import { LocalEmbedderFit, ngramIdf } from '../embeddings/local.js';
 import type { EmbedderSource } from '../embeddings/types.js';
 import type { FieldIndexData } from '../fieldIndex.js';
 import { assemblePartitions, type BuiltPartition, familiesOf, type FieldJob, fieldIndexes, fieldJob } from '../indexBuild.js';
@@ -67,13 +67,20 @@ async function embedOn(thread: BuildThread | null, source: EmbedderSource, texts
     meanwhile();
     return embedded;
   }
-  const fitted = source.fit(texts, tokens);
+  // The helper computes the n-gram idf (and keeps the texts for embedding) while this thread runs the SVD.
+  const idf = thread.run<Float32Array>({ kind: 'ngram-idf', texts }).then(
+    (v) => ({ v, sent: true }),
+    () => ({ v: ngramIdf(texts), sent: false }),
+  );
+  const terms = source.fitTerms(texts, tokens);
+  const hashIdf = await idf;
+  const fitted = terms.finish(hashIdf.v);
   const claim = new SharedArrayBuffer(4);
   const counter = new Int32Array(claim);
   const chunks = Math.ceil(texts.length / EMBED_CHUNK);
   // The helper restores the fit (a restored fit embeds exactly as the fresh one) and takes shares as it gets free.
   const theirs = thread
-    .run<EmbeddedShare[]>({ kind: 'embed', recipe, options: source.o, fit: fitted.serialize(), texts, claim, chunk: EMBED_CHUNK })
+    .run<EmbeddedShare[]>({ kind: 'embed', recipe, options: source.o, fit: fitted.serialize(), texts: hashIdf.sent ? null : texts, claim, chunk: EMBED_CHUNK })
     .catch(() => [] as EmbeddedShare[]);
   meanwhile();
   const vectors: Float32Array[] = new Array(texts.length);

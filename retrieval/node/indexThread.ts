@@ -1,7 +1,7 @@
 // The helper thread of an index build (see buildPool.ts): parses manual files, builds field indexes, embeds records.
 import { parentPort } from 'node:worker_threads';
 import { type FileParse, type ManualFile, parseFiles } from '../../ingest/node/readManuals.js';
-import { LocalEmbedderFit, type LocalEmbedderOptions } from '../embeddings/local.js';
+import { LocalEmbedderFit, type LocalEmbedderOptions, ngramIdf } from '../embeddings/local.js';
 import type { FieldIndexData } from '../fieldIndex.js';
 import { type CollectedFields, type FieldJob, FieldTokens } from '../indexBuild.js';
 import { TokenCache } from '../tokenCache.js';
@@ -15,7 +15,9 @@ export type BuildTask =
   /** Field jobs in batches: each batch is collected, and the last answers with the field indexes of all of them. */
   | { kind: 'fields'; recipe: SegmenterRecipe; jobs: FieldJob[]; last: boolean }
   /** Texts to embed in shares of `chunk`, each taken from the shared counter `claim` (the other thread takes the rest). */
-  | { kind: 'embed'; recipe: SegmenterRecipe; options: LocalEmbedderOptions; fit: Uint8Array; texts: string[]; claim: SharedArrayBuffer; chunk: number };
+  | { kind: 'embed'; recipe: SegmenterRecipe; options: LocalEmbedderOptions; fit: Uint8Array; texts: string[] | null; claim: SharedArrayBuffer; chunk: number }
+  /** The texts' n-gram idf for the embedder's fit; the texts are kept for an embed task that names none. */
+  | { kind: 'ngram-idf'; texts: string[] };
 
 /** Vectors of share number `at` of an embed task. */
 export interface EmbeddedShare {
@@ -41,6 +43,9 @@ function buildFor(recipe: SegmenterRecipe): { tokens: TokenCache; fields: FieldT
   return b;
 }
 
+/** The texts of the last 'ngram-idf' task, until an embed task takes them. */
+let kept: string[] | null = null;
+
 /** Postings of the field jobs received so far (see BuildTask 'fields'). */
 const pending: CollectedFields[] = [];
 
@@ -58,14 +63,20 @@ parentPort!.on('message', async (task: BuildTask & { id: number }) => {
         out.push({ ...one!, at });
       }
       parentPort!.postMessage({ id: task.id, ok: true, value: out });
+    } else if (task.kind === 'ngram-idf') {
+      kept = task.texts;
+      const value = ngramIdf(task.texts);
+      parentPort!.postMessage({ id: task.id, ok: true, value }, [value.buffer as ArrayBuffer]);
     } else if (task.kind === 'embed') {
+      const texts = task.texts ?? kept ?? [];
+      kept = null;
       const tokens = tokensFor(task.recipe);
       const fitted = new LocalEmbedderFit(tokens.segmenter, task.options).restore(task.fit);
       const counter = new Int32Array(task.claim);
-      const shares = Math.ceil(task.texts.length / task.chunk);
+      const shares = Math.ceil(texts.length / task.chunk);
       const value: EmbeddedShare[] = [];
       for (let at = Atomics.add(counter, 0, 1); at < shares; at = Atomics.add(counter, 0, 1)) {
-        value.push({ at, vectors: fitted.embedMany!(task.texts.slice(at * task.chunk, (at + 1) * task.chunk), tokens) });
+        value.push({ at, vectors: fitted.embedMany!(texts.slice(at * task.chunk, (at + 1) * task.chunk), tokens) });
       }
       parentPort!.postMessage({ id: task.id, ok: true, value }, value.flatMap((s) => s.vectors.map((v) => v.buffer as ArrayBuffer)));
     } else if (task.kind === 'warm') {
