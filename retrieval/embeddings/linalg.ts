@@ -274,14 +274,23 @@ export function randomizedSvd(a: Csr, k: number, o: { oversample?: number; power
   const v = new Float64Array(a.cols * kk);
   const w = new Float64Array(l * kk);
   for (let i = 0; i < l; i++) for (let j = 0; j < kk; j++) w[i * kk + j] = vectors[i * l + j]! / sigma[j]!;
-  for (let t = 0; t < a.cols; t++) {
-    const row = bt.subarray(t * l, t * l + l);
-    const out = t * kk;
+  // Bᵀ W = Aᵀ (Q W): through the sparse A, a fraction of the dense terms × l × k product.
+  const qw = new Float64Array(a.rows * kk);
+  for (let r = 0; r < a.rows; r++) {
+    const o = r * kk;
     for (let i = 0; i < l; i++) {
-      const bi = row[i]!;
-      if (bi === 0) continue;
+      const qi = y[r * l + i]!;
+      if (qi === 0) continue;
       const wi = i * kk;
-      for (let j = 0; j < kk; j++) v[out + j]! += bi * w[wi + j]!;
+      for (let j = 0; j < kk; j++) qw[o + j]! += qi * w[wi + j]!;
+    }
+  }
+  for (let r = 0; r < a.rows; r++) {
+    const o = r * kk;
+    for (let p = a.ptr[r]!; p < a.ptr[r + 1]!; p++) {
+      const val = a.val[p]!;
+      const out = a.idx[p]! * kk;
+      for (let j = 0; j < kk; j++) v[out + j]! += val * qw[o + j]!;
     }
   }
   // Fix each vector's sign (largest-magnitude entry positive) so the fit does not depend on rounding.
