@@ -130,10 +130,7 @@ export class SqliteIndex implements SearchIndex {
     const s = SqliteIndex.start(o);
     let skipped: { file: string; reason: string }[] = JSON.parse(s.index.meta('skipped') ?? '[]');
     if (!s.rebuild) return s.index.finish(false, s.started, { skipped, kept: null });
-    const T = process.env.GZT_TIMING ? (w: string) => console.error(`[t] ${w} ${(performance.now() - s.started).toFixed(0)} ms cpu ${(process.cpuUsage().user / 1000).toFixed(0)}`) : () => {};
-    T('start');
     const corpus = await o.corpus();
-    T('parsed');
     const previous = s.index.db.prepare('select file, records from ingest_log').all() as { file: string; records: number }[];
     const count = (s.index.db.prepare('select count(*) as n from records').get() as { n: number }).n;
     const kept = refuseReason(corpus, previous, o.strict === true, count > 0);
@@ -160,7 +157,6 @@ export class SqliteIndex implements SearchIndex {
       s.index.close();
       throw new Error(`建索引时无法取得向量（${sourceId(o.embedder)}）：${(e as Error).message}`, { cause: e });
     }
-    T('computed');
     const { embedded, partitions } = built;
     let index: SqliteIndex;
     if (file) index = s.index.replacedBy(file, corpus, embedded, partitions, s.print);
@@ -170,12 +166,7 @@ export class SqliteIndex implements SearchIndex {
     }
     if (o.inMemoryMax !== undefined) index.inMemoryMax = o.inMemoryMax;
     skipped = corpus.skipped ?? [];
-    T('written');
-    try {
-      return index.finish(true, s.started, { skipped, kept: null });
-    } finally {
-      T('loaded');
-    }
+    return index.finish(true, s.started, { skipped, kept: null });
   }
 
   private static start(o: OpenIndexOptions): { index: SqliteIndex; rebuild: boolean; print: string; started: number } {
