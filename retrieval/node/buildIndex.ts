@@ -11,7 +11,7 @@ import { BuildThread } from './buildPool.js';
 import type { EmbeddedShare } from './indexThread.js';
 import { recipeOf } from './segmenterRecipe.js';
 
-/** Above this many records a helper thread builds the field indexes and embeds half the records. */
+/** From this many records a helper thread builds the field indexes and shares the embedding. */
 const THREAD_RECORDS = 3000;
 
 /** Families whose field texts go to the helper thread at a time. */
