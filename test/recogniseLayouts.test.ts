@@ -136,6 +136,25 @@ describe('tables', () => {
     expect(parsed.records.find((r) => r.kind === 'leader')).toMatchObject({ department: '一中队', post: '中队长', lead: ['费晨阳'] });
   });
 
+  it('makes the head named only as the person of a flow-node stage a leader row of the unit or of the office', () => {
+    const t = table([
+      ['事项名称', '环节', '办理岗位', '办理人', '办理时限'],
+      [{ text: '临时用地审批', rowSpan: 3 }, '受理', '耕地保护股临时用地岗', '柯远舟', '当场'],
+      [null, '审查', '规划股股长', '喻清和', '5个工作日'],
+      [null, '决定', '局长', '郗默然', '2个工作日'],
+      [{ text: '采矿权延续登记', rowSpan: 3 }, '受理', '矿产资源股矿政岗', '聂青禾', '当场'],
+      [null, '审查', '矿产资源股矿政岗', '聂青禾', '7个工作日'],
+      [null, '决定', '局长', '郗默然', '2个工作日'],
+    ]);
+    const parsed = parseDocument(docOf('节点.xlsx', [para('石川县自然资源局审批事项流程节点表', 1), t], 'xlsx'));
+    const flow = parsed.records.find((r) => r.kind === 'item' && r.item === '临时用地审批')!;
+    expect(flow.flow?.steps).toEqual(['受理（柯远舟，当场）', '审查（规划股股长 喻清和，5个工作日）', '决定（局长 郗默然，2个工作日）']);
+    const leaders = parsed.records.filter((r) => r.kind === 'leader');
+    expect(leaders).toHaveLength(2);
+    expect(leaders).toContainEqual(expect.objectContaining({ unit: '石川县自然资源局', department: null, post: '局长', lead: ['郗默然'], flow: null }));
+    expect(leaders).toContainEqual(expect.objectContaining({ department: '规划股', post: '规划股股长', item: '规划股股长', lead: ['喻清和'] }));
+  });
+
   it('reads circled stage numbers as a flow', () => {
     expect(flowFromText('①受理 ②现场踏勘 ③审查 ④审批')?.steps).toEqual(['受理', '现场踏勘', '审查', '审批']);
   });
