@@ -384,3 +384,28 @@ describe('a structured row before a passage that says the same', () => {
     expect(e.ask('界桩成果资料查询找谁').answers[0]?.lead).toEqual(['钟离远']);
   });
 });
+
+describe('when the work happens is part of the topic', () => {
+  const rows: DutyRecord[] = [
+    rec({ unit: BUREAU, scope: 'district', kind: 'item', post: '综合岗', item: '值班与安全', duties: ['承担机关值班、安全保卫等工作。'], lead: ['宓子衿'] }),
+    rec({ unit: BUREAU, scope: 'district', kind: 'passage', post: '', item: '值班制度', duties: ['工作日由办公室接听值班电话。汛期实行24小时值班，地灾股安排专人参加。'], lead: [] }),
+    rec({ unit: BUREAU, scope: 'district', kind: 'passage', post: '', item: '国庆节值班安排', duties: ['国庆节期间值班安排如下，带班领导负责当日调度。'], lead: [] }),
+    rec({ unit: BUREAU, scope: 'district', kind: 'passage', post: '', item: '10月1日', duties: ['10月1日 带班领导：晏知秋 值班：卜星野'], lead: [] }),
+    rec({ unit: BUREAU, scope: 'district', kind: 'passage', post: '', item: '10月2日', duties: ['10月2日 带班领导：阙临风 值班：卜星野'], lead: [] }),
+  ];
+  const embedder = new HashingNgramEmbeddings({ dimensions: 64 });
+  const e = new DutyEngine({ index: new MemoryIndex(rows, [], embedder), segmenter: new JiebaSegmenter(), embedder, synonyms: {} });
+
+  it('a season the manuals name (汛期) is a topic word, not time of asking', () => {
+    expect(e.parse('汛期值班有什么要求').terms.map((t) => t.text)).toContain('汛期');
+    expect(e.ask('汛期值班有什么要求').answers[0]?.item).toBe('值班制度');
+    // Time of asking still weighs nothing.
+    expect(e.parse('现在值班谁负责').terms.map((t) => t.text)).toEqual(['值班']);
+  });
+
+  it('a calendar date is one word, written with 日 or 号', () => {
+    expect(e.parse('国庆10月2日谁带班').terms.map((t) => t.text)).toContain('10月2日');
+    expect(e.ask('国庆10月2日谁带班').text).toContain('阙临风');
+    expect(e.ask('国庆节10月2号谁带班').text).toContain('阙临风');
+  });
+});
