@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Block, Cell, DocModel, TableBlock } from '../ingest/document.js';
 import { roleOf } from '../ingest/headerRoles.js';
-import { assignment, mutualBackups, taggedPeople } from '../ingest/people.js';
+import { assignment, mutualBackups, namesIn, taggedPeople } from '../ingest/people.js';
 import { parseDocument, parseManual } from '../ingest/parseManual.js';
 import { flowFromText } from '../ingest/recognise/flowText.js';
 import { leaderLine, nameWithPositions } from '../ingest/recognise/prose.js';
@@ -68,13 +68,20 @@ describe('units and offices', () => {
 
 describe('leaders', () => {
   it('reads leader lines in their usual forms', () => {
-    expect(leaderLine('副大队长：温子轩，分管一中队、二中队。')).toEqual({ holders: [{ position: '副大队长', names: ['温子轩'] }], rest: '分管一中队、二中队' });
+    expect(leaderLine('副大队长：温子轩，分管一中队、二中队。')).toEqual({ holders: [{ position: '副大队长', names: ['温子轩'] }], rest: '分管一中队、二中队', others: '' });
     expect(leaderLine('负责人：主任 邝雨桐；副主任 景少华')?.holders).toEqual([
       { position: '主任', names: ['邝雨桐'] },
       { position: '副主任', names: ['景少华'] },
     ]);
     expect(leaderLine('负责人：见附件')).toBeNull();
     expect(leaderLine('岗位职责：负责档案管理')).toBeNull();
+    // A 负责人 label with a prefix, and other fields printed on the same line after it.
+    expect(leaderLine('单位负责人：院长 邝雨桐 服务时间：工作日 9:00—17:00')).toEqual({
+      holders: [{ position: '院长', names: ['邝雨桐'] }],
+      rest: '',
+      others: '服务时间：工作日 9:00—17:00',
+    });
+    expect(leaderLine('科室负责人：科长 景少华　　联系电话：0000-1234567')?.holders).toEqual([{ position: '科长', names: ['景少华'] }]);
     expect(nameWithPositions('秦思远　局党组成员、副局长')).toEqual({ names: ['秦思远'], position: '局党组成员、副局长' });
     expect(nameWithPositions('主持局全面工作')).toBeNull();
   });
@@ -166,9 +173,24 @@ describe('people in prose', () => {
     expect(assignment('市局负责统筹，各县配合')).toBeNull();
     expect(assignment('办公室汇总后报局主要负责同志')).toBeNull();
     expect(assignment('由县政府牵头，镇村配合')).toBeNull();
+    // Titles are not names: 负责人 is a noun, and 单位, 协办人 are no one.
+    expect(assignment('单位负责人：院长 邝雨桐 服务时间：工作日')).toBeNull();
+    expect(assignment('主办人对办理质量负主要责任，协办人配合主办人开展工作')).toBeNull();
+    expect(assignment('部门负责统筹，单位配合')).toBeNull();
+    expect(assignment('由蔡思琪同志负责人员培训')).toEqual({ lead: ['蔡思琪'], assistants: [] });
+    expect(namesIn('协办人、责任人、经办人、单位')).toEqual([]);
     expect(assignment('这项工作由霍青同志具体负责，万里同志协助')).toEqual({ lead: ['霍青'], assistants: ['万里'] });
     expect(taggedPeople('鞠晓云（A角）、聂子恒（B角）')).toEqual({ lead: ['鞠晓云'], assistants: ['聂子恒'] });
     expect(mutualBackups('邝雨桐与景少华互为A/B角')).toEqual([['邝雨桐', '景少华']]);
+  });
+
+  it('reads a labelled head on a page header as the unit leader, never the label as a person', () => {
+    const parsed = parseDocument(
+      docOf('清单.html', [para('石川省地理信息院公共服务事项清单', 1, 'heading', 1), para('单位负责人：院长 邝雨桐　　服务时间：工作日 9:00—17:00', 2)], 'html'),
+    );
+    expect(parsed.records.flatMap((r) => [...r.lead, ...r.assistants])).toEqual(['邝雨桐']);
+    expect(parsed.records.find((r) => r.kind === 'leader')).toMatchObject({ unit: '石川省地理信息院', post: '院长', lead: ['邝雨桐'] });
+    expect(parsed.records.find((r) => r.kind === 'passage')?.duties.join('')).toContain('服务时间');
   });
 
   it('turns numbered 分工 tasks into records with their deadline', () => {

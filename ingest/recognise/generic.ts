@@ -428,6 +428,7 @@ function paragraph(w: Walk, b: TextBlock, vocab: HeaderVocab): void {
     flushCard(w);
     flushPassage(w);
     for (const h of leader.holders) w.records.push(leaderRecord(w, h.position, h.names, leader.rest, source));
+    if (leader.others) addPassage(w, leader.others, source);
     if (w.office && w.office.lead.length === 0) {
       w.office.lead = leader.holders.filter((h) => !/副/.test(h.position)).flatMap((h) => h.names);
       w.office.assistants = leader.holders.filter((h) => /副/.test(h.position)).flatMap((h) => h.names);
