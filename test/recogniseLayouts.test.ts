@@ -193,6 +193,26 @@ describe('people in prose', () => {
     expect(parsed.records.find((r) => r.kind === 'passage')?.duties.join('')).toContain('服务时间');
   });
 
+  it('reads "股长由某某同志担任" in a staffing report as the office head, the office record kept with its office', () => {
+    const parsed = parseManual(
+      '报告.txt',
+      [
+        '石川县自然资源局关于岗位设置情况的报告',
+        '',
+        '（二）规划股设股长1名、工作人员2名，主要负责国土空间规划编制和实施监督。股长由尤佳宁同志担任。',
+        '',
+        '（七）县自然资源执法大队设大队长1名、副大队长1名，主要负责违法案件查处。大队长由秦思远同志担任，副大队长由严子墨同志兼任。',
+      ].join('\n'),
+    );
+    const heads = parsed.records.filter((r) => r.kind === 'leader');
+    expect(heads.map((r) => [r.department, r.post, r.lead])).toEqual([
+      ['规划股', '股长', ['尤佳宁']],
+      ['县自然资源执法大队', '大队长', ['秦思远']],
+      ['县自然资源执法大队', '副大队长', ['严子墨']],
+    ]);
+    expect(parsed.records.find((r) => r.kind === 'item' && r.post === '规划股')).toMatchObject({ department: '规划股', item: '规划股职责' });
+  });
+
   it('turns numbered 分工 tasks into records with their deadline', () => {
     const parsed = parseManual(
       '分工.txt',

@@ -14,6 +14,7 @@ import {
   ROLE_WORDS,
   dutySentenceRecord,
   headcountDuty,
+  headsNamed,
   leaderLine,
   nameWithPositions,
   officeHeading,
@@ -508,8 +509,11 @@ function paragraph(w: Walk, b: TextBlock, vocab: HeaderVocab): void {
   const hc = headcountDuty(body);
   if (hc) {
     flushPassage(w);
+    // "规划股设股长1名…": the office's own record, found when a question names the office.
+    const office = /(?:岗|组)$/.test(hc.post) ? w.ctx.department : hc.post;
     w.records.push(
       makeRecord(w.ctx, {
+        department: office,
         post: hc.post,
         item: `${hc.post}职责`,
         duties: splitEntries(hc.body),
@@ -519,6 +523,20 @@ function paragraph(w: Walk, b: TextBlock, vocab: HeaderVocab): void {
         source,
       }),
     );
+    // "…股长由张三同志担任": who heads the office, as its own leader row.
+    for (const h of headsNamed(body)) {
+      w.records.push(
+        makeRecord(w.ctx, {
+          kind: 'leader',
+          department: office,
+          post: h.position,
+          item: `${hc.post}${h.position}`,
+          duties: [`${hc.post}${h.position}：${h.names.join('、')}`],
+          lead: h.names,
+          source,
+        }),
+      );
+    }
     return;
   }
 

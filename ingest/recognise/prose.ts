@@ -91,6 +91,17 @@ export function headcountDuty(text: string): { post: string; headcount: string; 
   return m ? { post: m[1]!.trim(), headcount: m[2]!.trim(), body: m[3]!.trim() } : null;
 }
 
+/** "股长由张三同志担任", "副大队长由李四兼任": a head's title and the one person the sentence gives it to. */
+export function headsNamed(text: string): { position: string; names: string[] }[] {
+  const out: { position: string; names: string[] }[] = [];
+  const re = /(?<=^|[。；;，,、\s])((?:副)?[\u4e00-\u9fa5]{0,6}?(?:长|主任|书记))由([\u4e00-\u9fa5]{2,3}?)(?:同志)?(?:担任|兼任)/g;
+  for (const m of squeezeCjk(text).matchAll(re)) {
+    const names = namesIn(m[2]);
+    if (names.length > 0) out.push({ position: m[1]!, names });
+  }
+  return out;
+}
+
 /** A post named by a heading: "一、咨询岗位职责" → "咨询岗位"; "（二）审核岗：" → "审核岗". */
 export function postHeading(text: string): string | null {
   const t = text.trim().replace(/[:：。]$/, '');
