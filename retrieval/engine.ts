@@ -20,7 +20,7 @@ import { Organisation } from './organisation.js';
 import { type Intent, type ParsedQuery, parseQuery } from './query.js';
 import { candidates, overseen, overseers, rank, type Scored, weighted } from './rank.js';
 import type { RecordTexts } from './recordText.js';
-import { roleHolders } from './roles.js';
+import { headsLine, ownHeads, roleHolders } from './roles.js';
 import type { SearchIndex } from './searchIndex.js';
 import type { Segmenter } from './segmenter.js';
 
@@ -566,7 +566,12 @@ export class DutyEngine {
       const holders = roleHolders(q, pool);
       if (holders.length === 0) return this.notFound(v, q, [], { role: q.role });
       const topical = q.terms.length > 0 ? holders.filter((h) => overseen(q, h.record) >= 0.5) : [];
-      return this.found(v, q, (topical.length > 0 ? topical : holders).slice(0, 4));
+      return this.headsFound(v, q, (topical.length > 0 ? topical : holders).slice(0, 4));
+    }
+    // "某所的领导是谁": the named unit's own heads, where its rows name them; 分管 asks who oversees it instead.
+    if (!/分管|主管|联系/.test(q.question)) {
+      const own = ownHeads(q, pool);
+      if (own.length > 0) return this.headsFound(v, q, own.slice(0, 4));
     }
     // A named unit may be what is overseen ("谁分管某中心"): its leaders sit in it or above it.
     const named = q.places.filter((p) => p.kind !== 'department').flatMap((p) => p.covers);
@@ -597,6 +602,14 @@ export class DutyEngine {
       }
     }
     return null;
+  }
+
+  /** Role holders as found, led by a line naming the unit they head where the question named it. */
+  private headsFound(v: View, q: ParsedQuery, rows: Scored[]): Answer {
+    const answer = this.found(v, q, rows);
+    const line = answer.found && answer.band === 'sure' ? headsLine(q, rows) : null;
+    if (!line) return answer;
+    return { ...answer, summary: answer.summary ? `${line}\n${answer.summary}` : line, text: `${line}\n\n${answer.text}` };
   }
 
   private orgOf(v: View): Organisation {

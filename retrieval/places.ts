@@ -136,5 +136,8 @@ export function placesIn(q: string, places: readonly Place[]): { place: Place; a
     const alias = place.aliases.find((a) => q.includes(a));
     if (alias) hits.push({ place, alias });
   }
-  return hits.filter((h) => !hits.some((o) => o !== h && o.alias.length > h.alias.length && o.alias.includes(h.alias) && o.place.kind === h.place.kind));
+  // A region written as part of a unit's name ("某镇" of "某镇自然资源所") names that unit, not the region's others.
+  const within = (h: { place: Place; alias: string }, o: { place: Place; alias: string }) =>
+    o.place.kind === h.place.kind || (h.place.kind === 'region' && o.place.kind === 'unit' && h.place.covers.includes(o.place.name));
+  return hits.filter((h) => !hits.some((o) => o !== h && o.alias.length > h.alias.length && o.alias.includes(h.alias) && within(h, o)));
 }

@@ -409,3 +409,47 @@ describe('when the work happens is part of the topic', () => {
     expect(e.ask('国庆节10月2号谁带班').text).toContain('阙临风');
   });
 });
+
+describe('a sub-unit named with its head: the answer comes from that unit', () => {
+  const STATION = '柳岸区青石镇自然资源所';
+  const GROUP = '柳岸区青石镇林长制工作领导小组';
+  const TEAM = '柳岸区自然资源执法大队';
+  const rows: DutyRecord[] = [
+    rec({ unit: BUREAU, scope: 'district', kind: 'leader', post: '部门领导正职岗位', item: '主持局机关全面工作', duties: ['负责局机关全面工作。'], lead: ['龚晓雯'] }),
+    rec({ unit: BUREAU, scope: 'district', kind: 'leader', post: '部门领导副职岗位1', item: '配合局长开展工作', duties: ['分管青石镇自然资源所。'], lead: ['闻向东'], oversees: ['青石镇自然资源所'] }),
+    rec({ unit: STATION, scope: 'subdistrict', parentUnit: BUREAU, kind: 'item', post: '所长', item: '全所工作统筹', duties: ['主持自然资源所全面工作。'], lead: ['苑清河'] }),
+    rec({ unit: STATION, scope: 'subdistrict', parentUnit: BUREAU, kind: 'item', post: '副所长', item: '耕地巡查', duties: ['负责耕地保护日常巡查，协助所长工作。'], lead: ['匡明月'] }),
+    rec({ unit: STATION, scope: 'subdistrict', parentUnit: BUREAU, kind: 'item', post: '巡查岗', item: '地灾隐患点巡查', duties: ['汛期每周巡查隐患点。'], lead: ['戈小满'] }),
+    rec({ unit: GROUP, scope: 'subdistrict', kind: 'taskforce-role', post: '成员', item: `${GROUP}成员`, duties: ['苑清河：镇自然资源所所长；宫南星：镇农业服务中心主任。'], lead: ['苑清河', '宫南星'] }),
+    rec({ unit: TEAM, scope: 'district', parentUnit: BUREAU, kind: 'leader', post: '大队长', item: '主持大队全面工作', duties: ['主持大队全面工作。'], lead: ['储一鸣'] }),
+    rec({ unit: TEAM, scope: 'district', parentUnit: BUREAU, kind: 'leader', department: '一中队', post: '中队长', item: '一中队中队长', duties: ['中队长：费晨阳'], lead: ['费晨阳'] }),
+  ];
+  const embedder = new HashingNgramEmbeddings({ dimensions: 64 });
+  const e = new DutyEngine({ index: new MemoryIndex(rows, [], embedder), segmenter: new JiebaSegmenter(), embedder, synonyms: {} });
+
+  it('a region written inside the unit name names the unit only', () => {
+    expect(e.parse('青石镇自然资源所所长是谁').places.map((p) => p.name)).toEqual([STATION]);
+    // The region on its own still names every unit in it.
+    expect(e.parse('青石镇隐患点巡查谁负责').places.map((p) => p.kind)).toEqual(['region']);
+  });
+
+  it('the unit’s own head, said to be from that unit, not a row elsewhere that prints the title', () => {
+    const a = e.ask('青石镇自然资源所所长是谁');
+    expect(a.answers.map((x) => [x.unit, x.lead])).toEqual([[STATION, ['苑清河']]]);
+    expect(a.text.split('\n')[0]).toBe(`${STATION}：所长 苑清河。`);
+    expect(e.ask('青石镇自然资源所副所长是谁').answers.map((x) => x.lead)).toEqual([['匡明月']]);
+  });
+
+  it('“的领导是谁” lists the unit’s heads, principal first, never looking up to the bureau', () => {
+    const a = e.ask('青石镇自然资源所的领导是谁');
+    expect(a.answers.map((x) => x.lead[0])).toEqual(['苑清河', '匡明月']);
+    expect(a.text).not.toContain('龚晓雯');
+    // Who oversees it is still asked of the bureau.
+    expect(e.ask('谁分管青石镇自然资源所').answers[0]?.lead).toEqual(['闻向东']);
+  });
+
+  it('the head’s title as the question writes it: 大队长 is not 中队长', () => {
+    expect(e.ask('柳岸区自然资源执法大队大队长是谁').answers.map((x) => x.lead)).toEqual([['储一鸣']]);
+    expect(e.ask('柳岸区自然资源执法大队中队长是谁').answers.map((x) => x.lead)).toEqual([['费晨阳']]);
+  });
+});
