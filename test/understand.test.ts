@@ -453,3 +453,26 @@ describe('a sub-unit named with its head: the answer comes from that unit', () =
     expect(e.ask('柳岸区自然资源执法大队中队长是谁').answers.map((x) => x.lead)).toEqual([['费晨阳']]);
   });
 });
+
+describe('how often, and who: what a passage can and cannot answer', () => {
+  const rows: DutyRecord[] = [
+    rec({ unit: BUREAU, scope: 'district', kind: 'passage', post: '', item: '工作要求', duties: ['各责任股室于每月25日前向办公室报送当月进展情况，办公室汇总后报局主要负责同志。'], lead: [] }),
+    rec({ unit: BUREAU, scope: 'district', kind: 'passage', post: '', item: '总体要求', duties: ['为确保全年重点工作任务落到实处，制定本方案，各股室要建立工作台账。'], lead: [] }),
+    rec({ unit: BUREAU, scope: 'district', kind: 'item', department: '成果管理部', post: '成果管理部', item: '基础测绘成果提供', duties: [], timeLimit: '10个工作日', lead: ['冼星河'], assistants: ['邰晓风'] }),
+    rec({ unit: BUREAU, scope: 'district', kind: 'passage', post: '', item: '说明', duties: ['说明：涉密基础测绘成果按规定办理审批手续后提供；时限不含申请人补正材料时间。'], lead: [] }),
+    rec({ unit: BUREAU, scope: 'district', kind: 'item', post: '用地岗', item: '临时用地申请受理', duties: ['受理临时用地申请。'], lead: ['解远山'] }),
+  ];
+  const embedder = new HashingNgramEmbeddings({ dimensions: 64 });
+  const e = new DutyEngine({ index: new MemoryIndex(rows, [], embedder), segmenter: new JiebaSegmenter(), embedder, synonyms: {} });
+
+  it('a frequency the manuals print (每月) is a topic word', () => {
+    expect(e.parse('进展情况每月几号前报送').terms.map((t) => t.text)).toContain('每月');
+    expect(e.ask('重点工作进展每月几号前报送').text).toContain('每月25日前');
+  });
+
+  it('a question asking who goes to the row with people, not a note that holds more of its words', () => {
+    const a = e.ask('基础测绘成果怎么申请，找谁');
+    expect(a.answers[0]?.lead).toEqual(['冼星河']);
+    expect(a.answers[0]?.assistants).toEqual(['邰晓风']);
+  });
+});
