@@ -40,6 +40,13 @@ describe('units and offices', () => {
     expect(unitInTitle('石川市自然资源局办公室AB角对照表')).toBe('石川市自然资源局');
   });
 
+  it('takes a regulation naming no unit in its title as its interpreter’s, in the title’s place', () => {
+    const doc = (last: string) =>
+      parseManual('办法.txt', ['石川市自然资源执法监督办法', '', '第一条 为规范执法监督工作，制定本办法。', '', `第二条 ${last}`].join('\n'));
+    expect(new Set(doc('本办法由市自然资源和规划局负责解释。').records.map((r) => r.unit))).toEqual(new Set(['石川市自然资源和规划局']));
+    expect(new Set(doc('本办法由松河县自然资源局负责解释。').records.map((r) => r.unit))).toEqual(new Set(['松河县自然资源局']));
+  });
+
   it('reads offices under headings with their head, deputies and numbered duties', () => {
     const parsed = parseDocument(
       docOf('内设.docx', [

@@ -134,7 +134,25 @@ function unitOf(doc: DocModel, title: string, issuer: string | null): { unit: st
     return { unit: found.startsWith(place) ? found : `${place}${found}`, parent: issuer };
   }
   if (found) return { unit: found, parent: statedParent(texts, found) };
-  return issuer ? { unit: issuer, parent: null } : null;
+  return issuer ? { unit: issuer, parent: null } : interpreter(texts, title);
+}
+
+/**
+ * A regulation that names no unit in its title is its interpreter's: "本办法由市自然资源和规划局负责解释" in a
+ * "某市…办法" is that city's bureau.
+ */
+function interpreter(texts: readonly string[], title: string): { unit: string; parent: null } | null {
+  for (const t of texts) {
+    const m = /本(?:办法|规定|细则|制度|意见|方案|规则|准则)由([^，。；,;]{2,30}?)负责解释/.exec(t.replace(/\s+/g, ''));
+    if (!m || !isOrgName(m[1]!)) continue;
+    const org = m[1]!;
+    const place = placeOf(matchForm(title));
+    if (placeOf(org)) return { unit: org, parent: null };
+    // "市自然资源和规划局" in "青禾市…办法": the title's city.
+    const unit = place && org[0] === place[place.length - 1] ? `${place}${org.slice(1)}` : `${place}${org}`;
+    return { unit, parent: null };
+  }
+  return null;
 }
 
 interface Walk {
