@@ -548,6 +548,7 @@ export class DutyEngine {
   private leadership(v: View, q: ParsedQuery, opts: AskOptions): Answer | null {
     if (q.unknownOffice) return this.notFound(v, q, []);
     const pool = candidates(q, v.records);
+    const home = opts.units ?? [];
     if (q.persons.length > 0) {
       const own = pool.filter((r) => r.oversees.length > 0 && q.persons.some((p) => r.lead.includes(p)));
       if (own.length > 0) return this.found(v, q, own.map((record) => ({ record, score: 1, coverage: 1, focus: 1, phrase: 1 })));
@@ -563,15 +564,15 @@ export class DutyEngine {
     }
     if (q.role) {
       // A role asked about by name: its holders, narrowed by the topic (what they oversee or do) when one is given.
-      const holders = roleHolders(q, pool);
+      const holders = roleHolders(q, pool, home);
       if (holders.length === 0) return this.notFound(v, q, [], { role: q.role });
       const topical = q.terms.length > 0 ? holders.filter((h) => overseen(q, h.record) >= 0.5) : [];
-      return this.headsFound(v, q, (topical.length > 0 ? topical : holders).slice(0, 4));
+      return this.headsFound(v, q, (topical.length > 0 ? topical : holders).slice(0, 4), home);
     }
     // "某所的领导是谁": the named unit's own heads, where its rows name them; 分管 asks who oversees it instead.
-    if (!/分管|主管|联系/.test(q.question)) {
-      const own = ownHeads(q, pool);
-      if (own.length > 0) return this.headsFound(v, q, own.slice(0, 4));
+    if (!/分管|主管|联系/.test(q.question) && (q.terms.length === 0 || q.places.length > 0)) {
+      const own = ownHeads(q, pool, home);
+      if (own.length > 0) return this.headsFound(v, q, own.slice(0, 4), home);
     }
     // A named unit may be what is overseen ("谁分管某中心"): its leaders sit in it or above it.
     const named = q.places.filter((p) => p.kind !== 'department').flatMap((p) => p.covers);
@@ -605,9 +606,9 @@ export class DutyEngine {
   }
 
   /** Role holders as found, led by a line naming the unit they head where the question named it. */
-  private headsFound(v: View, q: ParsedQuery, rows: Scored[]): Answer {
+  private headsFound(v: View, q: ParsedQuery, rows: Scored[], home: readonly string[] = []): Answer {
     const answer = this.found(v, q, rows);
-    const line = answer.found && answer.band === 'sure' ? headsLine(q, rows) : null;
+    const line = answer.found && answer.band === 'sure' ? headsLine(q, rows, home) : null;
     if (!line) return answer;
     return { ...answer, summary: answer.summary ? `${line}\n${answer.summary}` : line, text: `${line}\n\n${answer.text}` };
   }

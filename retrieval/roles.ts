@@ -29,10 +29,14 @@ function levelOf(role: string | null, q: string): 'unit' | 'section' | 'group' |
 /** A post that is a head's title on its own: 所长, 副主任, 大队长, 院长, 负责人. */
 const HEAD_TITLE = /^[\u4e00-\u9fa5]{0,8}(?:厅长|局长|处长|科长|股长|所长|站长|队长|院长|主任|书记|组长|负责人)$/;
 
-/** The units the question names, the innermost where it names a unit and one it belongs to. */
-function namedUnits(q: ParsedQuery): Set<string> {
+/**
+ * The units the question names, the innermost where it names a unit and one it belongs to; where it names no
+ * place at all, the asker's own units ("我们所的领导是谁" asked in a station's chat).
+ */
+function namedUnits(q: ParsedQuery, home: readonly string[] = []): Set<string> {
   const units = q.places.filter((p) => p.kind === 'unit');
   const inner = units.filter((u) => !units.some((o) => o !== u && u.covers.includes(o.name)));
+  if (inner.length === 0 && q.places.length === 0) return new Set(home);
   return new Set(inner.map((u) => u.name));
 }
 
@@ -42,8 +46,8 @@ function namedUnits(q: ParsedQuery): Set<string> {
  * writes it: 大队长, not 中队长), principals before deputies. Empty where the question names no unit or the
  * unit's own rows name no head: then the question is answered as before.
  */
-export function ownHeads(q: ParsedQuery, pool: readonly DutyRecord[]): Scored[] {
-  const units = namedUnits(q);
+export function ownHeads(q: ParsedQuery, pool: readonly DutyRecord[], home: readonly string[] = []): Scored[] {
+  const units = namedUnits(q, home);
   if (units.size === 0) return [];
   const question = q.question.replace(/\s+/g, '');
   const heads = pool.filter(
@@ -83,8 +87,8 @@ export function ownHeads(q: ParsedQuery, pool: readonly DutyRecord[]): Scored[] 
  * The line that says whose heads these are, where every row is a head of a unit the question names:
  * "某所：所长 张三；副所长 李四". Null otherwise.
  */
-export function headsLine(q: ParsedQuery, rows: readonly Scored[]): string | null {
-  const units = namedUnits(q);
+export function headsLine(q: ParsedQuery, rows: readonly Scored[], home: readonly string[] = []): string | null {
+  const units = namedUnits(q, home);
   if (rows.length === 0 || !rows.every((s) => units.has(s.record.unit) && HEAD_TITLE.test(s.record.post))) return null;
   const byUnit = new Map<string, string[]>();
   for (const { record: r } of rows) byUnit.set(r.unit, [...(byUnit.get(r.unit) ?? []), `${r.department ? `${r.department}` : ''}${r.post} ${r.lead.join('、')}`]);
@@ -96,14 +100,14 @@ export function headsLine(q: ParsedQuery, rows: readonly Scored[]): string | nul
  * rows of the asked rank at the asked level, within the places the question names. Empty when the
  * manuals hold no such row: then no one is named.
  */
-export function roleHolders(q: ParsedQuery, pool: readonly DutyRecord[]): Scored[] {
+export function roleHolders(q: ParsedQuery, pool: readonly DutyRecord[], home: readonly string[] = []): Scored[] {
   const question = q.question.replace(/\s+/g, '');
   const role = q.role;
   const principal = !role || !role.startsWith('副');
   const level = levelOf(role, question);
   const bare = role?.replace(/^副/, '') ?? '';
   // A unit named with its head's title: that unit's own head, where its rows name one.
-  const own = ownHeads(q, pool).filter((h) => !principal || !h.record.post.includes('副'));
+  const own = ownHeads(q, pool, home).filter((h) => !principal || !h.record.post.includes('副'));
   if (own.length > 0) return own;
   let rows = pool.filter(isLeaderRow);
   // A role printed in the row itself ("某某办事处主任", "组长") names its holder most directly.

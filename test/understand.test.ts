@@ -448,6 +448,13 @@ describe('a sub-unit named with its head: the answer comes from that unit', () =
     expect(e.ask('谁分管青石镇自然资源所').answers[0]?.lead).toEqual(['闻向东']);
   });
 
+  it('asked in a station’s own chat, “我们所的领导是谁” is the station’s head, not the bureau’s', () => {
+    const a = e.ask('我们所的领导是谁', { units: [STATION] });
+    expect(a.answers[0]?.lead).toEqual(['苑清河']);
+    expect(a.text).not.toContain('龚晓雯');
+    expect(e.ask('所长是谁', { units: [STATION] }).answers.map((x) => x.lead)).toEqual([['苑清河']]);
+  });
+
   it('the head’s title as the question writes it: 大队长 is not 中队长', () => {
     expect(e.ask('柳岸区自然资源执法大队大队长是谁').answers.map((x) => x.lead)).toEqual([['储一鸣']]);
     expect(e.ask('柳岸区自然资源执法大队中队长是谁').answers.map((x) => x.lead)).toEqual([['费晨阳']]);
