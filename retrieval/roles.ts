@@ -119,6 +119,9 @@ export function roleHolders(q: ParsedQuery, pool: readonly DutyRecord[], home: r
   }
   rows = rows.filter((r) => (principal ? rankOf(r) === 'principal' : rankOf(r) === 'deputy') || (bare === '组长' && r.post === role));
   if (level === 'unit') rows = rows.filter((r) => r.kind === 'leader' && r.department === null);
+  // A bureau named with 局长: its own leaders, not the heads of the centres it covers.
+  const named = namedUnits(q);
+  if (level === 'unit' && named.size > 0) rows = rows.filter((r) => named.has(r.unit));
   if (level === 'section') rows = rows.filter((r) => r.department !== null);
   if (level === 'group') rows = rows.filter((r) => r.kind === 'taskforce-role');
   // Bureau-level leaders before section heads before task-force roles, where the question names no level.

@@ -483,3 +483,21 @@ describe('how often, and who: what a passage can and cannot answer', () => {
     expect(a.answers[0]?.assistants).toEqual(['邰晓风']);
   });
 });
+
+describe('a bureau named with 局长', () => {
+  const B = '松河县自然资源局';
+  const C = '松河县不动产登记中心';
+  const rows: DutyRecord[] = [
+    rec({ unit: B, scope: 'district', kind: 'item', post: '耕保岗', item: '耕地保护巡查', duties: ['负责耕地保护巡查。'], lead: ['程远帆'] }),
+    rec({ unit: C, scope: 'district', parentUnit: B, kind: 'leader', post: '主任', item: '主持中心全面工作', duties: ['主持中心全面工作。'], lead: ['龙静姝'] }),
+  ];
+  const embedder = new HashingNgramEmbeddings({ dimensions: 64 });
+  const e = new DutyEngine({ index: new MemoryIndex(rows, [], embedder), segmenter: new JiebaSegmenter(), embedder, synonyms: {} });
+
+  it('is that bureau’s own leader, never the head of a centre it covers', () => {
+    const a = e.ask(`${B}局长是谁`);
+    expect(a.found).toBe(false);
+    expect(a.text).not.toContain('龙静姝');
+    expect(e.ask(`${C}主任是谁`).answers[0]?.lead).toEqual(['龙静姝']);
+  });
+});
