@@ -623,6 +623,10 @@ export class DutyEngine {
       const first = scored[0]!.record.scope;
       if (this.familiesOf(scored.filter((s) => s.record.scope === first)).size > 1) return this.whichUnit(q, scored.filter((s) => s.record.scope === first));
     }
+    // The same row printed in two documents (a head in a roster and on a page header) is one answer.
+    const same = (r: DutyRecord) => [r.unit, r.department, r.post, r.item, r.lead.join('、'), r.assistants.join('、')].join('|');
+    const seen = new Set<string>();
+    scored = scored.filter((s) => s.record.kind === 'passage' || (!seen.has(same(s.record)) && !!seen.add(same(s.record))));
     const answers = scored.map((s) => toItem(s.record, s.score, q));
     let text = answersText(answers, q.intent);
     let summary: string | null = null;

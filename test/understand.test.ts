@@ -501,3 +501,17 @@ describe('a bureau named with 局长', () => {
     expect(e.ask(`${C}主任是谁`).answers[0]?.lead).toEqual(['龙静姝']);
   });
 });
+
+describe('one row printed in two documents', () => {
+  const U = '石川省地理信息院';
+  const head = { unit: U, scope: 'province' as const, kind: 'leader' as const, post: '院长', item: '院长', duties: ['院长：邝雨桐'], lead: ['邝雨桐'] };
+  const rows: DutyRecord[] = [rec(head), { ...rec(head), id: 'other.txt#2', source: { file: 'other.txt', line: 2 } }];
+  const embedder = new HashingNgramEmbeddings({ dimensions: 64 });
+  const e = new DutyEngine({ index: new MemoryIndex(rows, [], embedder), segmenter: new JiebaSegmenter(), embedder, synonyms: {} });
+
+  it('is one answer', () => {
+    const a = e.ask('地理信息院院长是谁');
+    expect(a.answers).toHaveLength(1);
+    expect(a.answers[0]?.lead).toEqual(['邝雨桐']);
+  });
+});
