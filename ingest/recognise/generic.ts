@@ -148,7 +148,7 @@ function interpreter(texts: readonly string[], title: string): { unit: string; p
     const org = m[1]!;
     const place = placeOf(matchForm(title));
     if (placeOf(org)) return { unit: org, parent: null };
-    // "市自然资源和规划局" in "青禾市…办法": the title's city.
+    // "市自然资源和规划局" in "某市…办法": the title's city.
     const unit = place && org[0] === place[place.length - 1] ? `${place}${org.slice(1)}` : `${place}${org}`;
     return { unit, parent: null };
   }
