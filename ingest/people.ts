@@ -2,7 +2,7 @@ import { splitNames } from './text.js';
 
 /** Words for positions and roles: never a person's name, though as short as one. */
 const POSITION =
-  /(?:长|主任|领导|人员|干部|科员|专员|负责人|同志|书记|主席|委员|组员|成员|联络员|会计|出纳|局|科|股|室|处|岗|中心|所|站|队|办|全体|各|等|工作|窗口|本人|职工|员工)$/;
+  /(?:(?:办|责任|联系|当事|申请|代理|委托|代表|审核|审批|签发|牵头|填报|报送|制表|记录|核查|受理)人|长|主任|领导|人员|干部|科员|专员|负责人|同志|书记|主席|委员|组员|成员|联络员|会计|出纳|局|科|股|室|处|岗|中心|所|站|队|办|单位|部门|机关|机构|班子|全体|各|等|工作|窗口|本人|职工|员工)$/;
 
 const HAN_NAME = /^[\u4e00-\u9fa5·]{2,4}$/;
 
@@ -74,7 +74,8 @@ export function assignment(text: string): { lead: string[]; assistants: string[]
   const assistants: string[] = [];
   for (const clause of text.replace(/\s+/g, '').split(/[，,。；;]/)) {
     // "这项工作由张三同志具体负责": what comes before 由 is the task, not the person.
-    const m = new RegExp(`^(?:[^由]{0,12}由)?(.{2,24}?)(同志)?${ASSIGN_VERB.source}`).exec(clause);
+    // "单位负责人：…": 负责人 is a title, not someone 负责-ing (负责人员培训, 负责人事 still are).
+    const m = new RegExp(`^(?:[^由]{0,12}由)?(.{2,24}?)(同志)?${ASSIGN_VERB.source}(?!人(?![员口事才]))`).exec(clause);
     if (!m) continue;
     const titled = m[2] !== undefined;
     const who = m[1]!.replace(/同志/g, '');

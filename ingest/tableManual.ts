@@ -250,7 +250,8 @@ function centreRecord(row: Row, section: Section, file: string, scope: Scope): D
     postNo: /^\d+$/.test(cleanCell(cells[0])) ? cleanCell(cells[0]) : null,
     item: post,
     duties,
-    responsibilities: [],
+    // The tasks its work column lists besides the flows ("负责辖区内规划咨询服务"): searchable too.
+    responsibilities: splitEntries(flowCell ?? '').filter((e) => !/→|->/.test(e)),
     flow,
     timeLimit: extractTimeLimit(duties),
     lead: splitNames(names[0]),

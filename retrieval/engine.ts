@@ -20,7 +20,7 @@ import { Organisation } from './organisation.js';
 import { type Intent, type ParsedQuery, parseQuery } from './query.js';
 import { candidates, overseen, overseers, rank, type Scored, weighted } from './rank.js';
 import type { RecordTexts } from './recordText.js';
-import { roleHolders } from './roles.js';
+import { headsLine, ownHeads, roleHolders } from './roles.js';
 import type { SearchIndex } from './searchIndex.js';
 import type { Segmenter } from './segmenter.js';
 
@@ -548,6 +548,7 @@ export class DutyEngine {
   private leadership(v: View, q: ParsedQuery, opts: AskOptions): Answer | null {
     if (q.unknownOffice) return this.notFound(v, q, []);
     const pool = candidates(q, v.records);
+    const home = opts.units ?? [];
     if (q.persons.length > 0) {
       const own = pool.filter((r) => r.oversees.length > 0 && q.persons.some((p) => r.lead.includes(p)));
       if (own.length > 0) return this.found(v, q, own.map((record) => ({ record, score: 1, coverage: 1, focus: 1, phrase: 1 })));
@@ -563,10 +564,15 @@ export class DutyEngine {
     }
     if (q.role) {
       // A role asked about by name: its holders, narrowed by the topic (what they oversee or do) when one is given.
-      const holders = roleHolders(q, pool);
+      const holders = roleHolders(q, pool, home);
       if (holders.length === 0) return this.notFound(v, q, [], { role: q.role });
       const topical = q.terms.length > 0 ? holders.filter((h) => overseen(q, h.record) >= 0.5) : [];
-      return this.found(v, q, (topical.length > 0 ? topical : holders).slice(0, 4));
+      return this.headsFound(v, q, (topical.length > 0 ? topical : holders).slice(0, 4), home);
+    }
+    // "某所的领导是谁": the named unit's own heads, where its rows name them; 分管 asks who oversees it instead.
+    if (!/分管|主管|联系/.test(q.question) && (q.terms.length === 0 || q.places.length > 0)) {
+      const own = ownHeads(q, pool, home);
+      if (own.length > 0) return this.headsFound(v, q, own.slice(0, 4), home);
     }
     // A named unit may be what is overseen ("谁分管某中心"): its leaders sit in it or above it.
     const named = q.places.filter((p) => p.kind !== 'department').flatMap((p) => p.covers);
@@ -599,6 +605,14 @@ export class DutyEngine {
     return null;
   }
 
+  /** Role holders as found, led by a line naming the unit they head where the question named it. */
+  private headsFound(v: View, q: ParsedQuery, rows: Scored[], home: readonly string[] = []): Answer {
+    const answer = this.found(v, q, rows);
+    const line = answer.found && answer.band === 'sure' ? headsLine(q, rows, home) : null;
+    if (!line) return answer;
+    return { ...answer, summary: answer.summary ? `${line}\n${answer.summary}` : line, text: `${line}\n\n${answer.text}` };
+  }
+
   private orgOf(v: View): Organisation {
     return v.org ?? this.wholeOrg();
   }
@@ -609,6 +623,10 @@ export class DutyEngine {
       const first = scored[0]!.record.scope;
       if (this.familiesOf(scored.filter((s) => s.record.scope === first)).size > 1) return this.whichUnit(q, scored.filter((s) => s.record.scope === first));
     }
+    // The same row printed in two documents (a head in a roster and on a page header) is one answer.
+    const same = (r: DutyRecord) => [r.unit, r.department, r.post, r.item, r.lead.join('、'), r.assistants.join('、')].join('|');
+    const seen = new Set<string>();
+    scored = scored.filter((s) => s.record.kind === 'passage' || (!seen.has(same(s.record)) && !!seen.add(same(s.record))));
     const answers = scored.map((s) => toItem(s.record, s.score, q));
     let text = answersText(answers, q.intent);
     let summary: string | null = null;

@@ -43,7 +43,7 @@ function regionsOf(name: string): string[] {
 const BUREAU_KINDS = ['自然资源和规划局', '规划和自然资源局', '自然资源局', '国土资源局', '自然资源和规划分局', '自然资源分局'];
 const bureauTail = (a: string) => BUREAU_KINDS.some((k) => k.endsWith(a));
 /** Parts too generic to name one place on their own. */
-const TOO_GENERIC = /^(?:中心|局|科|股|室|工作专班|专班办公室|办公室|岗位?|单位|部门|发展中心|资源|自然资源)$/;
+const TOO_GENERIC = /^(?:中心|局|科|股|室|工作专班|专班办公室|办公室|岗位?|单位|部门|发展中心|资源|自然资源|支队|大队|中队|队|所|站|院|处|组|小组|领导小组|委员会)$/;
 
 /** Units, sections and regions named by the loaded records, with the short forms staff use for them. */
 export function buildPlaces(records: readonly Pick<DutyRecord, 'unit' | 'scope' | 'parentUnit' | 'department'>[]): Place[] {
@@ -92,9 +92,13 @@ export function buildPlaces(records: readonly Pick<DutyRecord, 'unit' | 'scope' 
     for (const a of [rest, short]) if ([...a].length >= 2 && !TOO_GENERIC.test(a) && !shared(a, place)) aliases.add(a);
     // A suffix or prefix of the name stands for it when no other place shares it.
     const chars = [...place.name];
+    // A suffix cut inside the region's name ("溪区自然资源局") names nothing; from its level word on, it names a
+    // level plus a kind of bureau ("区自然资源局": any district's) unless the rest is this unit's own name.
+    const regionEnd = region ? [...region].length : 0;
+    const cut = (i: number) => i < regionEnd - 1 || (i === regionEnd - 1 && bureauTail(chars.slice(i + 1).join('')));
     for (let i = 1; i < chars.length - 1; i++) {
       const suffix = chars.slice(i).join('');
-      if (suffix.length >= 2 && !TOO_GENERIC.test(suffix) && !shared(suffix, place)) aliases.add(suffix);
+      if (!cut(i) && suffix.length >= 2 && !TOO_GENERIC.test(suffix) && !shared(suffix, place)) aliases.add(suffix);
       const prefix = chars.slice(0, chars.length - i).join('');
       if (place.kind === 'unit' && prefix.length >= 3 && !shared(prefix, place)) aliases.add(prefix);
     }
@@ -136,5 +140,8 @@ export function placesIn(q: string, places: readonly Place[]): { place: Place; a
     const alias = place.aliases.find((a) => q.includes(a));
     if (alias) hits.push({ place, alias });
   }
-  return hits.filter((h) => !hits.some((o) => o !== h && o.alias.length > h.alias.length && o.alias.includes(h.alias) && o.place.kind === h.place.kind));
+  // A region written as part of a unit's name ("某镇" of "某镇自然资源所") names that unit, not the region's others.
+  const within = (h: { place: Place; alias: string }, o: { place: Place; alias: string }) =>
+    o.place.kind === h.place.kind || (h.place.kind === 'region' && o.place.kind === 'unit' && h.place.covers.includes(o.place.name));
+  return hits.filter((h) => !hits.some((o) => o !== h && o.alias.length > h.alias.length && o.alias.includes(h.alias) && within(h, o)));
 }

@@ -97,6 +97,8 @@ function corpusWords(text: string, lex: Lexicon): string[] {
   return out;
 }
 
+const DATE = /(?:\d{4}年)?\d{1,2}月\d{1,2}[日号]/g;
+
 /** Splits off synonym phrases first (so "盖章" survives segmentation), then segments the rest and drops speech. */
 function extractTerms(text: string, lex: Lexicon, seg: Segmenter): Term[] {
   let rest = text;
@@ -106,6 +108,12 @@ function extractTerms(text: string, lex: Lexicon, seg: Segmenter): Term[] {
     if (!rest.includes(key)) continue;
     rest = rest.split(key).join(' ');
     terms.push({ text: key, forms: [key, ...(lex.synonyms[key] ?? [])].map(fold), weight: 0, unknown: false, part: null });
+  }
+  // A calendar date ("10月2日", "10月2号") is one word: its numbers alone say nothing, together they name a day.
+  for (const m of rest.match(DATE) ?? []) {
+    const day = fold(m.replace(/^\d{4}年/, '').replace(/号$/, '日'));
+    rest = rest.split(m).join(' ');
+    if (!terms.some((t) => t.text === day)) terms.push({ text: day, forms: [day], weight: 0, unknown: false, part: null });
   }
   const tags = new Map<string, string | null>();
   if (!seg.tag) {

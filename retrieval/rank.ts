@@ -1,8 +1,8 @@
-import type { DutyRecord } from '../ingest/record.js';
+import type { DutyRecord, Flow } from '../ingest/record.js';
 import type { FieldScorer, WeightedToken } from './fieldIndex.js';
 import type { Lexicon } from './lexicon.js';
 import type { ParsedQuery, Term } from './query.js';
-import type { FieldName } from './recordText.js';
+import { type FieldName, fold } from './recordText.js';
 
 export interface Scored {
   record: DutyRecord;
@@ -39,6 +39,19 @@ const ALL_WORDS = 0.08;
 const FULL_ROWS = 48;
 /** How many leading rows are checked for the longest verbatim stretch of the topic. */
 const PHRASE_ROWS = 24;
+
+/** Bonus for a flow question naming a chart or sub-flow of the row by its whole name. */
+const NAMED_FLOW = 0.08;
+
+function namesFlow(question: string, flow: Flow): boolean {
+  return [...flow.titles, ...flow.subflows.map((s) => s.name)].some((name) => {
+    const n = fold(name);
+    return [...n].length >= 3 && question.includes(n);
+  });
+}
+
+/** A question asking who does the work: only a row with its people answers it. */
+const ASKS_WHO = /谁|哪位|找哪|哪个(?:岗|部门|科|股|人)/;
 
 /** Each form's character bigrams (forms of three characters or more), computed once per term. */
 const formGrams = new WeakMap<Term, string[][]>();
@@ -147,6 +160,8 @@ export function rank(q: ParsedQuery, pool: DutyRecord[], lex: Lexicon, fields: F
   // A flow question is about the steps: a match in them says as much as one in the item.
   const focusOf = (f: FieldName) => (q.intent === 'flow' && f === 'steps' ? 0.95 : FIELD_FOCUS[f]);
   const maxBm = Math.max(0, ...pool.map((r) => bm25.get(r.id) ?? 0));
+  const asksWho = ASKS_WHO.test(q.question);
+  const asked = fold(q.question);
   // Full scoring for the rows full-text or vector search put in front; the rest cannot catch up.
   const pre = (r: DutyRecord) => (maxBm > 0 ? (bm25.get(r.id) ?? 0) / maxBm : 0) + 0.5 * Math.max(0, signals.vector.get(r.id) ?? 0);
   const inPool = pool
@@ -177,8 +192,11 @@ export function rank(q: ParsedQuery, pool: DutyRecord[], lex: Lexicon, fields: F
     // What the question asks for must be in the row to answer it: a time limit, a flow.
     if (q.intent === 'timeLimit' && record.timeLimit) score += 0.08;
     if (q.intent === 'flow' && record.flow && record.flow.steps.length > 0) score += 0.05;
-    // Text no parser structured is the fallback: where a structured row says the same, the row answers.
-    if (record.kind === 'passage') score -= 0.05;
+    // A flow question naming one of the row's charts or sub-flows by its whole name asks for that flow.
+    if (q.intent === 'flow' && record.flow && namesFlow(asked, record.flow)) score += NAMED_FLOW;
+    // Text no parser structured is the fallback: where a structured row says the same, the row answers; the
+    // more so when the question asks who, which a passage never says.
+    if (record.kind === 'passage') score -= asksWho ? 0.15 : 0.05;
     return { record, score, coverage, focus, phrase: 0 };
   });
   const order = (a: Scored, b: Scored) => b.score - a.score || a.record.source.line - b.record.source.line;

@@ -39,6 +39,11 @@ export function isFiller(word: string, tag: string | null, knownInManuals: boole
   if (FILLER_WORDS.has(word)) return true;
   if (!knownInManuals && LIGHT.test(word)) return true;
   if (/^[\d\s]+$/.test(word)) return true;
+  // A time word the manuals use (汛期, 节假日, 年底) says when the work happens: topic, not time of asking;
+  // a date's single characters (月, 日) are not.
+  if (tag === 't' && knownInManuals && [...word].length >= 2) return false;
+  // So does how often it recurs (每月, 每季度), where the manuals say it.
+  if (/^每./.test(word) && knownInManuals) return false;
   if (tag && FILLER_TAGS.test(tag)) return !knownInManuals || /^(?:r\w?|p|c|u\w?|y|e|o|f|t|tg)$/.test(tag);
   return false;
 }

@@ -96,6 +96,14 @@ describe('affiliated centres (arrow flows)', () => {
     expect(batch.steps).toEqual(['定点放线', '定点验线', '现场核实']);
   });
 
+  it('keeps the tasks of the work column that are not flows, searchable', () => {
+    const r = byItem(records, '城乡规划事务业务岗');
+    expect(r.responsibilities).toContain('负责辖区内规划咨询服务');
+    expect(r.responsibilities.some((e) => e.includes('→'))).toBe(false);
+    // A column holding only a flow adds nothing beside its steps.
+    expect(byItem(records, '土地供应业务岗').responsibilities).toEqual([]);
+  });
+
   it('reads (一)(二)(三) sub-flows and a single chain', () => {
     const reserve = byItem(records, '土地储备业务岗').flow!.subflows;
     expect(reserve.map((s) => s.name)).toEqual(['收购储备', '收回储备', '征用土地（新增建设用地）储备']);

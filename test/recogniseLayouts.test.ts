@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Block, Cell, DocModel, TableBlock } from '../ingest/document.js';
 import { roleOf } from '../ingest/headerRoles.js';
-import { assignment, mutualBackups, taggedPeople } from '../ingest/people.js';
+import { assignment, mutualBackups, namesIn, taggedPeople } from '../ingest/people.js';
 import { parseDocument, parseManual } from '../ingest/parseManual.js';
 import { flowFromText } from '../ingest/recognise/flowText.js';
 import { leaderLine, nameWithPositions } from '../ingest/recognise/prose.js';
@@ -40,6 +40,13 @@ describe('units and offices', () => {
     expect(unitInTitle('石川市自然资源局办公室AB角对照表')).toBe('石川市自然资源局');
   });
 
+  it('takes a regulation naming no unit in its title as its interpreter’s, in the title’s place', () => {
+    const doc = (last: string) =>
+      parseManual('办法.txt', ['石川市自然资源执法监督办法', '', '第一条 为规范执法监督工作，制定本办法。', '', `第二条 ${last}`].join('\n'));
+    expect(new Set(doc('本办法由市自然资源和规划局负责解释。').records.map((r) => r.unit))).toEqual(new Set(['石川市自然资源和规划局']));
+    expect(new Set(doc('本办法由松河县自然资源局负责解释。').records.map((r) => r.unit))).toEqual(new Set(['松河县自然资源局']));
+  });
+
   it('reads offices under headings with their head, deputies and numbered duties', () => {
     const parsed = parseDocument(
       docOf('内设.docx', [
@@ -68,13 +75,20 @@ describe('units and offices', () => {
 
 describe('leaders', () => {
   it('reads leader lines in their usual forms', () => {
-    expect(leaderLine('副大队长：温子轩，分管一中队、二中队。')).toEqual({ holders: [{ position: '副大队长', names: ['温子轩'] }], rest: '分管一中队、二中队' });
+    expect(leaderLine('副大队长：温子轩，分管一中队、二中队。')).toEqual({ holders: [{ position: '副大队长', names: ['温子轩'] }], rest: '分管一中队、二中队', others: '' });
     expect(leaderLine('负责人：主任 邝雨桐；副主任 景少华')?.holders).toEqual([
       { position: '主任', names: ['邝雨桐'] },
       { position: '副主任', names: ['景少华'] },
     ]);
     expect(leaderLine('负责人：见附件')).toBeNull();
     expect(leaderLine('岗位职责：负责档案管理')).toBeNull();
+    // A 负责人 label with a prefix, and other fields printed on the same line after it.
+    expect(leaderLine('单位负责人：院长 邝雨桐 服务时间：工作日 9:00—17:00')).toEqual({
+      holders: [{ position: '院长', names: ['邝雨桐'] }],
+      rest: '',
+      others: '服务时间：工作日 9:00—17:00',
+    });
+    expect(leaderLine('科室负责人：科长 景少华　　联系电话：0000-1234567')?.holders).toEqual([{ position: '科长', names: ['景少华'] }]);
     expect(nameWithPositions('秦思远　局党组成员、副局长')).toEqual({ names: ['秦思远'], position: '局党组成员、副局长' });
     expect(nameWithPositions('主持局全面工作')).toBeNull();
   });
@@ -136,6 +150,25 @@ describe('tables', () => {
     expect(parsed.records.find((r) => r.kind === 'leader')).toMatchObject({ department: '一中队', post: '中队长', lead: ['费晨阳'] });
   });
 
+  it('makes the head named only as the person of a flow-node stage a leader row of the unit or of the office', () => {
+    const t = table([
+      ['事项名称', '环节', '办理岗位', '办理人', '办理时限'],
+      [{ text: '临时用地审批', rowSpan: 3 }, '受理', '耕地保护股临时用地岗', '柯远舟', '当场'],
+      [null, '审查', '规划股股长', '喻清和', '5个工作日'],
+      [null, '决定', '局长', '郗默然', '2个工作日'],
+      [{ text: '采矿权延续登记', rowSpan: 3 }, '受理', '矿产资源股矿政岗', '聂青禾', '当场'],
+      [null, '审查', '矿产资源股矿政岗', '聂青禾', '7个工作日'],
+      [null, '决定', '局长', '郗默然', '2个工作日'],
+    ]);
+    const parsed = parseDocument(docOf('节点.xlsx', [para('石川县自然资源局审批事项流程节点表', 1), t], 'xlsx'));
+    const flow = parsed.records.find((r) => r.kind === 'item' && r.item === '临时用地审批')!;
+    expect(flow.flow?.steps).toEqual(['受理（柯远舟，当场）', '审查（规划股股长 喻清和，5个工作日）', '决定（局长 郗默然，2个工作日）']);
+    const leaders = parsed.records.filter((r) => r.kind === 'leader');
+    expect(leaders).toHaveLength(2);
+    expect(leaders).toContainEqual(expect.objectContaining({ unit: '石川县自然资源局', department: null, post: '局长', lead: ['郗默然'], flow: null }));
+    expect(leaders).toContainEqual(expect.objectContaining({ department: '规划股', post: '规划股股长', item: '规划股股长', lead: ['喻清和'] }));
+  });
+
   it('reads circled stage numbers as a flow', () => {
     expect(flowFromText('①受理 ②现场踏勘 ③审查 ④审批')?.steps).toEqual(['受理', '现场踏勘', '审查', '审批']);
   });
@@ -147,9 +180,44 @@ describe('people in prose', () => {
     expect(assignment('市局负责统筹，各县配合')).toBeNull();
     expect(assignment('办公室汇总后报局主要负责同志')).toBeNull();
     expect(assignment('由县政府牵头，镇村配合')).toBeNull();
+    // Titles are not names: 负责人 is a noun, and 单位, 协办人 are no one.
+    expect(assignment('单位负责人：院长 邝雨桐 服务时间：工作日')).toBeNull();
+    expect(assignment('主办人对办理质量负主要责任，协办人配合主办人开展工作')).toBeNull();
+    expect(assignment('部门负责统筹，单位配合')).toBeNull();
+    expect(assignment('由蔡思琪同志负责人员培训')).toEqual({ lead: ['蔡思琪'], assistants: [] });
+    expect(namesIn('协办人、责任人、经办人、单位')).toEqual([]);
     expect(assignment('这项工作由霍青同志具体负责，万里同志协助')).toEqual({ lead: ['霍青'], assistants: ['万里'] });
     expect(taggedPeople('鞠晓云（A角）、聂子恒（B角）')).toEqual({ lead: ['鞠晓云'], assistants: ['聂子恒'] });
     expect(mutualBackups('邝雨桐与景少华互为A/B角')).toEqual([['邝雨桐', '景少华']]);
+  });
+
+  it('reads a labelled head on a page header as the unit leader, never the label as a person', () => {
+    const parsed = parseDocument(
+      docOf('清单.html', [para('石川省地理信息院公共服务事项清单', 1, 'heading', 1), para('单位负责人：院长 邝雨桐　　服务时间：工作日 9:00—17:00', 2)], 'html'),
+    );
+    expect(parsed.records.flatMap((r) => [...r.lead, ...r.assistants])).toEqual(['邝雨桐']);
+    expect(parsed.records.find((r) => r.kind === 'leader')).toMatchObject({ unit: '石川省地理信息院', post: '院长', lead: ['邝雨桐'] });
+    expect(parsed.records.find((r) => r.kind === 'passage')?.duties.join('')).toContain('服务时间');
+  });
+
+  it('reads "股长由某某同志担任" in a staffing report as the office head, the office record kept with its office', () => {
+    const parsed = parseManual(
+      '报告.txt',
+      [
+        '石川县自然资源局关于岗位设置情况的报告',
+        '',
+        '（二）规划股设股长1名、工作人员2名，主要负责国土空间规划编制和实施监督。股长由尤佳宁同志担任。',
+        '',
+        '（七）县自然资源执法大队设大队长1名、副大队长1名，主要负责违法案件查处。大队长由秦思远同志担任，副大队长由严子墨同志兼任。',
+      ].join('\n'),
+    );
+    const heads = parsed.records.filter((r) => r.kind === 'leader');
+    expect(heads.map((r) => [r.department, r.post, r.lead])).toEqual([
+      ['规划股', '股长', ['尤佳宁']],
+      ['县自然资源执法大队', '大队长', ['秦思远']],
+      ['县自然资源执法大队', '副大队长', ['严子墨']],
+    ]);
+    expect(parsed.records.find((r) => r.kind === 'item' && r.post === '规划股')).toMatchObject({ department: '规划股', item: '规划股职责' });
   });
 
   it('turns numbered 分工 tasks into records with their deadline', () => {

@@ -275,9 +275,12 @@ describe('a near tie between people is a guess', () => {
   it('档案谁管 → plausible, the other archive row one click away', () => {
     const a = engine().ask('档案谁管');
     expect(a.band).toBe('plausible');
-    const other = a.alternatives.find((x) => x.item.includes('档案管理、文件保密'));
-    expect(other).toBeDefined();
-    expect(engine().ask(other!.question).answers[0]?.lead).toEqual(['宁邕']);
+    // The two archive rows tie: one is the guess, the other an alternative that re-asks to its own row.
+    const shown = [a.answers[0]!.item, ...a.alternatives.map((x) => x.item)];
+    expect(shown.some((i) => i.includes('档案管理、文件保密'))).toBe(true);
+    expect(shown.some((i) => i.includes('干部人事档案管理'))).toBe(true);
+    const other = a.alternatives.find((x) => x.item.includes('档案'))!;
+    expect(engine().ask(other.question).answers[0]?.item).toBe(other.item);
   });
 });
 
@@ -382,5 +385,154 @@ describe('a structured row before a passage that says the same', () => {
 
   it('the row with its people answers; the passage is the fallback', () => {
     expect(e.ask('界桩成果资料查询找谁').answers[0]?.lead).toEqual(['钟离远']);
+  });
+});
+
+describe('when the work happens is part of the topic', () => {
+  const rows: DutyRecord[] = [
+    rec({ unit: BUREAU, scope: 'district', kind: 'item', post: '综合岗', item: '值班与安全', duties: ['承担机关值班、安全保卫等工作。'], lead: ['宓子衿'] }),
+    rec({ unit: BUREAU, scope: 'district', kind: 'passage', post: '', item: '值班制度', duties: ['工作日由办公室接听值班电话。汛期实行24小时值班，地灾股安排专人参加。'], lead: [] }),
+    rec({ unit: BUREAU, scope: 'district', kind: 'passage', post: '', item: '国庆节值班安排', duties: ['国庆节期间值班安排如下，带班领导负责当日调度。'], lead: [] }),
+    rec({ unit: BUREAU, scope: 'district', kind: 'passage', post: '', item: '10月1日', duties: ['10月1日 带班领导：晏知秋 值班：卜星野'], lead: [] }),
+    rec({ unit: BUREAU, scope: 'district', kind: 'passage', post: '', item: '10月2日', duties: ['10月2日 带班领导：阙临风 值班：卜星野'], lead: [] }),
+  ];
+  const embedder = new HashingNgramEmbeddings({ dimensions: 64 });
+  const e = new DutyEngine({ index: new MemoryIndex(rows, [], embedder), segmenter: new JiebaSegmenter(), embedder, synonyms: {} });
+
+  it('a season the manuals name (汛期) is a topic word, not time of asking', () => {
+    expect(e.parse('汛期值班有什么要求').terms.map((t) => t.text)).toContain('汛期');
+    expect(e.ask('汛期值班有什么要求').answers[0]?.item).toBe('值班制度');
+    // Time of asking still weighs nothing.
+    expect(e.parse('现在值班谁负责').terms.map((t) => t.text)).toEqual(['值班']);
+  });
+
+  it('a calendar date is one word, written with 日 or 号', () => {
+    expect(e.parse('国庆10月2日谁带班').terms.map((t) => t.text)).toContain('10月2日');
+    expect(e.ask('国庆10月2日谁带班').text).toContain('阙临风');
+    expect(e.ask('国庆节10月2号谁带班').text).toContain('阙临风');
+  });
+});
+
+describe('a sub-unit named with its head: the answer comes from that unit', () => {
+  const STATION = '柳岸区青石镇自然资源所';
+  const GROUP = '柳岸区青石镇林长制工作领导小组';
+  const TEAM = '柳岸区自然资源执法大队';
+  const rows: DutyRecord[] = [
+    rec({ unit: BUREAU, scope: 'district', kind: 'leader', post: '部门领导正职岗位', item: '主持局机关全面工作', duties: ['负责局机关全面工作。'], lead: ['龚晓雯'] }),
+    rec({ unit: BUREAU, scope: 'district', kind: 'leader', post: '部门领导副职岗位1', item: '配合局长开展工作', duties: ['分管青石镇自然资源所。'], lead: ['闻向东'], oversees: ['青石镇自然资源所'] }),
+    rec({ unit: STATION, scope: 'subdistrict', parentUnit: BUREAU, kind: 'item', post: '所长', item: '全所工作统筹', duties: ['主持自然资源所全面工作。'], lead: ['苑清河'] }),
+    rec({ unit: STATION, scope: 'subdistrict', parentUnit: BUREAU, kind: 'item', post: '副所长', item: '耕地巡查', duties: ['负责耕地保护日常巡查，协助所长工作。'], lead: ['匡明月'] }),
+    rec({ unit: STATION, scope: 'subdistrict', parentUnit: BUREAU, kind: 'item', post: '巡查岗', item: '地灾隐患点巡查', duties: ['汛期每周巡查隐患点。'], lead: ['戈小满'] }),
+    rec({ unit: GROUP, scope: 'subdistrict', kind: 'taskforce-role', post: '成员', item: `${GROUP}成员`, duties: ['苑清河：镇自然资源所所长；宫南星：镇农业服务中心主任。'], lead: ['苑清河', '宫南星'] }),
+    rec({ unit: TEAM, scope: 'district', parentUnit: BUREAU, kind: 'leader', post: '大队长', item: '主持大队全面工作', duties: ['主持大队全面工作。'], lead: ['储一鸣'] }),
+    rec({ unit: TEAM, scope: 'district', parentUnit: BUREAU, kind: 'leader', department: '一中队', post: '中队长', item: '一中队中队长', duties: ['中队长：费晨阳'], lead: ['费晨阳'] }),
+  ];
+  const embedder = new HashingNgramEmbeddings({ dimensions: 64 });
+  const e = new DutyEngine({ index: new MemoryIndex(rows, [], embedder), segmenter: new JiebaSegmenter(), embedder, synonyms: {} });
+
+  it('a region written inside the unit name names the unit only', () => {
+    expect(e.parse('青石镇自然资源所所长是谁').places.map((p) => p.name)).toEqual([STATION]);
+    // The region on its own still names every unit in it.
+    expect(e.parse('青石镇隐患点巡查谁负责').places.map((p) => p.kind)).toEqual(['region']);
+  });
+
+  it('the unit’s own head, said to be from that unit, not a row elsewhere that prints the title', () => {
+    const a = e.ask('青石镇自然资源所所长是谁');
+    expect(a.answers.map((x) => [x.unit, x.lead])).toEqual([[STATION, ['苑清河']]]);
+    expect(a.text.split('\n')[0]).toBe(`${STATION}：所长 苑清河。`);
+    expect(e.ask('青石镇自然资源所副所长是谁').answers.map((x) => x.lead)).toEqual([['匡明月']]);
+  });
+
+  it('“的领导是谁” lists the unit’s heads, principal first, never looking up to the bureau', () => {
+    const a = e.ask('青石镇自然资源所的领导是谁');
+    expect(a.answers.map((x) => x.lead[0])).toEqual(['苑清河', '匡明月']);
+    expect(a.text).not.toContain('龚晓雯');
+    // Who oversees it is still asked of the bureau.
+    expect(e.ask('谁分管青石镇自然资源所').answers[0]?.lead).toEqual(['闻向东']);
+  });
+
+  it('asked in a station’s own chat, “我们所的领导是谁” is the station’s head, not the bureau’s', () => {
+    const a = e.ask('我们所的领导是谁', { units: [STATION] });
+    expect(a.answers[0]?.lead).toEqual(['苑清河']);
+    expect(a.text).not.toContain('龚晓雯');
+    expect(e.ask('所长是谁', { units: [STATION] }).answers.map((x) => x.lead)).toEqual([['苑清河']]);
+  });
+
+  it('the head’s title as the question writes it: 大队长 is not 中队长', () => {
+    expect(e.ask('柳岸区自然资源执法大队大队长是谁').answers.map((x) => x.lead)).toEqual([['储一鸣']]);
+    expect(e.ask('柳岸区自然资源执法大队中队长是谁').answers.map((x) => x.lead)).toEqual([['费晨阳']]);
+  });
+});
+
+describe('how often, and who: what a passage can and cannot answer', () => {
+  const rows: DutyRecord[] = [
+    rec({ unit: BUREAU, scope: 'district', kind: 'passage', post: '', item: '工作要求', duties: ['各责任股室于每月25日前向办公室报送当月进展情况，办公室汇总后报局主要负责同志。'], lead: [] }),
+    rec({ unit: BUREAU, scope: 'district', kind: 'passage', post: '', item: '总体要求', duties: ['为确保全年重点工作任务落到实处，制定本方案，各股室要建立工作台账。'], lead: [] }),
+    rec({ unit: BUREAU, scope: 'district', kind: 'item', department: '成果管理部', post: '成果管理部', item: '基础测绘成果提供', duties: [], timeLimit: '10个工作日', lead: ['冼星河'], assistants: ['邰晓风'] }),
+    rec({ unit: BUREAU, scope: 'district', kind: 'passage', post: '', item: '说明', duties: ['说明：涉密基础测绘成果按规定办理审批手续后提供；时限不含申请人补正材料时间。'], lead: [] }),
+    rec({ unit: BUREAU, scope: 'district', kind: 'item', post: '用地岗', item: '临时用地申请受理', duties: ['受理临时用地申请。'], lead: ['解远山'] }),
+  ];
+  const embedder = new HashingNgramEmbeddings({ dimensions: 64 });
+  const e = new DutyEngine({ index: new MemoryIndex(rows, [], embedder), segmenter: new JiebaSegmenter(), embedder, synonyms: {} });
+
+  it('a frequency the manuals print (每月) is a topic word', () => {
+    expect(e.parse('进展情况每月几号前报送').terms.map((t) => t.text)).toContain('每月');
+    expect(e.ask('重点工作进展每月几号前报送').text).toContain('每月25日前');
+  });
+
+  it('a question asking who goes to the row with people, not a note that holds more of its words', () => {
+    const a = e.ask('基础测绘成果怎么申请，找谁');
+    expect(a.answers[0]?.lead).toEqual(['冼星河']);
+    expect(a.answers[0]?.assistants).toEqual(['邰晓风']);
+  });
+});
+
+describe('a bureau named with 局长', () => {
+  const B = '松河县自然资源局';
+  const C = '松河县不动产登记中心';
+  const rows: DutyRecord[] = [
+    rec({ unit: B, scope: 'district', kind: 'item', post: '耕保岗', item: '耕地保护巡查', duties: ['负责耕地保护巡查。'], lead: ['程远帆'] }),
+    rec({ unit: C, scope: 'district', parentUnit: B, kind: 'leader', post: '主任', item: '主持中心全面工作', duties: ['主持中心全面工作。'], lead: ['龙静姝'] }),
+  ];
+  const embedder = new HashingNgramEmbeddings({ dimensions: 64 });
+  const e = new DutyEngine({ index: new MemoryIndex(rows, [], embedder), segmenter: new JiebaSegmenter(), embedder, synonyms: {} });
+
+  it('is that bureau’s own leader, never the head of a centre it covers', () => {
+    const a = e.ask(`${B}局长是谁`);
+    expect(a.found).toBe(false);
+    expect(a.text).not.toContain('龙静姝');
+    expect(e.ask(`${C}主任是谁`).answers[0]?.lead).toEqual(['龙静姝']);
+  });
+});
+
+describe('one row printed in two documents', () => {
+  const U = '石川省地理信息院';
+  const head = { unit: U, scope: 'province' as const, kind: 'leader' as const, post: '院长', item: '院长', duties: ['院长：邝雨桐'], lead: ['邝雨桐'] };
+  const rows: DutyRecord[] = [rec(head), { ...rec(head), id: 'other.txt#2', source: { file: 'other.txt', line: 2 } }];
+  const embedder = new HashingNgramEmbeddings({ dimensions: 64 });
+  const e = new DutyEngine({ index: new MemoryIndex(rows, [], embedder), segmenter: new JiebaSegmenter(), embedder, synonyms: {} });
+
+  it('is one answer', () => {
+    const a = e.ask('地理信息院院长是谁');
+    expect(a.answers).toHaveLength(1);
+    expect(a.answers[0]?.lead).toEqual(['邝雨桐']);
+  });
+});
+
+describe('a flow question naming a sub-flow', () => {
+  const flow = (subflows: { name: string; steps: string[] }[]) => ({ codes: [], titles: [], steps: subflows.map((s) => s.name), subflows });
+  const rows: DutyRecord[] = [
+    rec({ unit: CENTRE, scope: 'district', parentUnit: BUREAU, kind: 'centre-post', post: '城乡事务岗', item: '城乡事务岗', duties: ['承担编制和实施的事务性工作。'], lead: ['卓一航'],
+      flow: flow([{ name: '规划条件', steps: ['受理申请', '前期审查', '拟定规划条件'] }, { name: '规划核实', steps: ['受理申请', '现场核实', '发证'] }]) }),
+    rec({ unit: CENTRE, scope: 'district', parentUnit: BUREAU, kind: 'centre-post', post: '规划条件变更岗', item: '规划条件变更岗', duties: ['承担土地巡查；承担变更规划条件完善用地手续辅助工作；承担土地租金征收和变更规划条件的事务性工作。'], lead: ['岑可欣'],
+      flow: { codes: [], titles: [], steps: ['接收变更规划条件申请', '实地核查', '报批'], subflows: [] } }),
+  ];
+  const embedder = new HashingNgramEmbeddings({ dimensions: 64 });
+  const e = new DutyEngine({ index: new MemoryIndex(rows, [], embedder), segmenter: new JiebaSegmenter(), embedder, synonyms: {} });
+
+  it('goes to the row whose sub-flow has that whole name', () => {
+    const a = e.ask('规划条件怎么走流程');
+    expect(a.answers[0]?.lead).toEqual(['卓一航']);
+    expect(a.answers[0]?.flow?.steps).toEqual(['受理申请', '前期审查', '拟定规划条件']);
   });
 });

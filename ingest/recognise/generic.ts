@@ -14,6 +14,7 @@ import {
   ROLE_WORDS,
   dutySentenceRecord,
   headcountDuty,
+  headsNamed,
   leaderLine,
   nameWithPositions,
   officeHeading,
@@ -133,7 +134,25 @@ function unitOf(doc: DocModel, title: string, issuer: string | null): { unit: st
     return { unit: found.startsWith(place) ? found : `${place}${found}`, parent: issuer };
   }
   if (found) return { unit: found, parent: statedParent(texts, found) };
-  return issuer ? { unit: issuer, parent: null } : null;
+  return issuer ? { unit: issuer, parent: null } : interpreter(texts, title);
+}
+
+/**
+ * A regulation that names no unit in its title is its interpreter's: "本办法由市自然资源和规划局负责解释" in a
+ * "某市…办法" is that city's bureau.
+ */
+function interpreter(texts: readonly string[], title: string): { unit: string; parent: null } | null {
+  for (const t of texts) {
+    const m = /本(?:办法|规定|细则|制度|意见|方案|规则|准则)由([^，。；,;]{2,30}?)负责解释/.exec(t.replace(/\s+/g, ''));
+    if (!m || !isOrgName(m[1]!)) continue;
+    const org = m[1]!;
+    const place = placeOf(matchForm(title));
+    if (placeOf(org)) return { unit: org, parent: null };
+    // "市自然资源和规划局" in "某市…办法": the title's city.
+    const unit = place && org[0] === place[place.length - 1] ? `${place}${org.slice(1)}` : `${place}${org}`;
+    return { unit, parent: null };
+  }
+  return null;
 }
 
 interface Walk {
@@ -428,6 +447,7 @@ function paragraph(w: Walk, b: TextBlock, vocab: HeaderVocab): void {
     flushCard(w);
     flushPassage(w);
     for (const h of leader.holders) w.records.push(leaderRecord(w, h.position, h.names, leader.rest, source));
+    if (leader.others) addPassage(w, leader.others, source);
     if (w.office && w.office.lead.length === 0) {
       w.office.lead = leader.holders.filter((h) => !/副/.test(h.position)).flatMap((h) => h.names);
       w.office.assistants = leader.holders.filter((h) => /副/.test(h.position)).flatMap((h) => h.names);
@@ -507,8 +527,11 @@ function paragraph(w: Walk, b: TextBlock, vocab: HeaderVocab): void {
   const hc = headcountDuty(body);
   if (hc) {
     flushPassage(w);
+    // "规划股设股长1名…": the office's own record, found when a question names the office.
+    const office = /(?:岗|组)$/.test(hc.post) ? w.ctx.department : hc.post;
     w.records.push(
       makeRecord(w.ctx, {
+        department: office,
         post: hc.post,
         item: `${hc.post}职责`,
         duties: splitEntries(hc.body),
@@ -518,6 +541,20 @@ function paragraph(w: Walk, b: TextBlock, vocab: HeaderVocab): void {
         source,
       }),
     );
+    // "…股长由张三同志担任": who heads the office, as its own leader row.
+    for (const h of headsNamed(body)) {
+      w.records.push(
+        makeRecord(w.ctx, {
+          kind: 'leader',
+          department: office,
+          post: h.position,
+          item: `${hc.post}${h.position}`,
+          duties: [`${hc.post}${h.position}：${h.names.join('、')}`],
+          lead: h.names,
+          source,
+        }),
+      );
+    }
     return;
   }
 

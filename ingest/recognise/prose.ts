@@ -91,6 +91,17 @@ export function headcountDuty(text: string): { post: string; headcount: string; 
   return m ? { post: m[1]!.trim(), headcount: m[2]!.trim(), body: m[3]!.trim() } : null;
 }
 
+/** "股长由张三同志担任", "副大队长由李四兼任": a head's title and the one person the sentence gives it to. */
+export function headsNamed(text: string): { position: string; names: string[] }[] {
+  const out: { position: string; names: string[] }[] = [];
+  const re = /(?<=^|[。；;，,、\s])((?:副)?[\u4e00-\u9fa5]{0,6}?(?:长|主任|书记))由([\u4e00-\u9fa5]{2,3}?)(?:同志)?(?:担任|兼任)/g;
+  for (const m of squeezeCjk(text).matchAll(re)) {
+    const names = namesIn(m[2]);
+    if (names.length > 0) out.push({ position: m[1]!, names });
+  }
+  return out;
+}
+
 /** A post named by a heading: "一、咨询岗位职责" → "咨询岗位"; "（二）审核岗：" → "审核岗". */
 export function postHeading(text: string): string | null {
   const t = text.trim().replace(/[:：。]$/, '');
@@ -146,21 +157,28 @@ export interface LeaderLine {
   holders: { position: string; names: string[] }[];
   /** What the line says they do: "主持大队全面工作", "分管一中队、二中队". */
   rest: string;
+  /** Other labelled fields printed on the same line after wide spaces ("服务时间：…"), or ''. */
+  others: string;
 }
+
+/** A second "label：value" field on one line, after a space: "负责人：张三　　服务时间：…". */
+const NEXT_FIELD = /[\s\u3000]+(?=[\u4e00-\u9fa5]{2,8}[:：])/;
 
 /**
  * A line naming leaders: "大队长：张三，主持全面工作。", "副大队长：李四，分管一中队", "负责人：处长 张三；副处长
  * 李四". Null where the line is anything else (a 负责人 column label with no position, a task force role).
  */
 export function leaderLine(text: string): LeaderLine | null {
-  const t = text.trim().replace(/[。.]$/, '');
+  const [first, ...fields] = text.trim().split(NEXT_FIELD);
+  const others = fields.map((f) => f.trim()).filter(Boolean).join(' ');
+  const t = first!.trim().replace(/[。.]$/, '');
   const single = new RegExp(`^([\\u4e00-\\u9fa5]{0,12}?${POSITION_END})\\s*[:：]\\s*(${NAME_TOKEN}(?:[、，,](?:${NAME_TOKEN}))*)(?:\\s*(?:同志)?\\s*[，,；;。]\\s*(.*))?$`).exec(t);
   if (single && single[1] !== '负责人') {
     const names = namesIn(single[2]);
-    if (names.length > 0 && LEADER_POSITION.test(single[1]!)) return { holders: [{ position: single[1]!, names }], rest: single[3]?.trim() ?? '' };
+    if (names.length > 0 && LEADER_POSITION.test(single[1]!)) return { holders: [{ position: single[1]!, names }], rest: single[3]?.trim() ?? '', others };
   }
-  // "负责人：处长 张三；副处长 李四"
-  const list = /^(?:负责人|领导|领导成员|单位负责人)\s*[:：]\s*(.+)$/.exec(t);
+  // "负责人：处长 张三；副处长 李四", "单位负责人：院长 张三"
+  const list = /^(?:[\u4e00-\u9fa5]{0,8}负责人|领导|领导成员)\s*[:：]\s*(.+)$/.exec(t);
   if (!list) return null;
   const holders: { position: string; names: string[] }[] = [];
   for (const part of list[1]!.split(/[；;，,]/)) {
@@ -170,7 +188,7 @@ export function leaderLine(text: string): LeaderLine | null {
     if (names.length === 0) return null;
     holders.push({ position: m[1]!, names });
   }
-  return holders.length > 0 ? { holders, rest: '' } : null;
+  return holders.length > 0 ? { holders, rest: '', others } : null;
 }
 
 /** "张三　局党组书记、局长": a name, then the positions held; the 分工 follows in the next paragraph. */

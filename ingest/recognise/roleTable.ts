@@ -316,6 +316,7 @@ const isStage = (r: DutyRecord) => r.flow !== null && r.flow.steps.length === 1 
  */
 function groupStages(records: DutyRecord[]): DutyRecord[] {
   const out: DutyRecord[] = [];
+  const heads = new Set<string>();
   for (let i = 0; i < records.length; ) {
     let j = i + 1;
     while (j < records.length && records[j]!.item === records[i]!.item && records[j]!.unit === records[i]!.unit) j++;
@@ -346,7 +347,41 @@ function groupStages(records: DutyRecord[]): DutyRecord[] {
       peopleInherited: false,
       details: [...(first.details ?? []), ...[...posts.keys()].filter((p) => p !== post).map((p) => ({ label: '参与岗位', text: p }))],
     });
+    out.push(...stageHeads(run, heads));
     i = j;
+  }
+  return out;
+}
+
+/** "规划股股长" → the office 规划股 and its head; "局长", "分管副局长" head the unit itself. */
+const OFFICE_HEAD = /^(.{2,}?(?:科|股|室|处|队|中心|所|站|办))(.*(?:长|主任|书记))$/;
+
+/**
+ * A stage done by a head ("决定 | 局长 | 张三"): the only place such a table says who holds the office, so
+ * the holder becomes a leader row of the unit (or of the office the position names), once per table.
+ */
+function stageHeads(run: DutyRecord[], seen: Set<string>): DutyRecord[] {
+  const out: DutyRecord[] = [];
+  for (const r of run) {
+    if (!HEAD_POSITION.test(r.post) || r.lead.length !== 1) continue;
+    const key = `${r.unit}|${r.post}|${r.lead[0]}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const office = OFFICE_HEAD.exec(r.post)?.[1] ?? null;
+    const { details: _stageDetails, ...row } = r;
+    out.push({
+      ...row,
+      kind: 'leader',
+      department: office,
+      item: `${office ?? r.unit}${office ? r.post.slice(office.length) : r.post}`,
+      duties: [`${r.post}：${r.lead[0]!}`],
+      responsibilities: [],
+      flow: null,
+      timeLimit: null,
+      assistants: [],
+      peopleInherited: false,
+      oversees: [],
+    });
   }
   return out;
 }
