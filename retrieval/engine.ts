@@ -93,7 +93,7 @@ interface UnitPick {
 /** Up to this many records the whole corpus is one view, as it always was; above it a question without a unit is routed first. */
 export const WHOLE_CORPUS_MAX = 5000;
 /** Families' partitions kept in memory, by their estimated bytes (stored parts as read, records and texts as objects). */
-const PARTITION_BYTES = 48 << 20;
+const PARTITION_BYTES = 32 << 20;
 /** Views over them: by records (a view shares its partitions' records and texts). */
 const VIEW_RECORDS = 6_000;
 /** A record as objects (fields, people, flow), and its texts where they are not stored: rough sizes for the budget. */

@@ -1,10 +1,8 @@
 import { serve } from '@hono/node-server';
-import * as lark from '@larksuiteoapi/node-sdk';
+import type * as lark from '@larksuiteoapi/node-sdk';
 import { Cron } from 'croner';
 import { loadConfig, webhookWarnings } from '../config.js';
 import { isLoopback } from '../console/access.js';
-import { sdkLogger } from '../node/larkApi.js';
-import { wsDispatcher } from '../node/wsDispatcher.js';
 import { jsonLogger } from '../log.js';
 import { createNodeBot } from '../runtime/nodeBot.js';
 import { describeLlm } from '../../retrieval/llm/settings.js';
@@ -33,7 +31,9 @@ if (bot.feishu && config.feishu) {
   const f = config.feishu;
   bot.feishu.bot.identify().catch((e) => log.warn('暂未取得机器人身份，群聊 @ 判断将在下次重试', { error: String(e) }));
   if (f.mode === 'ws') {
-    ws = new lark.WSClient({ appId: f.appId, appSecret: f.appSecret, domain: f.domain, logger: sdkLogger(log) });
+    // Loaded only here: the SDK's code is about 11 MB of heap, which a bot without Feishu never needs.
+    const [sdk, { sdkLogger }, { wsDispatcher }] = await Promise.all([import('@larksuiteoapi/node-sdk'), import('../node/larkApi.js'), import('../node/wsDispatcher.js')]);
+    ws = new sdk.WSClient({ appId: f.appId, appSecret: f.appSecret, domain: f.domain, logger: sdkLogger(log) });
     void ws.start({ eventDispatcher: wsDispatcher(bot.feishu.bot, log) });
   }
 }

@@ -13,8 +13,6 @@ import type { FeishuApi } from '../feishu/api.js';
 import { jsonLogger, type Logger } from '../log.js';
 import { pidAlive } from '../leaseOwner.js';
 import { readFeishuLink } from '../feishu/docsReader.js';
-import { LarkApi } from '../node/larkApi.js';
-import { LarkDocsApi } from '../node/larkDocsApi.js';
 import { openSqliteState } from '../node/sqliteState.js';
 import { WorkCalendar } from '../reminders/workCalendar.js';
 import { parseRosterFile, RosterFileError } from '../roster/roster.js';
@@ -116,9 +114,11 @@ export async function createNodeBot(config: Config, o: NodeBotOptions = {}): Pro
   const engines = new EngineSlot(view);
   const engine = engines.engine;
   const report = view.report;
-  const api = config.feishu ? (o.api ?? new LarkApi({ ...config.feishu, logger: log, timeoutMs: config.feishu.timeoutMs })) : null;
+  // The SDK is loaded only for a bot with Feishu: its code alone is about 11 MB of heap.
+  const sdk = config.feishu && !o.api ? await import('./nodeFeishu.js') : null;
+  const api = config.feishu ? (o.api ?? sdk!.larkApi({ ...config.feishu, logger: log, timeoutMs: config.feishu.timeoutMs })) : null;
   // Linked Feishu documents are read with the bot's own SDK client (its tenant token).
-  const docs = api instanceof LarkApi ? new LarkDocsApi(api.client) : null;
+  const docs = sdk && api ? sdk.docsApi(api) : null;
   const readLink = o.readLink ?? (docs ? (url: string) => readFeishuLink(docs, url) : undefined);
   const manuals = new ManualAdmin({ store, runtime, slot: engines, now: () => clock.now(), log, readLink });
   const state = await openSqliteState(config.statePath);

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict.js';
 import { cleanTokens, type Segmenter, type TaggedWord } from '../segmenter.js';
 
 /** jieba (native, Node only). Query words use the plain cut without HMM, so "值班表谁排" is not glued. */
@@ -7,7 +8,7 @@ export class JiebaSegmenter implements Segmenter {
   private readonly jieba: Jieba;
 
   constructor(readonly extraWords: string[] = []) {
-    this.jieba = Jieba.withDict(dict);
+    this.jieba = Jieba.withDict(readDict());
     if (extraWords.length > 0) this.jieba.loadDict(Buffer.from(extraWords.map((w) => `${w} 1000`).join('\n')));
   }
 
@@ -47,4 +48,12 @@ export class JiebaSegmenter implements Segmenter {
       .map((t) => ({ word: t.word.trim().toLowerCase(), tag: t.tag }))
       .filter((t) => cleanTokens([t.word]).length > 0);
   }
+}
+
+/**
+ * The package's dictionary read here rather than through `@node-rs/jieba/dict`, which also reads the 6 MB idf
+ * table this project never uses and keeps both buffers for the life of the process.
+ */
+function readDict(): Buffer {
+  return readFileSync(createRequire(import.meta.url).resolve('@node-rs/jieba/dict.txt'));
 }
