@@ -16,7 +16,7 @@ const ORG_END = new RegExp(`(?:${ORG_ENDINGS.join('|')})`, 'g');
 
 /** Words that follow a unit's name in a document title: the kind of document, not the unit. */
 const DOC_KINDS =
-  /^(?:\d{4}年(?:度)?)?(?:关于|的|“|《|[（(]|\s|$|[:：])|清单|手册|表$|目录|一览|汇总|指南|方案|报告|通知|办法|规定|制度|细则|意见|规则|说明|职责|职能|流程|承诺|公告|公示/;
+  /^(?:\d{4}年(?:度)?)?(?:关于|的|“|《|[（(]|\s|$|[:：])|清单|手册|表$|目录|一览|汇总|指南|方案|报告|通知|办法|规定|制度|细则|意见|规则|说明|职责|职能|流程|承诺|公告|公示|(?:领导|班子成员|工作)?分工/;
 
 /** The administrative words that set a unit's level, and the levels they set. */
 const LEVEL_MARKS: [RegExp, Scope][] = [
@@ -47,7 +47,7 @@ export function unitLevel(name: string): Scope {
 /** True where the text, as a whole, reads as the name of an organisation. */
 export function isOrgName(text: string): boolean {
   const t = text.trim();
-  if (t.length < 2 || t.length > 40 || /[，。；;,]/.test(t)) return false;
+  if (t.length < 2 || t.length > 40 || /[，。；;,:：]/.test(t)) return false;
   return ORG_ENDINGS.some((e) => t.endsWith(e) && t.length > e.length - (e.length >= 4 ? 0 : -1));
 }
 

@@ -104,6 +104,8 @@ export function roleHolders(q: ParsedQuery, pool: readonly DutyRecord[], home: r
   const question = q.question.replace(/\s+/g, '');
   const role = q.role;
   const principal = !role || !role.startsWith('副');
+  // "哪个局长/哪位局长…": which one of them, the deputies as much as the principal.
+  const which = !!role && new RegExp(`哪[个位名]${role}`).test(question);
   const level = levelOf(role, question);
   const bare = role?.replace(/^副/, '') ?? '';
   // A unit named with its head's title: that unit's own head, where its rows name one.
@@ -117,7 +119,7 @@ export function roleHolders(q: ParsedQuery, pool: readonly DutyRecord[], home: r
     // A role the rows never print (主任, 队长 of a body the manual only names) has no holder to stand behind.
     if (!/组长|书记/.test(bare)) return [];
   }
-  rows = rows.filter((r) => (principal ? rankOf(r) === 'principal' : rankOf(r) === 'deputy') || (bare === '组长' && r.post === role));
+  rows = rows.filter((r) => (which ? rankOf(r) !== 'other' : principal ? rankOf(r) === 'principal' : rankOf(r) === 'deputy') || (bare === '组长' && r.post === role));
   if (level === 'unit') rows = rows.filter((r) => r.kind === 'leader' && r.department === null);
   // A bureau named with 局长: its own leaders, not the heads of the centres it covers.
   const named = namedUnits(q);

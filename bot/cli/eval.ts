@@ -20,6 +20,8 @@ const DEFAULT_FILES = [
   'test/questions-foreign2-test.jsonl',
   'test/questions-province-dev.jsonl',
   'test/questions-province-test.jsonl',
+  'test/questions-foreign3-dev.jsonl',
+  'test/questions-foreign3-test.jsonl',
 ];
 
 const named = process.argv.slice(2).filter((a) => !a.startsWith('--'));

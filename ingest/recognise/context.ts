@@ -1,3 +1,4 @@
+import { isNameLike } from '../people.js';
 import type { Detail, DutyRecord, Flow, RecordKind, Scope, Source } from '../record.js';
 import { unitLevel } from '../units.js';
 
@@ -33,6 +34,9 @@ export interface RecordDraft {
 
 /** A record from a draft, the context filling in what the draft leaves out. */
 export function makeRecord(ctx: DocContext, d: RecordDraft): DutyRecord {
+  // "综合管理岗（张三）": a post cell naming its holder, where the row names no one else.
+  const holder = (d.lead ?? []).length === 0 && (d.assistants ?? []).length === 0 ? postHolder(d.post) : null;
+  if (holder) d = { ...d, post: holder.post, lead: holder.names, assistants: holder.backups };
   const unit = d.unit ?? ctx.unit;
   const sameUnit = unit === ctx.unit;
   return {
@@ -56,6 +60,28 @@ export function makeRecord(ctx: DocContext, d: RecordDraft): DutyRecord {
     ...(d.details && d.details.length > 0 ? { details: d.details } : {}),
     source: d.source,
   };
+}
+
+/** Not a name in brackets after a post: a grade, a note ("正科级", "兼", "含窗口"). */
+const NOT_HOLDER = /[级职类型制项名个人数含兼共]|^(?:暂缺|空缺|待定|[一二三四五六七八九十]+)$/;
+
+/**
+ * The post and its holders where a post cell names them in brackets: "综合管理岗（张三）", "审核岗（张三、李四）",
+ * "受理岗（张三，B角李四）". Null where the brackets hold anything but names.
+ */
+export function postHolder(post: string): { post: string; names: string[]; backups: string[] } | null {
+  const m = /^(.{2,30}?(?:岗位?|员|师))[（(]([^（）()]{2,30})[）)]$/.exec(post.trim());
+  if (!m) return null;
+  const parts = m[2]!.split(/[、，,；;]/).map((p) => p.trim());
+  const names: string[] = [];
+  const backups: string[] = [];
+  for (const part of parts) {
+    const backup = /^(?:B角|AB角|备岗|备份)[:：]?\s*/.exec(part);
+    const name = backup ? part.slice(backup[0].length) : part;
+    if (NOT_HOLDER.test(name) || !isNameLike(name)) return null;
+    (backup ? backups : names).push(name.replace(/[\s\u3000]/g, ''));
+  }
+  return names.length > 0 ? { post: m[1]!, names, backups } : null;
 }
 
 /** A sub-unit's level: its own name's where it says one, else its parent's. */

@@ -35,7 +35,7 @@ const LEADER_POST = /^[\u4e00-\u9fa5、]{0,10}(?:局长|厅长|处长|科长|股
 /** How a duty sentence starts when it gives an office work. */
 const OFFICE_DUTY = /^(?:负责|承担|组织|拟订|拟定|起草|指导|参与|协助|开展|管理|编制|监督|落实|完成|做好|提供|统筹|审核|审查)/;
 /** Words that make a line a document's title. */
-const DOC_TITLE = /清单|手册|目录|一览表|汇总表|指南|方案|报告|通知|办法|规定|制度|细则|意见|规则|说明书|职责|职能|流程|承诺|公告|决定/;
+const DOC_TITLE = /清单|手册|目录|一览表|汇总表|指南|方案|报告|通知|办法|规定|制度|细则|意见|规则|说明书|职责|职能|流程|承诺|公告|决定|分工/;
 /** The body a notice sets up: "关于成立林长制工作领导小组的通知" → "林长制工作领导小组". */
 const GROUP_IN_TITLE = /关于(?:成立|调整|印发|明确|建立|组建)?(.{2,30}?(?:领导小组|工作专班|专班|指挥部|委员会|工作组|联席会议))/;
 
@@ -81,7 +81,7 @@ export function titleOf(doc: DocModel): string {
     head.find((b) => [...b.text.trim()].length <= 60 && DOC_TITLE.test(matchForm(b.text)) && !/[。；]$/.test(b.text.trim())) ??
     head.find((b) => [...b.text.trim()].length <= 40 && /关于/.test(b.text) && !/[。；，]/.test(b.text));
   if (named) return joinTitle(head, named);
-  if (doc.title) return doc.title;
+  if (doc.title) return pageTitle(doc.title);
   const firstTable = doc.body.slice(0, 4).find((b): b is TableBlock => b.kind === 'table');
   if (firstTable) {
     const caption = firstTable.caption ?? tableLayout(firstTable)?.caption;
@@ -94,6 +94,11 @@ export function titleOf(doc: DocModel): string {
   }
   // The file's own name, without an id prefix like "f11_" or "001-".
   return doc.file.replace(/\.[^.]+$/, '').replace(/^[A-Za-z0-9]{1,12}[_-](?=\p{Script=Han})/u, '');
+}
+
+/** A web page's title without the site's furniture: "某局领导分工_机构概况_某县人民政府门户网站" → "某局领导分工". */
+export function pageTitle(title: string): string {
+  return title.split(/\s*[_|｜]\s*|\s+[-–—]\s+/).find((part) => part.trim())?.trim() ?? title;
 }
 
 /** A section a title names after its unit: "…局国土空间规划科履职清单" → "国土空间规划科". */
@@ -172,7 +177,7 @@ interface Walk {
   /** The office or unit a heading opened, with its head (lead) and deputies, whose duty lines follow. */
   office: { name: string; level: number; lead: string[]; assistants: string[] } | null;
   /** A leader named on a line of their own ("张三　副局长"), waiting for the paragraph of their 分工. */
-  leader: { names: string[]; position: string; source: Source } | null;
+  leader: { names: string[]; position: string; source: Source; texts: string[] } | null;
   /** A 办事指南 section being read field by field. */
   guide: Guide | null;
 }
@@ -192,7 +197,7 @@ function leaderRecord(w: Walk, position: string, names: string[], text: string, 
     kind: 'leader',
     department,
     post: position,
-    item: text ? shortTitle(text) : `${department ?? ''}${position}`,
+    item: text ? shortTitle(text.replace(/^[\u4e00-\u9fa5]{2,6}[:：]\s*/, '')) : `${department ?? ''}${position}`,
     duties: text ? splitEntries(text) : [`${position}：${names.join('、')}`],
     lead: names,
     oversees: overseen(text),
@@ -200,11 +205,14 @@ function leaderRecord(w: Walk, position: string, names: string[], text: string, 
   });
 }
 
-function flushLeader(w: Walk, text = ''): void {
+function flushLeader(w: Walk): void {
   if (!w.leader) return;
-  w.records.push(leaderRecord(w, w.leader.position, w.leader.names, text, w.leader.source));
+  w.records.push(leaderRecord(w, w.leader.position, w.leader.names, w.leader.texts.join('。'), w.leader.source));
   w.leader = null;
 }
+
+/** A "label：value" line of a leader's 分工 ("工作职责：…", "分管股室：…", "联系乡镇：…"). */
+const LEADER_FIELD = /^[\u4e00-\u9fa5]{2,6}[:：]\s*\S/;
 
 function flushCard(w: Walk): void {
   flushLeader(w);
@@ -435,9 +443,13 @@ function paragraph(w: Walk, b: TextBlock, vocab: HeaderVocab): void {
   }
 
   // The paragraph under "张三　副局长" is that leader's 分工.
+  // Or the labelled lines under it, one field a line.
   if (w.leader) {
-    if (b.kind !== 'heading' && !markerOf(body)?.article && !nameWithPositions(body)) {
-      flushLeader(w, body);
+    const l = w.leader;
+    const fields = l.texts.length > 0 && l.texts.every((t) => LEADER_FIELD.test(t));
+    if (b.kind !== 'heading' && !markerOf(body)?.article && !nameWithPositions(body) && (l.texts.length === 0 || (fields && LEADER_FIELD.test(body)))) {
+      l.texts.push(body.replace(/[。；;]$/, ''));
+      if (!LEADER_FIELD.test(body)) flushLeader(w);
       return;
     }
     flushLeader(w);
@@ -458,7 +470,7 @@ function paragraph(w: Walk, b: TextBlock, vocab: HeaderVocab): void {
   if (named) {
     flushCard(w);
     flushPassage(w);
-    w.leader = { ...named, source };
+    w.leader = { ...named, source, texts: [] };
     return;
   }
 

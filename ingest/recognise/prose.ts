@@ -191,18 +191,28 @@ export function leaderLine(text: string): LeaderLine | null {
   return holders.length > 0 ? { holders, rest: '', others } : null;
 }
 
-/** "张三　局党组书记、局长": a name, then the positions held; the 分工 follows in the next paragraph. */
+/** A leader's positions in a 分工 heading line: "局党组书记、局长", "四级调研员". */
+const HEADER_POSITIONS = `[\\u4e00-\\u9fa5、，,]{0,30}(?:${POSITION_END}|调研员|巡视员|督察员)`;
+
+/**
+ * "张三　局党组书记、局长" or "局党组书记、局长　张三": a leader's name and the positions held, on a line of
+ * their own; the 分工 follows in the next paragraph or in labelled lines ("工作职责：…", "分管股室：…").
+ */
 export function nameWithPositions(text: string): { names: string[]; position: string } | null {
-  const m = new RegExp(`^(${NAME_TOKEN})[\\s\\u3000]+([\\u4e00-\\u9fa5、，,]{2,30}${POSITION_END})$`).exec(text.trim());
-  if (!m) return null;
-  const names = namesIn(m[1]);
-  return names.length === 1 ? { names, position: m[2]! } : null;
+  const t = text.trim();
+  const nameFirst = new RegExp(`^(${NAME_TOKEN})[\\s\\u3000]+([\\u4e00-\\u9fa5、，,]{2,30}${POSITION_END})$`).exec(t);
+  const positionFirst = nameFirst ? null : new RegExp(`^(${HEADER_POSITIONS})[\\s\\u3000]+(${NAME_TOKEN})$`).exec(t);
+  const [name, position] = nameFirst ? [nameFirst[1], nameFirst[2]!] : positionFirst ? [positionFirst[2], positionFirst[1]!] : [undefined, ''];
+  if (!name || [...position].length < 2) return null;
+  const names = namesIn(name);
+  return names.length === 1 ? { names, position } : null;
 }
 
 /** What a leader's duty text says they 分管: "分管办公室、财务股。" → ["办公室", "财务股"]. */
 export function overseen(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(/(?:分管|联系|协管)([^。；;]+)/g)) {
+  // "分管办公室", and the labelled form "分管股室：办公室、财务股" / "联系乡镇：某镇".
+  for (const m of text.matchAll(/(?:分管|联系|协管)(?:[\u4e00-\u9fa5]{0,4}[:：])?([^。；;:：]+)(?=$|[。；;])/g)) {
     for (const part of m[1]!.split(/[、，,和及]/)) {
       const name = part.replace(/(?:等)?(?:工作)?[。.]?$/, '').trim();
       if (name && [...name].length <= 20 && !out.includes(name)) out.push(name);

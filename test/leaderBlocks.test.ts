@@ -1,0 +1,122 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../bot/config.js';
+import { openEngine } from '../bot/runtime/nodeEngine.js';
+import { parseManual } from '../ingest/parseManual.js';
+import { pageTitle } from '../ingest/recognise/generic.js';
+import { postHolder } from '../ingest/recognise/context.js';
+import { nameWithPositions, overseen } from '../ingest/recognise/prose.js';
+import { isOrgName, unitInTitle } from '../ingest/units.js';
+
+// Layouts first met in the third set of other bureaus' documents (test/fixtures/foreign3). Invented names only.
+
+const division = [
+  '石浦县自然资源局领导分工',
+  '',
+  '局党组书记、局长　甲乙丙',
+  '工作职责：主持全面工作，负责干部人事和财务审批。',
+  '分管股室：办公室、财务股',
+  '联系乡镇：北岭镇',
+  '',
+  '局党组成员、副局长　丁戊己',
+  '工作职责：负责耕地保护和林业工作。',
+  '分管股室：耕地保护股、林业股',
+  '',
+  '四级调研员　庚辛壬',
+  '工作职责：协助局长做好不动产登记工作。',
+  '分管单位：县不动产登记中心',
+  '',
+  '班子成员实行AB角工作制度，一方外出时由另一方代为履行职责。',
+].join('\n');
+
+describe('leader blocks: a position-and-name line, then labelled lines of their 分工', () => {
+  it('reads a name after its positions, and a rank title such as 调研员', () => {
+    expect(nameWithPositions('局党组书记、局长　甲乙丙')).toEqual({ names: ['甲乙丙'], position: '局党组书记、局长' });
+    expect(nameWithPositions('四级调研员　庚辛壬')).toEqual({ names: ['庚辛壬'], position: '四级调研员' });
+    expect(nameWithPositions('甲乙丙　副局长')).toEqual({ names: ['甲乙丙'], position: '副局长' });
+    expect(nameWithPositions('负责耕地保护　工作')).toBeNull();
+  });
+
+  it('keeps every labelled line under the leader, what they 分管 and 联系 included', () => {
+    const { records } = parseManual('石浦县自然资源局领导分工.txt', division);
+    const leaders = records.filter((r) => r.kind === 'leader');
+    expect(leaders.map((r) => [r.post, r.lead])).toEqual([
+      ['局党组书记、局长', ['甲乙丙']],
+      ['局党组成员、副局长', ['丁戊己']],
+      ['四级调研员', ['庚辛壬']],
+    ]);
+    expect(leaders[0]!.item).toBe('主持全面工作，负责干部人事和财务审批');
+    expect(leaders[0]!.oversees).toEqual(['办公室', '财务股', '北岭镇']);
+    expect(leaders[1]!.oversees).toEqual(['耕地保护股', '林业股']);
+    expect(leaders[2]!.oversees).toEqual(['县不动产登记中心']);
+    // The closing paragraph is nobody's 分工.
+    expect(records.some((r) => r.kind === 'passage' && r.item.startsWith('班子成员实行AB角'))).toBe(true);
+    expect(records.every((r) => r.unit === '石浦县自然资源局')).toBe(true);
+  });
+
+  it('reads labelled 分管 lines and the running-text form alike', () => {
+    expect(overseen('分管股室：办公室、财务股')).toEqual(['办公室', '财务股']);
+    expect(overseen('主持全面工作，分管办公室、财务股。')).toEqual(['办公室', '财务股']);
+    expect(overseen('联系乡镇：北岭镇；分管单位：县测绘队')).toEqual(['北岭镇', '县测绘队']);
+  });
+});
+
+describe('titles', () => {
+  it('takes a web page title without the site furniture, and 分工 as a kind of document', () => {
+    expect(pageTitle('石浦县自然资源局领导分工_机构概况_石浦县人民政府门户网站')).toBe('石浦县自然资源局领导分工');
+    expect(pageTitle('石浦县自然资源局权责清单 - 石浦县政府网')).toBe('石浦县自然资源局权责清单');
+    expect(pageTitle('石浦县自然资源局权责清单')).toBe('石浦县自然资源局权责清单');
+    expect(unitInTitle('石浦县自然资源局领导分工')).toBe('石浦县自然资源局');
+    expect(unitInTitle('石浦县自然资源局领导班子成员分工')).toBe('石浦县自然资源局');
+  });
+
+  it('never takes a labelled line ending in a unit for the issuer', () => {
+    expect(isOrgName('分管单位：县不动产登记中心')).toBe(false);
+    expect(isOrgName('石浦县不动产登记中心')).toBe(true);
+  });
+});
+
+describe('a post cell naming its holder in brackets', () => {
+  it('splits the post from its holders, and leaves grades and notes alone', () => {
+    expect(postHolder('综合管理岗（甲乙丙）')).toEqual({ post: '综合管理岗', names: ['甲乙丙'], backups: [] });
+    expect(postHolder('受理岗(甲乙丙、丁戊)')).toEqual({ post: '受理岗', names: ['甲乙丙', '丁戊'], backups: [] });
+    expect(postHolder('审核岗（甲乙丙，B角丁戊己）')).toEqual({ post: '审核岗', names: ['甲乙丙'], backups: ['丁戊己'] });
+    expect(postHolder('综合管理岗（正科级）')).toBeNull();
+    expect(postHolder('综合管理岗（兼）')).toBeNull();
+    expect(postHolder('窗口受理岗（2名）')).toBeNull();
+    expect(postHolder('综合管理岗')).toBeNull();
+  });
+
+  it('gives the rows of such a table their holder as lead', () => {
+    const text = ['石浦县不动产登记中心岗位履职清单', '', '序号\t科室\t岗位（人员）\t工作事项\t办理时限', '1\t综合科\t综合管理岗（甲乙丙）\t中心公文处理和信息报送\t当日', '2\t登记科\t抵押登记岗（丁戊己）\t抵押权登记\t1个工作日'].join('\n');
+    const { records } = parseManual('石浦县不动产登记中心岗位履职清单.txt', text);
+    const items = records.filter((r) => r.kind === 'item');
+    expect(items.map((r) => [r.post, r.lead])).toEqual([
+      ['综合管理岗', ['甲乙丙']],
+      ['抵押登记岗', ['丁戊己']],
+    ]);
+  });
+});
+
+describe('"哪个局长" asks which one of them, deputies included', () => {
+  const root = mkdtempSync(join(tmpdir(), 'gzt-leaders-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('answers with the deputy who oversees the section asked about', async () => {
+    const manuals = join(root, 'manuals');
+    mkdirSync(manuals, { recursive: true });
+    writeFileSync(join(manuals, '石浦县自然资源局领导分工.txt'), division);
+    const { engine, index } = await openEngine(loadConfig({ MANUALS_DIR: manuals, DATA_DIR: join(root, 'data') }));
+    try {
+      const which = engine.ask('林业股归哪个局长管');
+      expect(which.found).toBe(true);
+      expect(which.answers[0]!.lead).toEqual(['丁戊己']);
+      // "局长是谁" still means the principal.
+      expect(engine.ask('局长是谁').answers[0]!.lead).toEqual(['甲乙丙']);
+    } finally {
+      index.close();
+    }
+  });
+});
