@@ -61,6 +61,19 @@ export function taggedPeople(text: string | undefined): { lead: string[]; assist
   return { lead: names.filter((n) => !backups.has(n)), assistants: names.filter((n) => backups.has(n)) };
 }
 
+const AB_TAG = /([AB])[角岗]\s*[:：]?\s*([\u4e00-\u9fa5·]{2,4}(?:\s*[、，,]\s*[\u4e00-\u9fa5·]{2,4})*)/g;
+
+/** "A角：张三　B角：李四" (one cell or line): A is who leads, B who stands in. Null where no A角/B角 names anyone. */
+export function abPeople(text: string | undefined): { lead: string[]; assistants: string[] } | null {
+  const lead: string[] = [];
+  const assistants: string[] = [];
+  for (const m of (text ?? '').matchAll(AB_TAG)) {
+    const names = namesIn(m[2]);
+    (m[1] === 'A' ? lead : assistants).push(...names.filter((n) => !lead.includes(n) && !assistants.includes(n)));
+  }
+  return lead.length > 0 ? { lead, assistants } : null;
+}
+
 const ASSIGN_VERB = /(牵头|具体负责|负责|主办|承办|配合|协助|协办)/;
 /** An organisation's name ending, so "某某所张三同志" keeps only the person. */
 const ORG_PREFIX = /^.*?(?:所|局|股|室|队|中心|科|处|办|站)(?=[\u4e00-\u9fa5]{2,3}$)/;

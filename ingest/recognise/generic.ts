@@ -363,7 +363,8 @@ function keyValue(text: string, vocab: HeaderVocab): [string, string] | null {
 
 /** Inside a card, any short label: "上级单位：…". */
 function anyLabel(text: string): [string, string] | null {
-  const m = /^([\u4e00-\u9fa5]{2,8})[:：]\s*(.+)$/.exec(text.trim());
+  // Han words, or Latin letters with them ("AB角").
+  const m = /^((?=[A-Za-z]*[\u4e00-\u9fa5])[A-Za-z\u4e00-\u9fa5]{2,8})[:：]\s*(.+)$/.exec(text.trim());
   return m ? [m[1]!, m[2]!.trim()] : null;
 }
 

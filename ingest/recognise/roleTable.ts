@@ -1,6 +1,6 @@
 import { tableGrid, type TableBlock } from '../document.js';
 import { type ColumnRole, DEFAULT_VOCAB, type HeaderVocab, headerKey, headerLike, roleOf } from '../headerRoles.js';
-import { namesIn, taggedPeople } from '../people.js';
+import { abPeople, namesIn, taggedPeople } from '../people.js';
 import type { Detail, DutyRecord, Source } from '../record.js';
 import { cleanCell, extractTimeLimit, normaliseItem, normalisePost, splitEntries, stepsFromResponsibilities } from '../text.js';
 import { isOrgName, unitLevel } from '../units.js';
@@ -428,9 +428,11 @@ export function cardRecord(
   const duties = splitEntries(get('duty'));
   const task = normaliseItem(get('task')) || (post ? `${post}职责` : duties[0] ? shortTitle(duties[0]) : '');
   if (!task || (!post && duties.length === 0)) return null;
-  const tagged = taggedPeople(get('lead'));
+  // "AB角：A角：张三　B角：李四" in one field: each name in its place.
+  const ab = abPeople(`${get('lead')}\n${get('assist')}`);
+  const tagged = ab ?? taggedPeople(get('lead'));
   const lead = tagged.lead;
-  const assistants = [...tagged.assistants, ...namesIn(get('assist'))].filter((n, i, a) => !lead.includes(n) && a.indexOf(n) === i);
+  const assistants = [...tagged.assistants, ...(ab ? [] : namesIn(get('assist')))].filter((n, i, a) => !lead.includes(n) && a.indexOf(n) === i);
   return makeRecord(ctx, {
     unit: cleanCell(get('unit')) || undefined,
     department: cleanCell(get('department')) || ctx.department,

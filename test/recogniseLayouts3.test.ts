@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../bot/config.js';
 import { openEngine } from '../bot/runtime/nodeEngine.js';
+import { abPeople } from '../ingest/people.js';
 import { parseManual } from '../ingest/parseManual.js';
 import { pageTitle } from '../ingest/recognise/generic.js';
 import { postHolder } from '../ingest/recognise/context.js';
@@ -118,5 +119,21 @@ describe('"哪个局长" asks which one of them, deputies included', () => {
     } finally {
       index.close();
     }
+  });
+});
+
+describe('A角 and B角 in one field', () => {
+  it('puts the A角 in the lead and the B角 beside', () => {
+    expect(abPeople('A角：甲乙丙　B角：丁戊己')).toEqual({ lead: ['甲乙丙'], assistants: ['丁戊己'] });
+    expect(abPeople('A角 甲乙丙、庚辛；B岗 丁戊己')).toEqual({ lead: ['甲乙丙', '庚辛'], assistants: ['丁戊己'] });
+    expect(abPeople('B角：丁戊己')).toBeNull();
+    expect(abPeople('设A角、B角')).toBeNull();
+  });
+
+  it('reads a post card whose AB角 row names both', () => {
+    const text = ['石浦县自然资源局岗位说明书', '', '岗位名称：综合文秘岗', '所属股室：办公室', '岗位职责：负责公文收发和会务组织。', 'AB角：A角：甲乙丙　B角：丁戊己'].join('\n');
+    const card = parseManual('石浦县自然资源局岗位说明书.txt', text).records.find((r) => r.post === '综合文秘岗');
+    expect(card?.lead).toEqual(['甲乙丙']);
+    expect(card?.assistants).toEqual(['丁戊己']);
   });
 });
