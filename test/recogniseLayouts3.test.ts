@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../bot/config.js';
 import { openEngine } from '../bot/runtime/nodeEngine.js';
-import { abPeople } from '../ingest/people.js';
+import { abPeople, namesIn } from '../ingest/people.js';
 import { parseManual } from '../ingest/parseManual.js';
 import { pageTitle } from '../ingest/recognise/generic.js';
 import { postHolder } from '../ingest/recognise/context.js';
-import { nameWithPositions, overseen } from '../ingest/recognise/prose.js';
+import { leaderLine, nameWithPositions, overseen } from '../ingest/recognise/prose.js';
 import { isOrgName, unitInTitle } from '../ingest/units.js';
 
 // Layouts first met in the third set of other bureaus' documents (test/fixtures/foreign3). Invented names only.
@@ -135,5 +135,33 @@ describe('A角 and B角 in one field', () => {
     const card = parseManual('石浦县自然资源局岗位说明书.txt', text).records.find((r) => r.post === '综合文秘岗');
     expect(card?.lead).toEqual(['甲乙丙']);
     expect(card?.assistants).toEqual(['丁戊己']);
+  });
+});
+
+describe('leader lines above or below a table', () => {
+  it('reads four-character names, each holder\'s own 分管 in brackets, and several leaders on one line', () => {
+    expect(leaderLine('中心主任：司马甲乙')?.holders).toEqual([{ position: '中心主任', names: ['司马甲乙'] }]);
+    expect(leaderLine('副主任：甲乙丙（分管登记一科、登记二科）、丁戊己（分管综合科）')?.holders).toEqual([
+      { position: '副主任', names: ['甲乙丙'], rest: '分管登记一科、登记二科' },
+      { position: '副主任', names: ['丁戊己'], rest: '分管综合科' },
+    ]);
+    const text = ['石浦县不动产登记中心岗位履职清单', '', '中心主任：司马甲乙　副主任：甲乙丙（分管登记科）、丁戊己（分管综合科）', '', '序号\t科室\t岗位\t工作事项\t负责人', '1\t综合科\t综合管理岗\t公文处理\t庚辛壬'].join('\n');
+    const leaders = parseManual('石浦县不动产登记中心岗位履职清单.txt', text).records.filter((r) => r.kind === 'leader');
+    expect(leaders.map((r) => [r.post, r.lead, r.oversees])).toEqual([
+      ['中心主任', ['司马甲乙'], []],
+      ['副主任', ['甲乙丙'], ['登记科']],
+      ['副主任', ['丁戊己'], ['综合科']],
+    ]);
+  });
+
+  it('takes a signature row of a duty table ("大队长：某某　填表日期：…") as the leader', () => {
+    const text = ['石浦县执法大队工作任务分工', '', '序号\t工作事项\t负责人\t配合人员\t时限要求', '1\t动态巡查\t中队长 甲乙丙\t队员 丁戊己\t每周2次', '大队长：庚辛壬　　填表日期：2025年2月10日\t\t\t\t'].join('\n');
+    const records = parseManual('石浦县执法大队工作任务分工.txt', text).records;
+    expect(records.filter((r) => r.kind === 'leader').map((r) => [r.post, r.lead])).toEqual([['大队长', ['庚辛壬']]]);
+    expect(records.find((r) => r.item === '动态巡查')?.assistants).toEqual(['丁戊己']);
+  });
+
+  it('never takes 队员 for a name', () => {
+    expect(namesIn('队员 甲乙丙、队员 丁戊己')).toEqual(['甲乙丙', '丁戊己']);
   });
 });

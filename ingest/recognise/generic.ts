@@ -16,6 +16,7 @@ import {
   headcountDuty,
   headsNamed,
   leaderLine,
+  type LeaderLine,
   nameWithPositions,
   officeHeading,
   overseen,
@@ -205,6 +206,19 @@ function leaderRecord(w: Walk, position: string, names: string[], text: string, 
   });
 }
 
+/**
+ * The leader rows of a leader line, and of the further leaders on the same line ("中心主任：张三　副主任：李四
+ * （分管…）"). Returns what is left of the line that names no leader.
+ */
+function pushLeaders(w: Walk, leader: LeaderLine, source: Source): string {
+  let others = '';
+  for (let l: LeaderLine | null = leader; l; l = others ? leaderLine(others) : null) {
+    for (const h of l.holders) w.records.push(leaderRecord(w, h.position, h.names, h.rest ?? l.rest, source));
+    others = l.others;
+  }
+  return others;
+}
+
 function flushLeader(w: Walk): void {
   if (!w.leader) return;
   w.records.push(leaderRecord(w, w.leader.position, w.leader.names, w.leader.texts.join('。'), w.leader.source));
@@ -281,6 +295,7 @@ function table(w: Walk, t: TableBlock, vocab: HeaderVocab): void {
     const { records, warnings } = roleTableRecords(t, layout, ctx, vocab);
     w.records.push(...records);
     w.warnings.push(...warnings);
+    signatureRows(w, t);
     return;
   }
   const pairs = keyValuePairs(t, vocab);
@@ -305,6 +320,15 @@ function table(w: Walk, t: TableBlock, vocab: HeaderVocab): void {
     );
   }
   w.records.push(...rows);
+}
+
+/** Rows of one line across the table naming its leaders, above or below it: "大队长：张三　　填表日期：…". */
+function signatureRows(w: Walk, t: TableBlock): void {
+  tableGrid(t).text.forEach((row, r) => {
+    const cells = [...new Set(row.map((c) => c.trim()).filter(Boolean))];
+    const leader = cells.length === 1 ? leaderLine(cells[0]!) : null;
+    if (leader) pushLeaders(w, leader, { file: w.ctx.file, line: t.rowProv[r]?.line ?? t.prov.line, ...(t.rowProv[r]?.ref ? { ref: t.rowProv[r]!.ref } : {}) });
+  });
 }
 
 const ROLE_CELL = new RegExp(`^(${ROLE_WORDS.map((r) => [...r].join('\\s*')).join('|')})\\s*[:：]?\\s*(.*)$`);
@@ -459,8 +483,8 @@ function paragraph(w: Walk, b: TextBlock, vocab: HeaderVocab): void {
   if (leader && !(leader.holders.length === 1 && !/^(?:负责人|领导)/.test(body) && ROLE_WORDS.includes(leader.holders[0]!.position))) {
     flushCard(w);
     flushPassage(w);
-    for (const h of leader.holders) w.records.push(leaderRecord(w, h.position, h.names, leader.rest, source));
-    if (leader.others) addPassage(w, leader.others, source);
+    const others = pushLeaders(w, leader, source);
+    if (others) addPassage(w, others, source);
     if (w.office && w.office.lead.length === 0) {
       w.office.lead = leader.holders.filter((h) => !/副/.test(h.position)).flatMap((h) => h.names);
       w.office.assistants = leader.holders.filter((h) => /副/.test(h.position)).flatMap((h) => h.names);

@@ -151,10 +151,11 @@ export function wordTimeLimit(text: string): string | null {
 /** Words a leader's position ends with: 局长, 副处长, 中队长, 主任, 党组书记, 院长, 负责人. */
 const POSITION_END = '(?:长|主任|书记|负责人|总工程师|总规划师)';
 const LEADER_POSITION = new RegExp(`^[\\u4e00-\\u9fa5]{0,10}?${POSITION_END}$`);
-const NAME_TOKEN = '[\\u4e00-\\u9fa5](?:[\\s\\u3000]?[\\u4e00-\\u9fa5]){1,2}';
+const NAME_TOKEN = '[\\u4e00-\\u9fa5](?:[\\s\\u3000]?[\\u4e00-\\u9fa5]){1,3}';
 
 export interface LeaderLine {
-  holders: { position: string; names: string[] }[];
+  /** `rest`: what this holder does where the line says it per person ("李四（分管一中队）"). */
+  holders: { position: string; names: string[]; rest?: string }[];
   /** What the line says they do: "主持大队全面工作", "分管一中队、二中队". */
   rest: string;
   /** Other labelled fields printed on the same line after wide spaces ("服务时间：…"), or ''. */
@@ -172,6 +173,12 @@ export function leaderLine(text: string): LeaderLine | null {
   const [first, ...fields] = text.trim().split(NEXT_FIELD);
   const others = fields.map((f) => f.trim()).filter(Boolean).join(' ');
   const t = first!.trim().replace(/[。.]$/, '');
+  // "副主任：张三（分管…）、李四（分管…）": each holder with their own 分管 in brackets.
+  const bracketed = new RegExp(`^([\\u4e00-\\u9fa5]{0,12}?${POSITION_END})\\s*[:：]\\s*((?:${NAME_TOKEN}\\s*[（(][^（）()]+[)）]\\s*[、，,；;]?\\s*)+)$`).exec(t);
+  if (bracketed && LEADER_POSITION.test(bracketed[1]!)) {
+    const holders = [...bracketed[2]!.matchAll(new RegExp(`(${NAME_TOKEN})\\s*[（(]([^（）()]+)[)）]`, 'g'))].map((m) => ({ position: bracketed[1]!, names: namesIn(m[1]), rest: m[2]!.trim() }));
+    if (holders.length > 0 && holders.every((h) => h.names.length === 1)) return { holders, rest: '', others };
+  }
   const single = new RegExp(`^([\\u4e00-\\u9fa5]{0,12}?${POSITION_END})\\s*[:：]\\s*(${NAME_TOKEN}(?:[、，,](?:${NAME_TOKEN}))*)(?:\\s*(?:同志)?\\s*[，,；;。]\\s*(.*))?$`).exec(t);
   if (single && single[1] !== '负责人') {
     const names = namesIn(single[2]);
