@@ -9,7 +9,8 @@ const HAN_NAME = /^[\u4e00-\u9fa5·]{2,4}$/;
 /** A token that can be a person's name: 2–4 Han characters that are not a position or an office. */
 export function isNameLike(token: string): boolean {
   const t = token.replace(/[\s\u3000]/g, '');
-  return HAN_NAME.test(t) && !POSITION.test(t) && !/^(?:无|暂无|待定|空缺|未定|见上|同上)$/.test(t);
+  // "各县", "全市": a place or a group of them, not a person.
+  return HAN_NAME.test(t) && !POSITION.test(t) && !/^(?:无|暂无|待定|空缺|未定|见上|同上)$/.test(t) && !/^[各全本该]|[省市县区镇乡]$/.test(t);
 }
 
 /** Names in a person cell or list ("何 芳、刘晓琳（科员）"), positions and offices dropped. */

@@ -73,7 +73,8 @@ export function unitInTitle(title: string): string | null {
     prevEnd = end;
     if (best && (/^(?:内设|所属|下属|直属)/.test(extension) || (extension === '办公室' && /[局厅]$/.test(prev)))) continue;
     const candidate = t.slice(0, end).replace(/^关于(?:成立|印发|调整|明确)?/, '');
-    if (candidate.length < 3 || candidate.length > 40) continue;
+    // "局机关各科室，各县（区）自然资源局：" addresses several units; it names none.
+    if (candidate.length < 3 || candidate.length > 40 || /[，,、]/.test(candidate)) continue;
     if (!DOC_KINDS.test(t.slice(end))) continue;
     // The longest acceptable prefix: "自然资源局执法大队" over "自然资源局".
     if (!best || candidate.length > best.length) best = candidate;

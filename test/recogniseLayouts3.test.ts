@@ -165,3 +165,31 @@ describe('leader lines above or below a table', () => {
     expect(namesIn('队员 甲乙丙、队员 丁戊己')).toEqual(['甲乙丙', '丁戊己']);
   });
 });
+
+describe('a red-headed notice with its list attached', () => {
+  const notice = [
+    '石浦市自然资源和规划局文件',
+    '石自然资发〔2025〕18号',
+    '关于印发《2025年耕地保护重点工作责任分工》的通知',
+    '局机关各科室，市执法监察支队，各县（区）自然资源局：',
+    '现将责任分工印发给你们，请认真抓好落实。',
+    '石浦市自然资源和规划局',
+    '2025年2月26日',
+    '附件',
+    '2025年耕地保护重点工作责任分工表',
+    '序号\t重点工作\t牵头科室\t责任人\t配合单位\t完成时限',
+    '1\t耕地保护党政同责考核\t耕地保护监督科\t科长甲乙丙\t各县（区）自然资源局\t12月底前',
+  ].join('\n');
+
+  it('is the issuer\'s, not its addressees\', and reads 重点工作 as the work item', () => {
+    expect(unitInTitle('局机关各科室，市执法监察支队，各县（区）自然资源局：')).toBeNull();
+    const { records } = parseManual('通知.txt', notice);
+    expect(new Set(records.map((r) => r.unit))).toEqual(new Set(['石浦市自然资源和规划局']));
+    const item = records.find((r) => r.item === '耕地保护党政同责考核');
+    expect(item?.kind).toBe('item');
+    expect(item?.department).toBe('耕地保护监督科');
+    expect(item?.lead).toEqual(['甲乙丙']);
+    // "各县（区）自然资源局" co-operates; it is no one's name.
+    expect(item?.assistants).toEqual([]);
+  });
+});

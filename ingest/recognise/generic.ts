@@ -114,6 +114,11 @@ function departmentInTitle(title: string, unit: string): string | null {
 function issuerOf(doc: DocModel): string | null {
   const texts = doc.body.filter((b): b is TextBlock => b.kind !== 'table').map((b) => b.text.trim());
   for (const t of [...texts.slice(0, 3), ...texts.slice(-4).reverse()]) if (isOrgName(t) && [...t].length <= 30) return t;
+  // A red-headed document's letterhead: "某某局文件".
+  for (const t of texts.slice(0, 2)) {
+    const head = t.replace(/\s+/g, '').replace(/文件$/, '');
+    if (head !== t.replace(/\s+/g, '') && isOrgName(head) && [...head].length <= 30) return head;
+  }
   return null;
 }
 
