@@ -72,6 +72,8 @@ export function unitInTitle(title: string): string | null {
     const prev = t.slice(0, prevEnd);
     prevEnd = end;
     if (best && (/^(?:内设|所属|下属|直属)/.test(extension) || (extension === '办公室' && /[局厅]$/.test(prev)))) continue;
+    // "某局及所属单位…": 所 of 所属 ends no name, and "及…" joins a second body to the first.
+    if (/^属/.test(t.slice(end)) || (best && /^[及和与]/.test(extension))) continue;
     const candidate = t.slice(0, end).replace(/^关于(?:成立|印发|调整|明确)?/, '');
     // "局机关各科室，各县（区）自然资源局：" addresses several units; it names none.
     if (candidate.length < 3 || candidate.length > 40 || /[，,、]/.test(candidate)) continue;

@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../bot/config.js';
 import { openEngine } from '../bot/runtime/nodeEngine.js';
 import { abPeople, namesIn } from '../ingest/people.js';
-import { parseManual } from '../ingest/parseManual.js';
+import type { TableBlock } from '../ingest/document.js';
+import { parseDocument, parseManual } from '../ingest/parseManual.js';
 import { pageTitle } from '../ingest/recognise/generic.js';
 import { postHolder } from '../ingest/recognise/context.js';
 import { leaderLine, nameWithPositions, overseen } from '../ingest/recognise/prose.js';
@@ -71,6 +72,7 @@ describe('titles', () => {
     expect(pageTitle('石浦县自然资源局权责清单')).toBe('石浦县自然资源局权责清单');
     expect(unitInTitle('石浦县自然资源局领导分工')).toBe('石浦县自然资源局');
     expect(unitInTitle('石浦县自然资源局领导班子成员分工')).toBe('石浦县自然资源局');
+    expect(unitInTitle('石浦区自然资源局及所属单位岗位责任清单')).toBe('石浦区自然资源局');
   });
 
   it('never takes a labelled line ending in a unit for the issuer', () => {
@@ -191,5 +193,33 @@ describe('a red-headed notice with its list attached', () => {
     expect(item?.lead).toEqual(['甲乙丙']);
     // "各县（区）自然资源局" co-operates; it is no one's name.
     expect(item?.assistants).toEqual([]);
+  });
+});
+
+describe('a workbook with a sheet per unit', () => {
+  function sheet(name: string, rows: string[][], line: number): TableBlock {
+    return {
+      kind: 'table',
+      rows: rows.length,
+      cols: rows[0]!.length,
+      cells: rows.flatMap((row, r) => row.map((text, c) => ({ text, r, c, rowSpan: 1, colSpan: 1 }))),
+      rowProv: rows.map((_, i) => ({ line: line + i })),
+      prov: { line },
+      sheet: name,
+    };
+  }
+
+  it('makes a sheet named for a body with a place of its own a unit below the bureau; a section sheet stays a section', () => {
+    const head = ['岗位', '工作事项', '责任人'];
+    const parsed = parseDocument({
+      file: '石浦区自然资源局及所属单位岗位责任清单.xlsx',
+      format: 'xlsx',
+      warnings: [],
+      body: [sheet('办公室', [head, ['文秘岗', '公文收发', '甲乙丙']], 1), sheet('北岭街道自然资源所', [head, ['农房报建岗', '农村村民住宅建设申请初审', '丁戊己']], 10)],
+    });
+    const office = parsed.records.find((r) => r.item === '公文收发')!;
+    expect([office.unit, office.department]).toEqual(['石浦区自然资源局', '办公室']);
+    const station = parsed.records.find((r) => r.item === '农村村民住宅建设申请初审')!;
+    expect([station.unit, station.department, station.parentUnit]).toEqual(['北岭街道自然资源所', null, '石浦区自然资源局']);
   });
 });

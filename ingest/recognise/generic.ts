@@ -283,6 +283,11 @@ function setHeading(w: Walk, level: number, text: string): void {
 }
 
 /** A sheet named for an office ("国土空间规划科", "不动产登记中心"): the section its table belongs to. */
+/** A body with a place of its own below the document's unit ("某街道自然资源所", "某镇规划站"): a unit, not a section. */
+function subUnit(name: string): boolean {
+  return unitLevel(name) !== 'unit' && /局|中心|大队|支队|所|站|院$/.test(name);
+}
+
 function sheetOffice(sheet: string | undefined): string | null {
   const name = sheet?.trim() ?? '';
   if ([...name].length < 3 || /^sheet\d*$/i.test(name)) return null;
@@ -296,7 +301,7 @@ function table(w: Walk, t: TableBlock, vocab: HeaderVocab): void {
   const layout = tableLayout(t, vocab);
   if (layout && isDutyTable(layout)) {
     const office = sheetOffice(t.sheet);
-    const ctx = office && office !== w.ctx.unit ? { ...w.ctx, department: office } : w.ctx;
+    const ctx = !office || office === w.ctx.unit ? w.ctx : subUnit(office) ? { ...w.ctx, unit: office, scope: unitLevel(office), parentUnit: w.ctx.parentUnit ?? w.ctx.unit, department: null } : { ...w.ctx, department: office };
     const { records, warnings } = roleTableRecords(t, layout, ctx, vocab);
     w.records.push(...records);
     w.warnings.push(...warnings);
@@ -557,7 +562,7 @@ function paragraph(w: Walk, b: TextBlock, vocab: HeaderVocab): void {
     else {
       const office = officeHeading(body);
       if (office) {
-        if (unitLevel(office) !== 'unit' && /局|中心|大队|支队|所|站|院$/.test(office) && office !== w.ctx.unit) {
+        if (subUnit(office) && office !== w.ctx.unit) {
           w.ctx = { ...w.ctx, unit: office, scope: unitLevel(office), parentUnit: w.ctx.parentUnit ?? w.ctx.unit, department: null };
         } else w.ctx = { ...w.ctx, department: office };
         w.office = { name: office, level, lead: [], assistants: [] };
