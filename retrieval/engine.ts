@@ -574,6 +574,14 @@ export class DutyEngine {
       const own = ownHeads(q, pool, home);
       if (own.length > 0) return this.headsFound(v, q, own.slice(0, 4), home);
     }
+    // "谁联系某镇", "谁分管某中心": the leaders whose 分管/联系 lines name that place as the question writes it.
+    // Only where the place is the whole topic: "谁分管某中心的档案工作" asks about the work.
+    if (/分管|主管|联系/.test(q.question) && q.terms.length === 0) {
+      const written = q.places.flatMap((p) => [p.name, ...p.aliases]).filter((a) => a.length >= 2 && q.question.includes(a));
+      const longest = written.filter((a) => !written.some((b) => b !== a && b.includes(a)));
+      const rows = longest.length > 0 ? v.records.filter((r) => r.oversees.some((o) => longest.some((a) => o.includes(a)))) : [];
+      if (rows.length > 0) return this.found(v, q, rows.slice(0, MAX_ANSWERS).map((record) => ({ record, score: 1, coverage: 1, focus: 1, phrase: 1 })));
+    }
     // A named unit may be what is overseen ("谁分管某中心"): its leaders sit in it or above it.
     const named = q.places.filter((p) => p.kind !== 'department').flatMap((p) => p.covers);
     const near = named.length > 0 ? this.directory.expand(named) : null;

@@ -18,6 +18,8 @@ const CUES: Cue[] = [
   { re: /时限|期限|多久|几天|多少天|几个工作日|多少个?工作日|多长时间|多少时间|办结|截止|啥时候能|什么时候能|要多长/, intent: 'timeLimit', weight: 1.5 },
   // who leads
   { re: /分管|主管领导|哪位领导|哪个领导|什么领导|领导是谁|主持/, intent: 'leadership', weight: 1.2 },
+  // a leader's 联系 (a town, a village, a project they are the contact for): not "找谁联系" (whom to contact)
+  { re: /(?<!找)谁联系(?!人|电话|方式)|(?:联系|挂钩|包保)(?:领导|乡镇|村|点)/, intent: 'leadership', weight: 1.2 },
   // a role asked about
   { re: /(?:局长|科长|股长|主任|组长|书记|队长|所长|站长|处长|一把手|班长)(?=是|有|叫|分管|主管|管|负责|都|呢|啊|吗|们|[？?，,。]|$)/, intent: 'role', weight: 1 },
   // what a person does

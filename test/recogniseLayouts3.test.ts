@@ -103,7 +103,7 @@ describe('a post cell naming its holder in brackets', () => {
   });
 });
 
-describe('"哪个局长" asks which one of them, deputies included', () => {
+describe('leadership questions over a 领导分工', () => {
   const root = mkdtempSync(join(tmpdir(), 'gzt-leaders-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -118,6 +118,11 @@ describe('"哪个局长" asks which one of them, deputies included', () => {
       expect(which.answers[0]!.lead).toEqual(['丁戊己']);
       // "局长是谁" still means the principal.
       expect(engine.ask('局长是谁').answers[0]!.lead).toEqual(['甲乙丙']);
+      // "谁联系某镇": the leader whose 联系乡镇 line names it; "找谁联系" asks whom to contact instead.
+      const contact = engine.ask('谁联系北岭镇');
+      expect(contact.intent).toBe('leadership');
+      expect(contact.answers.map((a) => a.lead)).toEqual([['甲乙丙']]);
+      expect(engine.ask('耕地保护找谁联系').intent).not.toBe('leadership');
     } finally {
       index.close();
     }
