@@ -23,7 +23,7 @@ import type { Segmenter } from '../segmenter.js';
 const IN_MEMORY_VECTORS = 5_000;
 
 /** Bump when the parser or the schema changes what an index holds. */
-const INDEX_VERSION = '14';
+const INDEX_VERSION = '15';
 
 export interface IngestReport {
   rebuilt: boolean;
