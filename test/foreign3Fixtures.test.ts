@@ -1,4 +1,4 @@
-// The second foreign set (test/fixtures/foreign3/) and its dev/test question files must agree:
+// The third foreign set (test/fixtures/foreign3/) and its dev/test question files must agree:
 // every name, post, unit, step and text a question expects is printed in the document the
 // question is about, and the "not found" questions touch no document. Checks the fixtures, not the bot.
 import { readdirSync, readFileSync } from 'node:fs';
